@@ -1,0 +1,4 @@
+import type { RegisterCommand } from '../context.js';
+
+/** Every subcommand, in the order `stagewise --help` lists them (the order a rollout uses them). */
+export const COMMANDS: readonly RegisterCommand[] = [];

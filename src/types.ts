@@ -1,0 +1,93 @@
+import type { Dimension } from './plan/plan-schema.js';
+
+export type { Dimension };
+
+/** A half-open time range [from, to). */
+export interface Period {
+  from: Date;
+  to: Date;
+}
+
+/** A cohort: dimension name → value. `{}` is everyone. */
+export type Cohort = Partial<Record<Dimension, string>>;
+
+/** What an evaluation concluded for one cohort × metric. */
+export type Verdict = 'regression' | 'improvement' | 'pass' | 'inconclusive' | 'insufficient_data';
+
+/**
+ * The comparison an evaluation used, strongest first: both providers in the cohort and window
+ * (statistics.md 2.1); the cohort moved whole, so its own projected baseline corrected by the
+ * drift of concurrent legacy traffic (2.2); projection alone (2.3); paired shadow tokens (2.4).
+ */
+export type Design = 'within_cohort_split' | 'difference_in_differences' | 'baseline_projection' | 'shadow_paired';
+
+/** One cohort × metric of an evaluation (`stagewise.evaluation/v1`). Rates are proportions; latency in ms. */
+export interface CohortResult {
+  cohort: Cohort;
+  metric: string;
+  design: Design;
+  verdict: Verdict;
+  /** The candidate provider's value in the window. */
+  observed: number | null;
+  /** What the cohort would show without a regression (control arm, or drift-corrected projection). */
+  expected: number | null;
+  /** observed − expected (absolute for rates; relative, e.g. 0.12 = +12%, for latency quantiles). */
+  effect: number | null;
+  /** Confidence sequence (always-valid interval) for `effect` at level 1 − α. */
+  ci: [number, number] | null;
+  /** Always-valid p-value for "no difference". */
+  p_value: number | null;
+  /** Benjamini–Hochberg adjusted p across all results of the evaluation. */
+  p_adjusted: number | null;
+  /** Attempts (or pairs, or latency observations) on the candidate provider. */
+  n: number;
+  /** Attempts on the comparison (legacy provider, or baseline windows). */
+  n_control: number;
+  /** The plan's tolerated regression for this metric. */
+  tolerance: number;
+  /** Human-readable name of the test and its variance (e.g. "mSPRT, delta-method variance (DE 1.8)"). */
+  method: string;
+  /** For insufficient_data or inconclusive: what would make it judgeable. */
+  note?: string;
+  /** Set when an operator accepted this regression and the evidence has not changed materially. */
+  accepted?: { decision_id: string; operator: string; at: string; reason: string };
+}
+
+/** Sample-ratio check of the routing split in routed units (statistics.md 8). */
+export interface SrmResult {
+  cohort: Cohort;
+  unit: 'user' | 'tenant';
+  expected_share: number;
+  observed_share: number;
+  units_candidate: number;
+  units_total: number;
+  p_value: number;
+  /** true when p_value < 0.001: the other verdicts for this cohort are not trustworthy. */
+  mismatch: boolean;
+}
+
+/** A routing rule that sends a cohort back to the legacy provider. */
+export interface RollbackRule {
+  cohort: Cohort;
+  /** Indexes into `results` of the regressions this rule removes. */
+  justified_by: number[];
+}
+
+/** The evaluation document `stagewise evaluate --json` writes. */
+export interface Evaluation {
+  schema: 'stagewise.evaluation/v1';
+  evaluation_id: string;
+  created_at: string;
+  toolkit_version: string;
+  baseline_id: string;
+  plan_name: string;
+  plan_hash: string;
+  stage: string;
+  window: { start: string; end: string };
+  alpha: number;
+  /** Tuning of the always-valid tests, stated so the numbers can be reproduced. */
+  sequential: { method: string; tuned_at: string; note: string };
+  srm: SrmResult[];
+  results: CohortResult[];
+  rollback: { rules: RollbackRule[]; flagd: unknown };
+}
