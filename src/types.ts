@@ -91,3 +91,56 @@ export interface Evaluation {
   results: CohortResult[];
   rollback: { rules: RollbackRule[]; flagd: unknown };
 }
+
+/**
+ * One cohort × metric of a baseline snapshot: the model of what is normal for that cohort
+ * (statistics.md 1.1–1.3). Rate metrics are modelled on the logit scale:
+ * `logit(mu_w) = level + trendPerDay * days(t_w − tBar) + shape[hourOfWeek(t_w)]`.
+ * Latency quantile metrics use the same fields on the log(ms) scale of the hourly quantile.
+ */
+export interface CohortBaseline {
+  snapshotId: string;
+  /** The plan's dimension set this cohort belongs to, e.g. ['tenant', 'idp']; [] for everyone. */
+  dimensions: readonly Dimension[];
+  cohort: Cohort;
+  /** Stable text key of the cohort, `tenant=t012|idp=okta` (dimensions in plan order); '' for everyone. */
+  cohortKey: string;
+  metric: string;
+  /** Hourly windows with data in the baseline period, and their total attempts (or observations) and events. */
+  windows: number;
+  n: number;
+  x: number;
+  /** Level at tBar and drift per day, on the logit (rates) or log (latency) scale. */
+  level: number;
+  trendPerDay: number;
+  tBar: Date;
+  /** Covariance of (level, trendPerDay) estimates, for the projection variance. */
+  varLevel: number;
+  varTrend: number;
+  covLevelTrend: number;
+  /** Window-to-window variance beyond sampling noise, on the model scale (τ², statistics.md 1.2). */
+  tau2: number;
+  /** Pearson dispersion X²/(k − p) (diagnostic). */
+  phi: number;
+  /** Key of the hour-of-week shape this cohort uses (its own, or its parent's when too small). */
+  shapeKey: string;
+  shapeSource: 'own' | 'parent' | 'global';
+  /** Whether the level was shrunk towards the parent (empirical-Bayes beta-binomial, statistics.md 5.3), and the weight on its own data. */
+  shrunk: boolean;
+  shrinkWeight: number;
+  /** Mean rate (x/n) or median latency over the baseline period, for display. */
+  mean: number;
+}
+
+/** Identity and provenance of an immutable baseline snapshot. */
+export interface BaselineSnapshot {
+  snapshotId: string;
+  createdAt: Date;
+  planName: string;
+  planHash: string;
+  dataFrom: Date;
+  dataTo: Date;
+  toolkitVersion: string;
+  events: number;
+  cohorts: number;
+}
