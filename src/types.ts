@@ -144,3 +144,55 @@ export interface BaselineSnapshot {
   events: number;
   cohorts: number;
 }
+
+/** What one stage can see for one cohort × metric (`stagewise plan`, statistics.md 7). */
+export interface StagePlanRow {
+  stage: string;
+  dimensions: readonly Dimension[];
+  cohort: Cohort;
+  metric: string;
+  /** Expected attempts (or observations) on each provider over the stage. */
+  expected_n_candidate: number;
+  expected_n_legacy: number;
+  /** Baseline value of the metric (rate, or latency in ms). */
+  baseline_value: number;
+  /** Minimum detectable regression at the plan's α and power, one look (fixed horizon) and hourly looks (sequential). */
+  mde_fixed: number;
+  mde_sequential: number;
+  tolerance: number;
+  /** Whether the tolerated regression is at or above the sequential MDE. */
+  detectable: boolean;
+  /** For undetectable cohorts: what would make them judgeable (a longer stage, a parent cohort). */
+  advice?: string;
+}
+
+/** One hour of a cohort's metric with the baseline's prediction, for time-series charts. */
+export interface SeriesPoint {
+  hour: string;
+  provider: string;
+  observed: number | null;
+  n: number;
+  expected: number;
+  lower: number;
+  upper: number;
+}
+
+/** A cohort's hourly series over the baseline period and a stage, for the report. */
+export interface CohortSeries {
+  cohort: Cohort;
+  metric: string;
+  points: SeriesPoint[];
+}
+
+/** An operator's recorded judgment (`stagewise decide`); append-only. */
+export interface Decision {
+  decision_id: string;
+  created_at: string;
+  operator: string;
+  action: 'accept' | 'escalate' | 'scope-down' | 'rollback' | 'expand' | 'hold';
+  reason: string;
+  evaluation_id: string;
+  stage: string;
+  /** The results the decision refers to, by cohort and metric. */
+  results: { cohort: Cohort; metric: string }[];
+}
