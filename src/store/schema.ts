@@ -51,6 +51,66 @@ export const SCHEMA: readonly string[] = [
      reason   VARCHAR NOT NULL,
      count    BIGINT NOT NULL
    )`,
+  // Hourly aggregates (src/baseline/aggregate.ts builds them; everything downstream reads these, never login_events).
+  // Finest grain hour × tenant × idp × app × region × provider; NULL dimension values are stored as '(none)'.
+  `CREATE TABLE IF NOT EXISTS agg_hourly (
+     hour TIMESTAMPTZ NOT NULL, tenant VARCHAR NOT NULL, idp VARCHAR NOT NULL, app VARCHAR NOT NULL,
+     region VARCHAR NOT NULL, provider VARCHAR NOT NULL,
+     attempts BIGINT NOT NULL, failures BIGINT NOT NULL, mfa_known BIGINT NOT NULL, mfa_challenged BIGINT NOT NULL,
+     latency_n BIGINT NOT NULL, latency_sum_log DOUBLE NOT NULL, latency_sumsq_log DOUBLE NOT NULL,
+     shadow_pairs BIGINT NOT NULL, shadow_mismatches BIGINT NOT NULL, shadow_errors BIGINT NOT NULL,
+     shadow_live_fail_legacy_ok BIGINT NOT NULL, shadow_live_ok_legacy_fail BIGINT NOT NULL,
+     users BIGINT NOT NULL, user_sxx DOUBLE NOT NULL, user_snn DOUBLE NOT NULL, user_sxn DOUBLE NOT NULL
+   )`,
+  `CREATE TABLE IF NOT EXISTS agg_hourly_errors (
+     hour TIMESTAMPTZ NOT NULL, tenant VARCHAR NOT NULL, idp VARCHAR NOT NULL, app VARCHAR NOT NULL,
+     region VARCHAR NOT NULL, provider VARCHAR NOT NULL, error_code VARCHAR NOT NULL, failures BIGINT NOT NULL
+   )`,
+  `CREATE TABLE IF NOT EXISTS agg_hourly_latency (
+     hour TIMESTAMPTZ NOT NULL, tenant VARCHAR NOT NULL, idp VARCHAR NOT NULL, app VARCHAR NOT NULL,
+     region VARCHAR NOT NULL, provider VARCHAR NOT NULL, bin SMALLINT NOT NULL, count BIGINT NOT NULL
+   )`,
+  `CREATE TABLE IF NOT EXISTS agg_state (
+     from_hour    TIMESTAMPTZ,        -- NULL: from the first event
+     to_hour      TIMESTAMPTZ,        -- NULL: to the last event
+     fingerprint  VARCHAR NOT NULL,   -- login_events row count and ingest runs when built
+     built_at     TIMESTAMPTZ NOT NULL
+   )`,
+  // Baseline snapshots (src/baseline/): immutable, one row set per snapshot_id, written in one transaction.
+  `CREATE TABLE IF NOT EXISTS baseline_snapshots (
+     snapshot_id VARCHAR PRIMARY KEY, created_at TIMESTAMPTZ NOT NULL, plan_name VARCHAR NOT NULL,
+     plan_hash VARCHAR NOT NULL, data_from TIMESTAMPTZ NOT NULL, data_to TIMESTAMPTZ NOT NULL,
+     toolkit_version VARCHAR NOT NULL, events BIGINT NOT NULL, cohorts BIGINT NOT NULL, plan JSON NOT NULL
+   )`,
+  `CREATE TABLE IF NOT EXISTS baseline_cohorts (
+     snapshot_id VARCHAR NOT NULL, dimensions VARCHAR NOT NULL, cohort_key VARCHAR NOT NULL, metric VARCHAR NOT NULL,
+     windows BIGINT NOT NULL, n DOUBLE NOT NULL, x DOUBLE NOT NULL, level DOUBLE NOT NULL, trend_per_day DOUBLE NOT NULL,
+     t_bar TIMESTAMPTZ NOT NULL, var_level DOUBLE NOT NULL, var_trend DOUBLE NOT NULL, cov_level_trend DOUBLE NOT NULL,
+     tau2 DOUBLE NOT NULL, phi DOUBLE NOT NULL, shape_key VARCHAR NOT NULL, shape_source VARCHAR NOT NULL,
+     shrunk BOOLEAN NOT NULL, shrink_weight DOUBLE NOT NULL, mean DOUBLE NOT NULL,
+     design_effect DOUBLE NOT NULL, tenants BIGINT NOT NULL, tenants_effective DOUBLE NOT NULL
+   )`,
+  `CREATE TABLE IF NOT EXISTS baseline_shapes (
+     snapshot_id VARCHAR NOT NULL, shape_key VARCHAR NOT NULL, metric VARCHAR NOT NULL, offsets DOUBLE[] NOT NULL
+   )`,
+  `CREATE TABLE IF NOT EXISTS baseline_volumes (
+     snapshot_id VARCHAR NOT NULL, dimensions VARCHAR NOT NULL, cohort_key VARCHAR NOT NULL,
+     attempts_per_hour DOUBLE[] NOT NULL   -- mean legacy attempts per hour, by hour-of-week (168)
+   )`,
+  `CREATE TABLE IF NOT EXISTS baseline_histograms (
+     snapshot_id VARCHAR NOT NULL, dimensions VARCHAR NOT NULL, cohort_key VARCHAR NOT NULL,
+     bin SMALLINT NOT NULL, count BIGINT NOT NULL
+   )`,
+  `CREATE TABLE IF NOT EXISTS decisions (
+     decision_id   VARCHAR PRIMARY KEY,   -- content hash: recording the same decision twice adds nothing
+     created_at    TIMESTAMPTZ NOT NULL,
+     operator      VARCHAR NOT NULL,
+     action        VARCHAR NOT NULL,      -- accept | escalate | scope-down | rollback | expand | hold
+     reason        VARCHAR NOT NULL,
+     evaluation_id VARCHAR NOT NULL,
+     stage         VARCHAR NOT NULL,
+     results       JSON NOT NULL          -- [{cohort, metric}]: the results the decision refers to
+   )`, // append-only: no code path updates or deletes a decision
 ];
 
 /** Creates any table the store lacks. */
