@@ -1,0 +1,61 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { run } from '../../src/store/query.js';
+import { sql } from '../../src/store/sql.js';
+
+/** One hand-made login event for tests; unspecified fields are NULL or a default. */
+export interface TestEvent {
+  ts: string;
+  user?: string | null;
+  tenant?: string | null;
+  idp?: string;
+  app?: string;
+  region?: string;
+  provider?: string;
+  failed?: boolean;
+  error?: string | null;
+  latencyMs?: number | null;
+  mfa?: boolean | null;
+  shadow?: 'match' | 'mismatch' | 'shadow_error' | null;
+}
+
+/** Inserts events into `login_events` (test helper; production rows come from ingest). */
+export async function insertEvents(connection: DuckDBConnection, events: readonly TestEvent[]): Promise<void> {
+  let i = 0;
+  for (const e of events) {
+    i += 1;
+    await run(
+      connection,
+      sql`INSERT INTO login_events (event_id, ts, user_id, tenant, idp, app, region, provider, outcome, error_code,
+            latency_ms, mfa_challenged, shadow_outcome, source_format, ingest_run_id)
+          VALUES (${`e${i}-${e.ts}-${Math.random()}`}, ${e.ts}::TIMESTAMPTZ, ${e.user === undefined ? 'u1' : e.user},
+            ${e.tenant === undefined ? 't1' : e.tenant}, ${e.idp ?? 'okta'}, ${e.app ?? 'web'}, ${e.region ?? 'eu'},
+            ${e.provider ?? 'legacy'}, ${e.failed ? 'failure' : 'success'}, ${e.error ?? null}, ${e.latencyMs ?? null},
+            ${e.mfa ?? null}, ${e.shadow ?? null}, 'test', 'run1')`,
+    );
+  }
+}
+
+/**
+ * Inserts a synthetic history in one SQL statement: `hours` hourly windows from `start`, tenants
+ * t0..t(tenants−1) over two idps, `perHour` attempts per tenant-hour on `provider`, with a failure
+ * probability `p` times a day/night factor, drawn from DuckDB's seeded `random()`.
+ */
+export async function insertHistory(
+  connection: DuckDBConnection,
+  options: { start: string; hours: number; tenants: number; perHour: number; p: number; seed?: number; provider?: string },
+): Promise<void> {
+  await run(connection, sql`SELECT setseed(${options.seed ?? 0.42})`);
+  await run(
+    connection,
+    sql`INSERT INTO login_events (event_id, ts, user_id, tenant, idp, app, region, provider, outcome, error_code,
+          latency_ms, mfa_challenged, shadow_outcome, source_format, ingest_run_id)
+        SELECT 'h' || h || '-' || t || '-' || k,
+               ${options.start}::TIMESTAMPTZ + to_hours(h) + to_seconds(k),
+               'u' || t || '-' || (k % 7), 't' || t, CASE WHEN t % 2 = 0 THEN 'okta' ELSE 'azure' END, 'web', 'eu',
+               ${options.provider ?? 'legacy'},
+               CASE WHEN random() < ${options.p} * (1 + 0.5 * sin(2 * pi() * h / 24)) THEN 'failure' ELSE 'success' END,
+               'invalid_grant', 50 + 200 * random(), random() < 0.3, NULL, 'test', 'run1'
+        FROM range(${options.hours}) r1(h), range(${options.tenants}) r2(t), range(${options.perHour}) r3(k)
+        ORDER BY h, t, k`,
+  );
+}
