@@ -1,0 +1,36 @@
+import { STAGED_COLUMNS } from '../format.js';
+import { ident, join, raw, sql, type Sql } from '../../store/sql.js';
+
+/** One of the columns a stage() SELECT returns. */
+export type StagedColumn = (typeof STAGED_COLUMNS)[number];
+
+/** SQL expressions over a vendor's source rows, one per staged column; a column left out is NULL. */
+export type MappedColumns = { readonly [C in Exclude<StagedColumn, 'source_row' | 'record'>]?: Sql };
+
+const TYPES: Readonly<Record<StagedColumn, string>> = Object.fromEntries(
+  STAGED_COLUMNS.map((name) => [name, name === 'source_row' ? 'BIGINT' : name === 'attributes' ? 'JSON' : 'VARCHAR']),
+) as Record<StagedColumn, string>;
+
+/**
+ * The stage() SELECT: `columns` evaluated over `source` (a SELECT with `source_row`, `record` and
+ * whatever fields the expressions name), cast to the staged types, in STAGED_COLUMNS order and file order.
+ */
+export function stagedSelect(source: Sql, columns: MappedColumns): Sql {
+  const list = STAGED_COLUMNS.map((name) => {
+    const expression = name === 'source_row' || name === 'record' ? sql`${ident(name)}` : (columns[name] ?? sql`NULL`);
+    return sql`CAST(${expression} AS ${raw(TYPES[name])}) AS ${ident(name)}`;
+  });
+  return sql`WITH source AS (${source})
+    SELECT ${join(list, ',\n')}
+    FROM source
+    ORDER BY source_row`;
+}
+
+/**
+ * A JSON object of the named values that are not NULL (attributes stay small and carry no `null`s).
+ * Each value is any SQL expression; `to_json` keeps JSON values and turns the others into JSON.
+ */
+export function attributesObject(entries: Readonly<Record<string, Sql>>): Sql {
+  const pairs = Object.entries(entries).map(([key, value]) => sql`struct_pack(k := ${key}, v := to_json(${value}))`);
+  return sql`to_json(map_from_entries(list_filter([${join(pairs, ', ')}], e -> e.v IS NOT NULL AND e.v <> 'null'::JSON)))`;
+}
