@@ -32,5 +32,5 @@ export function stagedSelect(source: Sql, columns: MappedColumns): Sql {
  */
 export function attributesObject(entries: Readonly<Record<string, Sql>>): Sql {
   const pairs = Object.entries(entries).map(([key, value]) => sql`struct_pack(k := ${key}, v := to_json(${value}))`);
-  return sql`to_json(map_from_entries(list_filter([${join(pairs, ', ')}], e -> e.v IS NOT NULL AND e.v <> 'null'::JSON)))`;
+  return sql`to_json(map_from_entries(list_filter([${join(pairs, ', ')}], lambda e: e.v IS NOT NULL AND e.v <> 'null'::JSON)))`;
 }
