@@ -19,7 +19,7 @@ out$exactPower <- pbinom(crit - 1, 200, 0.04, lower.tail = FALSE)
 
 # Overdispersion (section 1.2): 10 windows, constant mean.
 od <- read.table(file.path(dir, "overdispersion.tsv"), header = TRUE)
-fit <- glm(cbind(x, n - x) ~ 1, family = quasibinomial, data = od)
+fit <- glm(cbind(x, n - x) ~ 1, family = quasibinomial, data = od, control = glm.control(epsilon = 1e-15, maxit = 100))
 out$odPhi <- summary(fit)$dispersion
 mu <- sum(od$x) / sum(od$n)
 v <- mu * (1 - mu) / od$n
@@ -27,7 +27,7 @@ r <- (od$x / od$n - mu) / sqrt(v)
 out$odMadScaled <- mad(r)
 out$odTau2Robust <- max(0, mad(r)^2 - 1) * median(v)
 # Two fitted parameters: quasibinomial with a linear time term.
-fit2 <- glm(cbind(x, n - x) ~ t, family = quasibinomial, data = od)
+fit2 <- glm(cbind(x, n - x) ~ t, family = quasibinomial, data = od, control = glm.control(epsilon = 1e-15, maxit = 100))
 out$odPhiTrend <- summary(fit2)$dispersion
 out$odMuTrend <- unname(fitted(fit2))
 
