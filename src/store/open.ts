@@ -46,13 +46,17 @@ export async function openStore(path: string, options: OpenOptions = {}): Promis
   } catch (error) {
     const message = firstLine(error);
     if (/lock/i.test(message)) {
-      throw new UserError(`store is in use: another stagewise process has ${path} open; wait for it to finish`, 1, {
+      const holder = /\(PID (\d+)\)/.exec(message)?.[1];
+      const who = holder === undefined ? 'another process' : `another process (PID ${holder})`;
+      throw new UserError(`store is in use: ${who} has ${path} open; wait for it to finish`, 1, {
         cause: error,
       });
     }
     throw new UserError(`cannot open store ${path}: ${message}`, 1, { cause: error });
   }
   const connection = await instance.connect();
+  // Timestamps without a zone are read, and all timestamps shown, in UTC whatever the machine's zone.
+  await connection.run(`SET TimeZone = 'UTC'`);
   if (!options.readOnly) await migrate(connection);
   return {
     connection,

@@ -49,7 +49,7 @@ function tabular(source: Sql): Sql {
   return sql`
     WITH src AS (${source}),
     filled AS (FROM src UNION ALL BY NAME SELECT ${template}, NULL AS __none WHERE false),
-    extra AS (SELECT *, to_json(struct_pack(COLUMNS(c -> c NOT IN (${known}) OR c = '__none'))) AS __extra FROM filled)
+    extra AS (SELECT *, to_json(struct_pack(*COLUMNS(c -> c NOT IN (${known}) OR c = '__none'))) AS __extra FROM filled)
     SELECT __source_row::BIGINT AS source_row,
            __record AS record,
            ${columnsText()},
@@ -76,7 +76,7 @@ function stage(file: string): Sql {
   switch (canonicalReader(file)) {
     case 'parquet':
       return tabular(sql`SELECT file_row_number + 1 AS __source_row,
-               to_json(struct_pack(COLUMNS(* EXCLUDE (file_row_number)))) AS __record,
+               to_json(struct_pack(*COLUMNS(* EXCLUDE (file_row_number)))) AS __record,
                * EXCLUDE (file_row_number)
         FROM read_parquet(${file}, file_row_number = true)`);
     case 'json':

@@ -1,0 +1,80 @@
+import type { FormatName } from './format.js';
+import { ipPrefix } from './ip-prefix.js';
+import { sql, type Sql } from '../store/sql.js';
+
+/** What a run fills in where the source leaves a value out, and the key that pseudonymises users. */
+export interface CheckSettings {
+  /** The format the rows were staged by; the provider when neither the row nor `provider` names one. */
+  format: FormatName;
+  /** `--provider`: the provider of rows that name none. */
+  provider?: string | undefined;
+  /** `--tenant`: the tenant of rows that name none. */
+  tenant?: string | undefined;
+  /** Secret prefix of the keyed hash (hex); see pseudonym-key.ts. */
+  pseudonymKey: string;
+}
+
+/** Longest source value quoted in a quarantine reason. */
+const QUOTED = 60;
+
+/** The first problem that keeps a staged row out of login_events, or NULL. Columns are those of `parsed` below. */
+const PROBLEM = sql`CASE
+    WHEN ts IS NULL THEN 'missing timestamp'
+    WHEN ts_value IS NULL THEN 'unparseable timestamp: ' || left(ts, ${QUOTED})
+    WHEN outcome IS NULL THEN 'missing outcome'
+    WHEN outcome NOT IN ('success', 'failure') THEN 'unknown outcome: ' || left(outcome, ${QUOTED})
+    WHEN latency_ms IS NOT NULL AND (latency_value IS NULL OR NOT isfinite(latency_value))
+      THEN 'latency_ms is not a number: ' || left(latency_ms, ${QUOTED})
+    WHEN latency_value < 0 THEN 'latency_ms is negative: ' || left(latency_ms, ${QUOTED})
+    WHEN mfa_challenged IS NOT NULL AND mfa_value IS NULL
+      THEN 'mfa_challenged is not a boolean: ' || left(mfa_challenged, ${QUOTED})
+    WHEN shadow_outcome NOT IN ('match', 'mismatch', 'shadow_error')
+      THEN 'unknown shadow_outcome: ' || left(shadow_outcome, ${QUOTED})
+  END`;
+
+/**
+ * A SELECT over the `stage` query that types and checks every staged row, one output row per input row:
+ * `skip_reason` (not a login attempt), `problem` (why it is quarantined), `record` (only for those), and the
+ * login_events columns, with the user pseudonymised, the IP cut to its network and a missing event_id
+ * replaced by a keyed hash of the record. Every row keeps its source_row.
+ */
+export function checkedRows(stage: Sql, settings: CheckSettings): Sql {
+  const key = settings.pseudonymKey;
+  return sql`
+    WITH staged AS (${stage}),
+    clean AS (
+      SELECT source_row, record, skip_reason, attributes,
+             nullif(trim(event_id), '') AS event_id, nullif(trim(ts), '') AS ts,
+             nullif(trim(user_raw), '') AS user_raw, nullif(trim(tenant), '') AS tenant,
+             nullif(trim(idp), '') AS idp, nullif(trim(app), '') AS app, nullif(trim(region), '') AS region,
+             nullif(trim(provider), '') AS provider, nullif(trim(outcome), '') AS outcome,
+             nullif(trim(error_code), '') AS error_code, nullif(trim(latency_ms), '') AS latency_ms,
+             nullif(trim(mfa_challenged), '') AS mfa_challenged, nullif(trim(shadow_outcome), '') AS shadow_outcome,
+             nullif(trim(shadow_diff), '') AS shadow_diff, nullif(trim(ip_raw), '') AS ip_raw
+      FROM staged),
+    parsed AS (
+      SELECT *,
+             coalesce(TRY_CAST(ts AS TIMESTAMPTZ), epoch_ms(TRY_CAST(ts AS BIGINT))::TIMESTAMPTZ) AS ts_value,
+             TRY_CAST(latency_ms AS DOUBLE) AS latency_value,
+             TRY_CAST(mfa_challenged AS BOOLEAN) AS mfa_value
+      FROM clean),
+    checked AS (
+      SELECT *, CASE WHEN skip_reason IS NULL THEN ${PROBLEM} END AS problem FROM parsed)
+    SELECT source_row, skip_reason, problem,
+           CASE WHEN problem IS NOT NULL THEN record END AS record,
+           CASE WHEN event_id IS NOT NULL THEN event_id
+                WHEN skip_reason IS NULL AND problem IS NULL THEN 'h:' || left(sha256(${key} || 'record:' || record), 32)
+           END AS event_id,
+           ts_value AS ts,
+           CASE WHEN user_raw IS NOT NULL THEN left(sha256(${key} || 'user:' || user_raw), 32) END AS user_id,
+           coalesce(tenant, ${settings.tenant ?? null}::VARCHAR) AS tenant,
+           idp, app, region,
+           coalesce(provider, ${settings.provider ?? null}::VARCHAR, ${settings.format}) AS provider,
+           outcome, error_code,
+           latency_value AS latency_ms,
+           mfa_value AS mfa_challenged,
+           shadow_outcome, shadow_diff,
+           CASE WHEN ip_raw IS NOT NULL THEN ${ipPrefix(sql`ip_raw`)} END AS ip_prefix,
+           attributes
+    FROM checked`;
+}
