@@ -1,8 +1,12 @@
 import type { RegisterCommand } from '../context.js';
 import { registerDecide, registerDecisions } from './decide.js';
+import { registerIngest } from './ingest.js';
+import { registerStatus } from './status.js';
 
 /** Every subcommand, in the order `stagewise --help` lists them (the order a rollout uses them). */
 export const COMMANDS: readonly RegisterCommand[] = [
+  registerIngest,
+  registerStatus,
   registerDecide,
   registerDecisions,
 ];

@@ -41,7 +41,7 @@ export const okta: LoginFormat = {
       ts: sql`record ->> '$.published'`,
       user_raw: sql`record ->> '$.actor.alternateId'`,
       idp: sql`coalesce(auth_context ->> '$.credentialProvider', auth_context ->> '$.authenticationProvider')`,
-      app: sql`coalesce(list_filter(json_extract(record, '$.target[*]'), lambda t: t ->> 'type' = 'AppInstance')[1] ->> 'displayName', browser)`,
+      app: sql`coalesce(list_filter(json_extract(record, '$.target[*]'), lambda t: (t ->> 'type') = 'AppInstance')[1] ->> 'displayName', browser)`,
       region: sql`record ->> '$.client.geographicalContext.country'`,
       outcome,
       error_code: sql`CASE WHEN result IN ('FAILURE', 'DENY') THEN record ->> '$.outcome.reason' END`,

@@ -1,0 +1,96 @@
+import type { LoginFormat } from '../format.js';
+import { sql, type Sql } from '../../store/sql.js';
+import { at, sampleObjects, type JsonObject } from './vendor-detect.js';
+import { jsonRecords } from './vendor-json.js';
+import { attributesObject, stagedSelect } from './vendor-staged.js';
+
+// One activity per record. The Reports API gives `events` as an array (the login event is taken:
+// the first named login_success/login_failure, else the first); Elastic's fixtures give one object;
+// Panther's flattened layout puts `name`, `type` and `parameters` at the top level.
+const fields = (file: string) => sql`
+  WITH activities AS (
+    SELECT source_row, record,
+           CASE WHEN json_type(record, '$.events') = 'ARRAY'
+                THEN coalesce(list_filter(json_extract(record, '$.events[*]'),
+                                          lambda e: (e ->> 'name') IN ('login_success', 'login_failure'))[1],
+                              record -> '$.events[0]')
+                ELSE record -> '$.events' END AS event
+    FROM (${jsonRecords(file, 'items')})
+  )
+  SELECT source_row, record,
+         coalesce(event ->> '$.name', record ->> '$.name') AS name,
+         coalesce(event ->> '$.type', record ->> '$.type') AS type,
+         coalesce(event -> '$.parameters', record -> '$.parameters') AS parameters
+  FROM activities`;
+
+type Parameter = 'login_type' | 'login_failure_type' | 'login_challenge_method' | 'is_second_factor' | 'is_suspicious'
+  | 'application_name' | 'saml_status_code';
+
+/**
+ * A login parameter as JSON: the Reports API lists `[{name, value | multiValue | boolValue | intValue}]`,
+ * Panther's layout has an object `{name: value}`.
+ */
+function parameter(name: Parameter): Sql {
+  return sql`CASE WHEN json_type(parameters) = 'ARRAY'
+      THEN (SELECT coalesce(p -> '$.value', p -> '$.multiValue', p -> '$.boolValue', p -> '$.intValue')
+            FROM (SELECT unnest(json_extract(parameters, '$[*]')) AS p) WHERE (p ->> '$.name') = ${name} LIMIT 1)
+      ELSE parameters -> ${'$.' + name} END`;
+}
+
+/** A parameter as text; a multi-valued one (login_challenge_method) joined with '+'. */
+function parameterText(name: Parameter): Sql {
+  const value = parameter(name);
+  return sql`CASE WHEN json_type(${value}) = 'ARRAY' THEN array_to_string(json_extract_string(${value}, '$[*]'), '+')
+                  ELSE json_extract_string(${value}, '$') END`;
+}
+
+const LOGIN_NAMES = sql`('login_success', 'login_failure')`;
+const method = parameter('login_challenge_method');
+const challengeMethods = sql`CASE WHEN json_type(${method}) = 'ARRAY' THEN json_extract_string(${method}, '$[*]')
+                                  WHEN ${method} IS NOT NULL THEN [json_extract_string(${method}, '$')] END`;
+
+function looksLikeGoogleWorkspace(record: JsonObject): boolean {
+  const application = at(record, 'id', 'applicationName');
+  if (record['kind'] === 'admin#reports#activity' || record['kind'] === 'admin#reports#activities') return true;
+  return typeof application === 'string' && ('events' in record || 'name' in record || 'type' in record);
+}
+
+/**
+ * Google Workspace Admin SDK Reports activities for the `login` (and `saml`) applications:
+ * `login_success` and `login_failure` are login attempts; challenges and verifications are
+ * intermediate steps of one, and logouts and account warnings are not logins, so all are skipped.
+ */
+export const googleWorkspace: LoginFormat = {
+  name: 'google_workspace',
+  description: 'Google Workspace Reports API login activities (JSON Lines, API pages, or Panther-flattened)',
+  detect: (sample) => sampleObjects(sample).some(looksLikeGoogleWorkspace),
+  stage: (file) =>
+    stagedSelect(fields(file), {
+      event_id: sql`CASE WHEN (record ->> '$.id.uniqueQualifier') IS NOT NULL
+                         THEN concat_ws('/', record ->> '$.id.customerId', record ->> '$.id.applicationName',
+                                        record ->> '$.id.time', record ->> '$.id.uniqueQualifier', name) END`,
+      ts: sql`record ->> '$.id.time'`,
+      user_raw: sql`record ->> '$.actor.email'`,
+      tenant: sql`coalesce(record ->> '$.id.customerId', record ->> '$.ownerDomain')`,
+      idp: parameterText('login_type'),
+      app: parameterText('application_name'),
+      outcome: sql`CASE name WHEN 'login_success' THEN 'success' WHEN 'login_failure' THEN 'failure' ELSE name END`,
+      error_code: sql`CASE WHEN name = 'login_failure' THEN ${parameterText('login_failure_type')} END`,
+      mfa_challenged: sql`CASE WHEN len(${challengeMethods}) > 0
+                               THEN CAST(len(list_filter(${challengeMethods}, lambda m: m NOT IN ('password', 'none'))) > 0 AS VARCHAR) END`,
+      ip_raw: sql`record ->> '$.ipAddress'`,
+      skip_reason: sql`CASE WHEN name IS NULL THEN 'no event name'
+                            WHEN name IN ('login_challenge', 'login_verification') THEN 'intermediate step: ' || name
+                            WHEN name NOT IN ${LOGIN_NAMES} THEN 'not a login event: ' || name
+                            WHEN type IS DISTINCT FROM 'login' AND (record ->> '$.id.applicationName') IS DISTINCT FROM 'saml'
+                              THEN 'not a login event: ' || coalesce(type, '(no type)') || '.' || name END`,
+      attributes: attributesObject({
+        application: sql`record ->> '$.id.applicationName'`,
+        challenge_method: parameterText('login_challenge_method'),
+        is_second_factor: parameterText('is_second_factor'),
+        is_suspicious: parameterText('is_suspicious'),
+        saml_status_code: parameterText('saml_status_code'),
+        profile_id: sql`record ->> '$.actor.profileId'`,
+      }),
+    }),
+};
