@@ -1,0 +1,116 @@
+import { binomialTest } from '../stats/binomial-test.js';
+import { fisherExact } from '../stats/fisher-exact.js';
+import { newcombeInterval } from '../stats/newcombe-interval.js';
+import { normalMixtureSequence } from '../stats/normal-mixture-sequence.js';
+import { wilsonInterval } from '../stats/wilson-interval.js';
+import type { CohortResult } from '../types.js';
+import type { CohortMetricInput } from './hourly-stats.js';
+import { latencyStream } from './latency-stream.js';
+import { driftCorrectedStream } from './rate-did.js';
+import { withinSplitStream } from './rate-within.js';
+import { BURN_IN_EVENTS, EXACT_MIN_EVENTS, type EffectStream, type ExactCounts } from './stream.js';
+
+/** The stream of looks for one cohort × metric under its design. */
+export function effectStream(input: CohortMetricInput): EffectStream {
+  const { design, hours, metric } = input;
+  if (metric.family === 'latency_quantile') {
+    if (!input.latency) throw new TypeError(`evaluateCohortMetric: ${metric.name} needs latency histograms`);
+    const { candidate, legacy, expectation } = input.latency;
+    const reference = design === 'baseline_projection' ? undefined : legacy;
+    return latencyStream(candidate, reference, design === 'within_cohort_split' ? undefined : expectation, metric.quantile ?? 0.5, hours);
+  }
+  if (!input.rate) throw new TypeError(`evaluateCohortMetric: ${metric.name} needs rate statistics`);
+  const { candidate, legacy, expectation } = input.rate;
+  if (design === 'within_cohort_split') {
+    if (!legacy) throw new TypeError('evaluateCohortMetric: within_cohort_split needs the legacy arm');
+    return withinSplitStream(candidate, legacy, hours);
+  }
+  if (!expectation) throw new TypeError(`evaluateCohortMetric: ${design} needs a baseline expectation`);
+  const stream = driftCorrectedStream(candidate, expectation, hours);
+  let nControl = 0;
+  if (legacy) for (let h = 0; h < hours; h++) nControl += legacy.n[h] ?? 0;
+  return { ...stream, nControl };
+}
+
+/**
+ * One cohort × metric of a stage window judged on its own: the always-valid p-value and
+ * confidence sequence of the normal-mixture mSPRT over every hourly look past the burn-in
+ * (statistics.md 3.1), an exact test for small cohorts (5.1), or `insufficient_data` with what it
+ * would need. `p_adjusted` is null and the verdict provisional until `judgeResults` adjusts the
+ * p-values across the evaluation.
+ */
+export function evaluateCohortMetric(input: CohortMetricInput): CohortResult {
+  const stream = effectStream(input);
+  const { metric, alpha, tau2 } = input;
+  const base: CohortResult = {
+    cohort: input.cohort,
+    metric: metric.name,
+    design: input.design,
+    verdict: 'inconclusive',
+    observed: stream.observed,
+    expected: stream.expected,
+    effect: stream.effect,
+    ci: null,
+    p_value: null,
+    p_adjusted: null,
+    n: stream.n,
+    n_control: stream.nControl,
+    tolerance: metric.tolerance,
+    method: '',
+  };
+  const latency = metric.family === 'latency_quantile';
+  if (stream.looks.length > 0) {
+    const states = normalMixtureSequence(stream.looks, { tau2, alpha });
+    const last = states[states.length - 1];
+    if (last) {
+      const ci: [number, number] = latency ? [Math.expm1(last.lower), Math.expm1(last.upper)] : [last.lower, last.upper];
+      const empty = last.lower > last.upper ? '; confidence sequence empty (effect not constant over the window)' : '';
+      return {
+        ...base,
+        ci,
+        p_value: last.p,
+        method: `mSPRT normal mixture over ${states.length} hourly looks (τ²=${tau2.toPrecision(3)}), ${stream.variance}${empty}`,
+      };
+    }
+  }
+  if (!latency && stream.exact && stream.expectedEvents >= EXACT_MIN_EVENTS) return exactResult(base, stream.exact, alpha);
+  return { ...base, verdict: 'insufficient_data', note: insufficientNote(input, stream) };
+}
+
+function exactResult(base: CohortResult, counts: ExactCounts, alpha: number): CohortResult {
+  const [xT, nT] = [Math.round(counts.xT), Math.round(counts.nT)];
+  if (counts.xC !== undefined && counts.nC !== undefined) {
+    const [xC, nC] = [Math.round(counts.xC), Math.round(counts.nC)];
+    const fisher = fisherExact({ a: xT, b: nT - xT, c: xC, d: nC - xC });
+    const interval = newcombeInterval(xT, nT, xC, nC, 1 - alpha);
+    return {
+      ...base,
+      ci: [interval.lower, interval.upper],
+      p_value: fisher.pValue,
+      method: `Fisher exact test, fixed-n at this look (mid-p ${fisher.midP.toPrecision(3)}); Newcombe interval; below the mSPRT burn-in of ${BURN_IN_EVENTS} events per arm`,
+    };
+  }
+  const rate = Math.min(Math.max(counts.expectedRate ?? 0, 1e-12), 1 - 1e-12);
+  const test = binomialTest(xT, nT, rate);
+  const interval = wilsonInterval(xT, nT, 1 - alpha);
+  return {
+    ...base,
+    ci: [interval.lower - rate, interval.upper - rate],
+    p_value: test.pValue,
+    method: `exact binomial test against the expected rate ${rate.toPrecision(3)}, fixed-n at this look (mid-p ${test.midP.toPrecision(3)}); Wilson interval; below the mSPRT burn-in of ${BURN_IN_EVENTS} events`,
+  };
+}
+
+function insufficientNote(input: CohortMetricInput, stream: EffectStream): string {
+  if (stream.n === 0) return 'no candidate traffic in this cohort yet';
+  const { metric, hours } = input;
+  const have = stream.expectedEvents;
+  const scale = have > 0 ? BURN_IN_EVENTS / have : Infinity;
+  const more = Number.isFinite(scale) ? ` (about ${Math.ceil(hours * Math.max(scale - 1, 0))} more hours at this traffic)` : '';
+  if (metric.family === 'latency_quantile') {
+    const q = metric.quantile ?? 0.5;
+    const need = Math.ceil(BURN_IN_EVENTS / Math.min(q, 1 - q));
+    return `needs ≥ ${need} latency observations per arm for ${metric.name}, has ${Math.floor(Math.min(stream.n, input.design === 'baseline_projection' ? Infinity : stream.nControl))}${more}; or judge it through its parent cohort`;
+  }
+  return `needs ≥ ${BURN_IN_EVENTS} expected events per arm (≥ ${EXACT_MIN_EVENTS} for the exact test), has ${have.toFixed(1)}${more}; or judge it through its parent cohort`;
+}

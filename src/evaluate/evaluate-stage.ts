@@ -1,0 +1,41 @@
+import type { PlanMetric } from '../plan/plan.js';
+import type { CohortResult, RollbackRule, SrmResult } from '../types.js';
+import { evaluateCohortMetric } from './evaluate-cohort-metric.js';
+import { flagdDefinition, type FlagdDefinition } from './flagd.js';
+import type { CohortMetricInput } from './hourly-stats.js';
+import { judgeResults } from './judge-results.js';
+import { scopedRollback } from './scoped-rollback.js';
+import { srmResults, type UnitCounts } from './srm.js';
+
+/** Everything a stage evaluation judges, already reduced to per-cohort hourly statistics. */
+export interface StageInput {
+  inputs: readonly CohortMetricInput[];
+  metrics: readonly PlanMetric[];
+  alpha: number;
+  providers: { legacy: string; candidate: string };
+  share: number;
+  unit: 'user' | 'tenant';
+  /** Routed units per provider and cohort, for the sample-ratio check. */
+  units: readonly UnitCounts[];
+  /**
+   * Hook for shadow_mismatch_rate: results of the shadow analysis (design `shadow_paired`,
+   * statistics.md 2.4), built elsewhere; they join the multiplicity adjustment and the rollback.
+   */
+  shadowResults?: readonly CohortResult[];
+}
+
+/** The findings of a stage: SRM first, judged results, and the rollback rules with their flagd flag. */
+export interface StageFindings {
+  srm: SrmResult[];
+  results: CohortResult[];
+  rollback: { rules: RollbackRule[]; flagd: FlagdDefinition };
+}
+
+/** Judges every cohort × metric of a stage together: mSPRT per result, BH across all, SRM annotations, scoped rollback. */
+export function evaluateStage(input: StageInput): StageFindings {
+  const srm = srmResults(input.units, input.share, input.unit);
+  const raw = [...input.inputs.map(evaluateCohortMetric), ...(input.shadowResults ?? [])];
+  const results = judgeResults(raw, input.metrics, srm, input.alpha);
+  const rules = scopedRollback(results);
+  return { srm, results, rollback: { rules, flagd: flagdDefinition(rules, input.providers) } };
+}

@@ -1,0 +1,49 @@
+import { benjaminiHochberg } from '../stats/benjamini-hochberg.js';
+import type { PlanMetric } from '../plan/plan.js';
+import type { CohortResult, SrmResult, Verdict } from '../types.js';
+import { cohortId } from './cohort-id.js';
+
+/**
+ * The verdict of one result given its BH-adjusted p-value (statistics.md 4): `regression` when
+ * significant and harmful, `improvement` when significant and beneficial, `pass` when the
+ * confidence sequence lies entirely on the good side of −tolerance (non-inferior), else
+ * `inconclusive`. Harm is an effect in the direction `metric.direction` calls worse.
+ */
+export function verdictFor(result: CohortResult, direction: PlanMetric['direction'], alpha: number): Verdict {
+  if (result.verdict === 'insufficient_data' || result.p_value === null || result.effect === null) return result.verdict;
+  const worse = direction === 'lower_is_better' ? 1 : -1;
+  if (result.p_adjusted !== null && result.p_adjusted <= alpha && result.effect !== 0) {
+    return result.effect * worse > 0 ? 'regression' : 'improvement';
+  }
+  if (result.ci) {
+    const [lower, upper] = result.ci;
+    const nonInferior = worse > 0 ? upper < result.tolerance : lower > -result.tolerance;
+    if (nonInferior && lower <= upper) return 'pass';
+  }
+  return 'inconclusive';
+}
+
+/**
+ * Adjusts the p-values of every judged result of an evaluation together (Benjamini–Hochberg,
+ * `p_adjusted`), sets the verdicts, and annotates results of cohorts whose routing split failed
+ * the sample-ratio check. Returns new results in the same order.
+ */
+export function judgeResults(
+  results: readonly CohortResult[],
+  metrics: readonly PlanMetric[],
+  srm: readonly SrmResult[],
+  alpha: number,
+): CohortResult[] {
+  const tested = results.flatMap((r, i) => (r.p_value === null ? [] : [i]));
+  const adjusted = benjaminiHochberg(tested.map((i) => results[i]?.p_value ?? 1));
+  const byIndex = new Map(tested.map((i, k) => [i, adjusted[k] ?? 1]));
+  const directions = new Map(metrics.map((m) => [m.name, m.direction]));
+  const mismatched = new Set(srm.filter((s) => s.mismatch).map((s) => cohortId(s.cohort)));
+  return results.map((result, i) => {
+    const withP = { ...result, p_adjusted: byIndex.get(i) ?? null };
+    const judged: CohortResult = { ...withP, verdict: verdictFor(withP, directions.get(result.metric) ?? 'lower_is_better', alpha) };
+    if (!mismatched.has(cohortId(result.cohort))) return judged;
+    const warning = 'sample-ratio mismatch in this cohort: the routing split is off, so this verdict is not trustworthy';
+    return { ...judged, note: judged.note ? `${warning}; ${judged.note}` : warning };
+  });
+}

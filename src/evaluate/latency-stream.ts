@@ -1,0 +1,70 @@
+import type { LatencyArm, LatencyExpectation } from './hourly-stats.js';
+import { CumulativeHistogram } from './cumulative-histogram.js';
+import { BURN_IN_EVENTS, type EffectStream } from './stream.js';
+
+function addHour(histogram: CumulativeHistogram, arm: LatencyArm, h: number): number {
+  let added = 0;
+  const end = arm.offsets[h + 1] ?? 0;
+  for (let i = arm.offsets[h] ?? 0; i < end; i++) {
+    const count = arm.counts[i] ?? 0;
+    histogram.add(arm.bins[i] ?? 0, count);
+    added += count;
+  }
+  return added;
+}
+
+/**
+ * A latency quantile as the log ratio candidate / expected (statistics.md 6.2), look by look on
+ * the cumulative histograms. Within a split the expected quantile is the legacy arm's; under
+ * difference_in_differences it is the legacy population's quantile times the baseline's
+ * projected cohort/legacy ratio; under baseline_projection, the projected quantile itself.
+ *
+ *     θ̂_t = log Q_T − log Q_ref − ō_t,    ō_t = Σ n_T,w o_w / N_t   (o = projected log offset)
+ *     v_t = (SE_T/Q_T)² + (SE_ref/Q_ref)² + Var(ō) + τ² Σ n_T,w² / N_t²
+ *
+ * SE from Woodruff's interval. The burn-in asks for ≥ 10 expected observations beyond the
+ * quantile in each arm (n (1 − q) ≥ 10: 200 for p95, 1000 for p99).
+ */
+export function latencyStream(
+  candidate: LatencyArm,
+  reference: LatencyArm | undefined,
+  expectation: LatencyExpectation | undefined,
+  quantile: number,
+  hours: number,
+): EffectStream {
+  const [histT, histC] = [new CumulativeHistogram(), new CumulativeHistogram()];
+  const looks: EffectStream['looks'] = [];
+  let [offsetSum, squares, last] = [0, 0, { thetaHat: Number.NaN, qT: 0, qRef: 0 }];
+  const tail = Math.min(quantile, 1 - quantile);
+  for (let h = 0; h < hours; h++) {
+    const nTh = addHour(histT, candidate, h);
+    if (reference) addHour(histC, reference, h);
+    if (nTh > 0 && expectation) {
+      offsetSum += nTh * ((expectation.projectedLogQuantile ?? expectation.logOffset)[h] ?? 0);
+      squares += nTh * nTh;
+    }
+    const nRef = reference ? histC.total : Infinity;
+    if (histT.total * tail < BURN_IN_EVENTS || nRef * tail < BURN_IN_EVENTS) continue;
+    const t = histT.woodruff(quantile);
+    const c = reference ? histC.woodruff(quantile) : { estimate: 1, se: 0 };
+    if (!(t.estimate > 0 && c.estimate > 0)) continue;
+    const offset = expectation ? offsetSum / histT.total : 0;
+    const thetaHat = Math.log(t.estimate) - Math.log(c.estimate) - offset;
+    const extra = expectation ? expectation.varOffset + (expectation.tau2 * squares) / histT.total ** 2 : 0;
+    const v = (t.se / t.estimate) ** 2 + (c.se / c.estimate) ** 2 + extra;
+    last = { thetaHat, qT: t.estimate, qRef: c.estimate * Math.exp(offset) };
+    if (v > 0) looks.push({ thetaHat, v });
+  }
+  const judged = Number.isFinite(last.thetaHat);
+  const reference_ = !reference ? 'projected quantile' : expectation ? 'legacy population × projected ratio' : 'legacy arm';
+  return {
+    looks,
+    observed: histT.total > 0 ? (judged ? last.qT : histT.quantile(quantile)) : null,
+    expected: judged ? last.qRef : null,
+    effect: judged ? Math.exp(last.thetaHat) - 1 : null,
+    n: histT.total,
+    nControl: reference ? histC.total : 0,
+    expectedEvents: Math.min(histT.total * tail, reference ? histC.total * tail : Infinity),
+    variance: `Woodruff SE of log quantiles from 5% histogram bins vs ${reference_}${expectation ? ' + baseline variance + τ²' : ''}`,
+  };
+}

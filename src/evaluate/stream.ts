@@ -1,0 +1,42 @@
+import type { MixtureLook } from '../stats/normal-mixture-sequence.js';
+
+/** Events needed per arm before the first decision (statistics.md 3.1 burn-in). */
+export const BURN_IN_EVENTS = 10;
+/** Below the burn-in, a cohort is still tested exactly when its expected events reach this (statistics.md 5.3). */
+export const EXACT_MIN_EVENTS = 5;
+
+/**
+ * A cohort × metric's cumulative estimator over the hourly looks of a window, ready for the
+ * normal-mixture mSPRT, with what the result reports at the last look.
+ */
+export interface EffectStream {
+  /** One look per hour past the burn-in: cumulative estimate and variance (on the test's scale). */
+  looks: MixtureLook[];
+  /** Candidate value, expected value and observed − expected, at the last look. */
+  observed: number | null;
+  expected: number | null;
+  effect: number | null;
+  /** Candidate and comparison sizes at the last look. */
+  n: number;
+  nControl: number;
+  /** The smaller arm's expected events at the last look (the burn-in is met at BURN_IN_EVENTS). */
+  expectedEvents: number;
+  /** How the variance was built, for `method`. */
+  variance: string;
+  /** Counts for the exact test when the burn-in is not met (rates only). */
+  exact?: ExactCounts;
+}
+
+/** Cumulative counts for the exact tests of small cohorts (statistics.md 5.1). */
+export interface ExactCounts {
+  xT: number;
+  nT: number;
+  /** The legacy arm's counts (within_cohort_split) … */
+  xC?: number;
+  nC?: number;
+  /** … or the expected rate of the candidate (other designs). */
+  expectedRate?: number;
+}
+
+/** The expected count of the rarer outcome among `n` trials at rate `p`. */
+export const rarerEvents = (n: number, p: number): number => n * Math.min(p, 1 - p);
