@@ -1,0 +1,29 @@
+/**
+ * The only script in the page: adds a button to each `th[data-sort]` that sorts its table by the
+ * rows' `data-effect` (ascending, descending, then back to the report's order). The page reads
+ * fully without it; it loads nothing.
+ */
+export const SORT_SCRIPT = `
+document.querySelectorAll('table.sortable th[data-sort]').forEach(function (th) {
+  var button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = th.textContent + ' \\u21C5';
+  th.textContent = '';
+  th.appendChild(button);
+  var state = 0;
+  button.addEventListener('click', function () {
+    state = (state + 1) % 3;
+    var body = th.closest('table').tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var value = function (row) { return row.dataset.effect === '' ? NaN : Number(row.dataset.effect); };
+    rows.sort(function (a, b) {
+      if (state === 0) return Number(a.dataset.i) - Number(b.dataset.i);
+      var x = value(a), y = value(b);
+      if (isNaN(x) || isNaN(y)) return isNaN(x) - isNaN(y);
+      return state === 1 ? x - y : y - x;
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+    th.setAttribute('aria-sort', state === 0 ? 'none' : state === 1 ? 'ascending' : 'descending');
+  });
+});
+`;

@@ -1,0 +1,121 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderReport } from '../../src/report/render-report.js';
+import { fixtureInput } from '../report/report-fixture.js';
+
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
+const DEMO_REPORT = join(import.meta.dirname, '..', '..', 'data', 'demo', 'report', 'index.html');
+
+interface Visit {
+  page: Page;
+  /** Every request that was not file: or data: (each was aborted). */
+  external: string[];
+  /** Console errors and uncaught page errors. */
+  errors: string[];
+  /** Dialogs the page opened (alert(1) from an injected handler would show here). */
+  dialogs: string[];
+}
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: FLAGS });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function visit(file: string): Promise<Visit> {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  const visit: Visit = { page, external: [], errors: [], dialogs: [] };
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (/^(file|data):/.test(url)) return route.continue();
+    visit.external.push(url);
+    return route.abort();
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') visit.errors.push(message.text());
+  });
+  page.on('pageerror', (error) => visit.errors.push(error.message));
+  page.on('dialog', (dialog) => {
+    visit.dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  return visit;
+}
+
+async function checkReport(visit: Visit, screenshot: string): Promise<void> {
+  const { page } = visit;
+  await expect(page.locator('#summary article.stage').first().isVisible()).resolves.toBe(true);
+  const charts = page.locator('figure.chart');
+  const count = await charts.count();
+  expect(count).toBeGreaterThan(0);
+  for (let i = 0; i < count; i++) {
+    const svg = charts.nth(i).locator('svg').first();
+    await expect(svg.isVisible()).resolves.toBe(true);
+    const box = await svg.boundingBox();
+    expect(box?.width ?? 0).toBeGreaterThan(100);
+    expect(box?.height ?? 0).toBeGreaterThan(50);
+  }
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, screenshot), fullPage: true });
+  expect(visit.external).toEqual([]);
+  expect(visit.errors).toEqual([]);
+  expect(visit.dialogs).toEqual([]);
+}
+
+describe('renderReport in a browser', () => {
+  let visitFixture: Visit;
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    const file = join(ARTIFACTS, 'fixture-report.html');
+    await writeFile(file, await renderReport(fixtureInput()));
+    visitFixture = await visit(file);
+  });
+
+  it('shows the summary and every chart, loads nothing from the network and logs no error', async () => {
+    await checkReport(visitFixture, 'fixture-report.png');
+    await expect(visitFixture.page.locator('#summary').innerText()).resolves.toContain(
+      'stage-2: one tenant regressed: t012 success rate −3.1 pp (95% CI −4.4 to −1.8); recommended rollback: tenant t012 only',
+    );
+  });
+
+  it('keeps hostile tenant names inert text', async () => {
+    const { page } = visitFixture;
+    await expect(page.evaluate(() => (globalThis as { __xss?: unknown }).__xss)).resolves.toBeUndefined();
+    await expect(page.locator('img').count()).resolves.toBe(0);
+    await expect(page.locator('script').count()).resolves.toBe(await page.locator('script[type="application/json"]').count() + 1);
+    await expect(page.locator('#results').innerText()).resolves.toContain('<img src=x onerror=alert(1)>');
+  });
+
+  it('sorts a results table by effect and back to the report order', async () => {
+    const { page } = visitFixture;
+    const table = page.locator('#results-stage-2-success-rate');
+    const effects = () => table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: Record<string, string> }).dataset['effect'] ?? ''));
+    const initial = await effects();
+    expect(initial[0]).toBe('-0.031');
+    const button = table.locator('th[data-sort] button');
+    await button.click();
+    const ascending = (await effects()).filter((e) => e !== '').map(Number);
+    expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
+    await button.click();
+    const descending = (await effects()).filter((e) => e !== '').map(Number);
+    expect(descending).toEqual([...descending].sort((a, b) => b - a));
+    await button.click();
+    await expect(effects()).resolves.toEqual(initial);
+  });
+});
+
+describe.runIf(existsSync(DEMO_REPORT))('the demo report in a browser', () => {
+  it('shows the summary and every chart, loads nothing from the network and logs no error', async () => {
+    await checkReport(await visit(DEMO_REPORT), 'demo-report.png');
+  });
+});
