@@ -52,7 +52,7 @@ function looksLikeEntra(record: JsonObject): boolean {
 
 function looksLikeEntraCsv(header: string): boolean {
   const columns = header.split(',');
-  return ['ResultType', 'UserPrincipalName', 'AppDisplayName'].every((name) => columns.includes(name));
+  return ['ResultType', 'UserPrincipalName', 'CreatedDateTime'].every((name) => columns.includes(name));
 }
 
 /**

@@ -8,7 +8,7 @@ type Key = 'type' | 'realmId' | 'realmName' | 'clientId' | 'userId' | 'username'
 
 /** The value of `key=value` (Keycloak ≤ 20) or `key="value"` (Keycloak ≥ 21) in an event line; 'null' is NULL. */
 function value(key: Key): Sql {
-  return sql`nullif(regexp_extract(line, ${raw(`'[ ,]${key}="?([^",]*)'`)}, 1), 'null')`;
+  return sql`nullif(nullif(regexp_extract(line, ${raw(`'[ ,]${key}="?([^",]*)'`)}, 1), ''), 'null')`;
 }
 
 /** Lines of server.log: WildFly's `HH:mm:ss,SSS LEVEL [category] (thread) message`, or Quarkus' with a leading date. */

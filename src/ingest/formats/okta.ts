@@ -1,6 +1,6 @@
 import type { LoginFormat } from '../format.js';
 import { sql } from '../../store/sql.js';
-import { at, isJsonObject, sampleObjects, type JsonObject } from './vendor-detect.js';
+import { isJsonObject, sampleObjects, type JsonObject } from './vendor-detect.js';
 import { jsonRecords } from './vendor-json.js';
 import { attributesObject, stagedSelect } from './vendor-staged.js';
 
@@ -34,7 +34,7 @@ function looksLikeOkta(record: JsonObject): boolean {
 export const okta: LoginFormat = {
   name: 'okta',
   description: 'Okta System Log events (JSON Lines or the /api/v1/logs JSON array)',
-  detect: (sample) => sampleObjects(sample).some(looksLikeOkta) && !sampleObjects(sample).some((r) => at(r, 'data', 'type') !== undefined),
+  detect: (sample) => sampleObjects(sample).some(looksLikeOkta),
   stage: (file) =>
     stagedSelect(fields(file), {
       event_id: sql`record ->> '$.uuid'`,
