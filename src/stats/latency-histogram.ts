@@ -18,7 +18,9 @@ export function latencyBinEdges(): number[] {
 
 /**
  * The bin index of one latency, the same as the DuckDB expression
- * `least(greatest(floor(ln(latency_ms)/ln(1.05)), 0), 240)`.
+ * `least(greatest(floor(ln(latency_ms)/ln(1.05)), 0), 240)`. Checked against DuckDB on 26 000
+ * values: identical except within ~1e-15 (relative) of a bin edge, where V8's and DuckDB's `log`
+ * may round to different sides; such a value is on the edge to within float precision anyway.
  *
  * @throws {RangeError} if `latencyMs` is negative or not finite.
  */
