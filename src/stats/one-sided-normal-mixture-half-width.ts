@@ -7,8 +7,8 @@ import { checkMixture } from './normal-mixture-log-lambda.js';
  *
  *     d = x √(v (v + τ²)) / τ,   x² / 2 + log(2 Φ(x)) = log(1/α) − ½ log(v / (v + τ²))
  *
- * solved by bisection on x in [0, √(2 log(1/α) + log(1 + τ²/v))] (the two-sided root, where
- * the left side is larger). Tune τ² with `mixtureTau2(vStar, 2α)`. Reference: Howard, Ramdas,
+ * solved by Newton's method from the two-sided root x = √(2 log(1/α) + log(1 + τ²/v)), where the
+ * left side is larger; it is convex and increasing in x, so the iterates decrease monotonically. Tune τ² with `mixtureTau2(vStar, 2α)`. Reference: Howard, Ramdas,
  * McAuliffe & Sekhon (2021), Ann. Stat. 49 (confseq `OneSidedNormalMixture`);
  * statistics.md section 3.1.
  *
@@ -20,12 +20,12 @@ export function oneSidedNormalMixtureHalfWidth(v: number, tau2: number, alpha: n
     throw new RangeError(`oneSidedNormalMixtureHalfWidth needs alpha in (0, 1), got ${alpha}`);
   }
   const target = Math.log(1 / alpha) - 0.5 * Math.log(v / (v + tau2));
-  let low = 0;
-  let high = Math.sqrt(2 * target);
-  for (let i = 0; i < 200 && high - low > 1e-15 * high; i++) {
-    const mid = (low + high) / 2;
-    if (mid ** 2 / 2 + Math.LN2 + normal.logcdf(mid, 0, 1) < target) low = mid;
-    else high = mid;
+  let x = Math.sqrt(2 * target);
+  for (let i = 0; i < 100; i++) {
+    const logCdf = normal.logcdf(x, 0, 1);
+    const step = (x ** 2 / 2 + Math.LN2 + logCdf - target) / (x + Math.exp(normal.logpdf(x, 0, 1) - logCdf));
+    x -= step;
+    if (Math.abs(step) <= 1e-15 * x) break;
   }
-  return (((low + high) / 2) * Math.sqrt(v * (v + tau2))) / Math.sqrt(tau2);
+  return (x * Math.sqrt(v * (v + tau2))) / Math.sqrt(tau2);
 }

@@ -51,19 +51,23 @@ describe('normalMixtureSequence', () => {
     expect(oneSided.at(-1)?.upper).toBe(Infinity);
     expect(oneSided.at(-1)?.logLambda).toBeGreaterThan(twoSided.at(-1)?.logLambda ?? Infinity);
   });
-  it('keeps the share of null streams that ever cross α = 0.05 within 0.05 + 3 SE (Ville)', () => {
+  it('keeps the share of null streams that ever cross α = 0.05 within 0.05 + 3 SE, two- and one-sided (Ville)', () => {
     const random = seededRandom(2026);
     const [streams, looks, alpha] = [2000, 50, 0.05];
     const tau2 = mixtureTau2(1 / looks, alpha);
     let crossedMixture = 0;
+    let crossedOneSided = 0;
     let crossedNaive = 0;
     for (let s = 0; s < streams; s++) {
       const data = stream(random, looks, 0);
       if ((normalMixtureSequence(data, { tau2, alpha }).at(-1)?.p ?? 1) <= alpha) crossedMixture++;
+      const oneSided = normalMixtureSequence(data, { tau2: mixtureTau2(1 / looks, 2 * alpha), alpha, alternative: 'greater' });
+      if ((oneSided.at(-1)?.p ?? 1) <= alpha) crossedOneSided++;
       if (data.some(({ thetaHat, v }) => Math.abs(thetaHat) / Math.sqrt(v) > 1.959963984540054)) crossedNaive++;
     }
     const se = Math.sqrt((alpha * (1 - alpha)) / streams);
     expect(crossedMixture / streams).toBeLessThanOrEqual(alpha + 3 * se);
+    expect(crossedOneSided / streams).toBeLessThanOrEqual(alpha + 3 * se);
     // The same streams tested naively at every look cross far more often: the test can fail.
     expect(crossedNaive / streams).toBeGreaterThan(0.2);
   });

@@ -2,6 +2,7 @@ import binomial from '@stdlib/stats-base-dists-binomial';
 import { describe, expect, it } from 'vitest';
 import fixture from '../fixtures/stats/part-b.json' with { type: 'json' };
 import { plugInRateRatioEProcess } from '../../src/stats/plug-in-rate-ratio-e-process.js';
+import { seededRandom } from '../../src/stats/random.js';
 import { expectRelative } from './relative.js';
 
 describe('plugInRateRatioEProcess', () => {
@@ -31,5 +32,19 @@ describe('plugInRateRatioEProcess', () => {
   });
   it('throws a RangeError for a zero exposure', () => {
     expect(() => plugInRateRatioEProcess([{ xT: 1, xC: 1, piT: 0, piC: 1 }])).toThrow(RangeError);
+  });
+});
+
+describe('plugInRateRatioEProcess under the null', () => {
+  it('keeps the share of streams ever crossing α = 0.05 within 0.05 + 3 SE while the split changes (Ville)', () => {
+    const random = seededRandom(314);
+    const [streams, alpha] = [2000, 0.05];
+    const splits = [0.01, 0.01, 0.05, 0.05, 0.05, 0.25, 0.25, 0.25, 0.5, 0.5, 0.5, 0.5];
+    let crossed = 0;
+    for (let s = 0; s < streams; s++) {
+      const windows = splits.map((piT) => ({ xT: random.poisson(400 * piT), xC: random.poisson(400 * (1 - piT)), piT, piC: 1 - piT }));
+      if ((plugInRateRatioEProcess(windows).at(-1)?.p ?? 1) <= alpha) crossed++;
+    }
+    expect(crossed / streams).toBeLessThanOrEqual(alpha + 3 * Math.sqrt((alpha * (1 - alpha)) / streams));
   });
 });
