@@ -169,7 +169,13 @@ homogeneity <- lapply(list(
        "chisq.test(table, correct = FALSE), zero columns dropped first")
 })
 
-cat(to_json(list(binomialTest = binomial, clopperPearson = clopper, clopperPearsonUpper = clopper_upper,
+chi_upper <- lapply(list(list(0.5, 1), list(3.8414588206941236, 1), list(87.378640776699029, 1), list(500, 3), list(12.5, 7),
+                        list(1e-3, 4)), function(a) {
+  case(list(statistic = a[[1]], df = a[[2]]), list(p = pchisq(a[[1]], a[[2]], lower.tail = FALSE)),
+       sprintf("pchisq(%.17g, %d, lower.tail = FALSE)", a[[1]], a[[2]]))
+})
+
+cat(to_json(list(chiSquareUpper = chi_upper, binomialTest = binomial, clopperPearson = clopper, clopperPearsonUpper = clopper_upper,
                  clopperPearsonLower = clopper_lower, twoProportionZ = two_prop, wilsonInterval = wilson,
                  fisherExact = fisher, poissonTest = poisson_one, garwoodInterval = garwood,
                  poissonRateRatioTest = rate_ratio, mcnemarExact = mcnemar, pAdjust = adjust,
