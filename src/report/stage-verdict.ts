@@ -74,7 +74,11 @@ export function stageVerdict(evaluation: Evaluation, decisions: readonly Decisio
 function srmSentence(evaluation: Evaluation): string {
   if (evaluation.srm.length === 0) return 'SRM: no split check in this evaluation.';
   const mismatches = evaluation.srm.filter((s) => s.mismatch);
-  if (mismatches.length === 0) return `SRM: the traffic split matches the plan in all ${count(evaluation.srm.length, 'checked cohort')}.`;
+  if (mismatches.length === 0) {
+    const n = evaluation.srm.length;
+    const where = n === 1 ? 'the one checked cohort' : n === 2 ? 'both checked cohorts' : `all ${n.toLocaleString('en-US')} checked cohorts`;
+    return `SRM: the traffic split matches the plan in ${where}.`;
+  }
   const names = list(mismatches.map((s) => `${cohortName(s.cohort)} (${(s.observed_share * 100).toFixed(1)}% vs ${(s.expected_share * 100).toFixed(1)}% planned)`));
   return `SRM: mismatch in ${names}; verdicts there are not trustworthy.`;
 }

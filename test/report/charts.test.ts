@@ -1,0 +1,72 @@
+import * as vl from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { describe, expect, it } from 'vitest';
+import { forestChart, latencyChart, seriesChart, shadowChart, srmChart } from '../../src/report/charts.js';
+import { renderSvg } from '../../src/report/render-svg.js';
+import type { Evaluation } from '../../src/types.js';
+import { fixtureInput } from './report-fixture.js';
+
+const input = fixtureInput();
+const stage2 = input.evaluations[1] as Evaluation;
+
+/** Compiles with a logger that fails on any vega-lite warning (a dropped encoding is a silent bug). */
+function compileStrict(spec: TopLevelSpec): void {
+  const warnings: unknown[] = [];
+  const logger = {
+    level: () => logger,
+    error: (...m: unknown[]) => { warnings.push(m); return logger; },
+    warn: (...m: unknown[]) => { warnings.push(m); return logger; },
+    info: () => logger,
+    debug: () => logger,
+  };
+  const compiled = vl.compile(spec, { logger: logger as unknown as vl.LoggerInterface });
+  expect(compiled.spec.marks?.length ?? 0).toBeGreaterThan(0);
+  expect(warnings).toEqual([]);
+}
+
+const charts: Record<string, () => TopLevelSpec> = {
+  'forest-success-rate': () => forestChart(stage2.results, 'success_rate', -1),
+  'forest-latency-p95': () => forestChart(stage2.results, 'latency_p95', 1),
+  series: () => seriesChart({ ...input.series[0]!, points: input.series[0]!.points.filter((p) => p.hour >= '2026-10-18T20' && p.hour < '2026-10-19T06') }, input.plan.stages),
+  latency: () => latencyChart(stage2.results, input.plan.providers),
+  shadow: () => shadowChart(stage2.results),
+  srm: () => srmChart(input.evaluations),
+};
+
+describe.each(Object.entries(charts))('%s chart', (name, chart) => {
+  it('matches its reviewed spec', async () => {
+    await expect(`${JSON.stringify(chart(), null, 2)}\n`).toMatchFileSnapshot(`../output/${name}.vl.json`);
+  });
+  it('compiles with vega-lite without a warning', () => {
+    compileStrict(chart());
+  });
+  it('renders to SVG in Node', async () => {
+    const svg = await renderSvg(chart());
+    expect(svg).toMatch(/^<svg[^>]*width="\d+"/);
+    expect(svg).not.toContain('<img');
+  });
+});
+
+describe('forestChart', () => {
+  it('puts the tolerance on the harmful side of zero, in display units', () => {
+    const rules = (spec: TopLevelSpec) => JSON.stringify(spec).match(/\{"x":(-?[\d.]+),"label":"tolerance"\}/)?.[1];
+    expect(rules(forestChart(stage2.results, 'success_rate', -1))).toBe('-0.5');
+    expect(rules(forestChart(stage2.results, 'latency_p95', 1))).toBe('10');
+  });
+  it('draws only results of its metric that have an effect', () => {
+    const spec = JSON.stringify(forestChart(stage2.results, 'success_rate', -1));
+    expect(spec).toContain('"cohort":"tenant t012"');
+    expect(spec).not.toContain('tenant t027');
+    expect(spec).not.toContain('shadow');
+  });
+});
+
+describe('seriesChart', () => {
+  it('marks only the stage starts inside the series and draws one band point per hour', () => {
+    const spec = seriesChart(input.series[0]!, input.plan.stages) as { layer: { data: { values: { stage?: string; hour: string }[] } }[] };
+    const stages = spec.layer[3]?.data.values.map((v) => v.stage);
+    expect(stages).toEqual(['stage-1', 'stage-2']);
+    const hours = spec.layer[0]?.data.values.map((v) => v.hour) ?? [];
+    expect(new Set(hours).size).toBe(hours.length);
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { stageVerdict } from '../../src/report/stage-verdict.js';
+import type { Evaluation } from '../../src/types.js';
+import { fixtureInput } from './report-fixture.js';
+
+const [stage1, stage2] = fixtureInput().evaluations as [Evaluation, Evaluation];
+const { decisions } = fixtureInput();
+
+describe('stageVerdict', () => {
+  it('is red with one plain sentence for a stage with a regression', () => {
+    const verdict = stageVerdict(stage2, decisions);
+    expect(verdict.light).toBe('red');
+    expect(verdict.sentence).toBe(
+      'stage-2: one tenant regressed: t012 success rate −3.1 pp (95% CI −4.4 to −1.8); recommended rollback: tenant t012 only',
+    );
+    expect(verdict.srm).toBe('SRM: the traffic split matches the plan in both checked cohorts.');
+    expect(verdict.accepted).toEqual([]);
+  });
+  it('is amber for a sample-ratio mismatch and says who accepted what', () => {
+    const verdict = stageVerdict(stage1, decisions);
+    expect(verdict.light).toBe('amber');
+    expect(verdict.sentence).toContain('the traffic split does not match the plan (SRM) in region eu-west');
+    expect(verdict.srm).toBe('SRM: mismatch in region eu-west (4.1% vs 5.0% planned); verdicts there are not trustworthy.');
+    expect(verdict.accepted).toEqual([
+      'tenant <img src=x onerror=window.__xss=1> p95 latency accepted by maria.k on 2026-10-21: Slow IdP metadata endpoint, tracked in AUTH-2291',
+    ]);
+  });
+  it('is amber when every regression was accepted', () => {
+    const results = stage2.results.map((r) =>
+      r.verdict === 'regression' ? { ...r, accepted: { decision_id: 'd-9', operator: 'ana', at: '2026-10-23T20:00:00Z', reason: 'known' } } : r,
+    );
+    const verdict = stageVerdict({ ...stage2, results }, []);
+    expect(verdict.light).toBe('amber');
+    expect(verdict.sentence).toContain('(accepted by the operator)');
+    expect(verdict.accepted).toEqual(['tenant t012 success rate accepted by ana on 2026-10-23: known']);
+  });
+  it('is amber for inconclusive results without regression or SRM', () => {
+    const results = stage2.results.filter((r) => r.verdict !== 'regression');
+    const verdict = stageVerdict({ ...stage2, results, rollback: { rules: [], flagd: {} } }, []);
+    expect(verdict.light).toBe('amber');
+    expect(verdict.sentence).toBe('stage-2: no regression found; two results inconclusive: t019 success rate; okta shadow mismatch rate');
+  });
+  it('is green when every result passes', () => {
+    const results = stage2.results.filter((r) => r.verdict === 'pass');
+    const verdict = stageVerdict({ ...stage2, results, rollback: { rules: [], flagd: {} } }, []);
+    expect(verdict.light).toBe('green');
+    expect(verdict.sentence).toBe('stage-2: no cohort regressed across eight cohort × metric results');
+  });
+  it('counts many regressions in digits and lists three', () => {
+    const base = stage2.results[1];
+    if (!base) throw new Error('fixture changed');
+    const results = Array.from({ length: 12 }, (_, i) => ({ ...base, cohort: { tenant: `t${100 + i}` } }));
+    const rules = results.map((r, i) => ({ cohort: r.cohort, justified_by: [i] }));
+    const verdict = stageVerdict({ ...stage2, results, rollback: { rules, flagd: {} } }, []);
+    expect(verdict.sentence).toMatch(/^stage-2: 12 tenants regressed: t100 .*; t102 success rate −3\.1 pp \(95% CI −4\.4 to −1\.8\); and 9 more; recommended rollback: tenant t100, /);
+  });
+});
