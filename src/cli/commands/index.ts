@@ -1,10 +1,12 @@
 import type { RegisterCommand } from '../context.js';
 import { registerDecide, registerDecisions } from './decide.js';
 import { registerIngest } from './ingest.js';
+import { registerSimulate } from './simulate.js';
 import { registerStatus } from './status.js';
 
 /** Every subcommand, in the order `stagewise --help` lists them (the order a rollout uses them). */
 export const COMMANDS: readonly RegisterCommand[] = [
+  registerSimulate,
   registerIngest,
   registerStatus,
   registerDecide,
