@@ -19,7 +19,7 @@ function compileStrict(spec: TopLevelSpec): void {
     info: () => logger,
     debug: () => logger,
   };
-  const compiled = vl.compile(spec, { logger: logger as unknown as vl.LoggerInterface });
+  const compiled = vl.compile(spec, { logger: logger as unknown as NonNullable<Parameters<typeof vl.compile>[1]>['logger'] });
   expect(compiled.spec.marks?.length ?? 0).toBeGreaterThan(0);
   expect(warnings).toEqual([]);
 }
