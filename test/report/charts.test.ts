@@ -19,7 +19,8 @@ function compileStrict(spec: TopLevelSpec): void {
     info: () => logger,
     debug: () => logger,
   };
-  const compiled = vl.compile(spec, { logger: logger as unknown as NonNullable<Parameters<typeof vl.compile>[1]>['logger'] });
+  const options = { logger } as unknown as Parameters<typeof vl.compile>[1];
+  const compiled = vl.compile(spec, options);
   expect(compiled.spec.marks?.length ?? 0).toBeGreaterThan(0);
   expect(warnings).toEqual([]);
 }
