@@ -78,26 +78,30 @@ export function evaluateCohortMetric(input: CohortMetricInput): CohortResult {
 }
 
 function exactResult(base: CohortResult, counts: ExactCounts, alpha: number): CohortResult {
-  const [xT, nT] = [Math.round(counts.xT), Math.round(counts.nT)];
+  const effective = (count: number) => Math.round(count / counts.designEffect);
+  const [xT, nT] = [effective(counts.xT), Math.max(effective(counts.nT), 1)];
+  const looks = Math.max(counts.looks, 1);
+  const honesty = `on counts ÷ design effect ${counts.designEffect.toFixed(2)}, Bonferroni over ${looks} look(s) in the exact band; below the mSPRT burn-in of ${BURN_IN_EVENTS} events`;
   if (counts.xC !== undefined && counts.nC !== undefined) {
-    const [xC, nC] = [Math.round(counts.xC), Math.round(counts.nC)];
-    const fisher = fisherExact({ a: xT, b: nT - xT, c: xC, d: nC - xC });
-    const interval = newcombeInterval(xT, nT, xC, nC, 1 - alpha);
+    const [xC, nC] = [effective(counts.xC), Math.max(effective(counts.nC), 1)];
+    const fisher = fisherExact({ a: Math.min(xT, nT), b: nT - Math.min(xT, nT), c: Math.min(xC, nC), d: nC - Math.min(xC, nC) });
+    const interval = newcombeInterval(Math.min(xT, nT), nT, Math.min(xC, nC), nC, 1 - alpha / looks);
     return {
       ...base,
       ci: [interval.lower, interval.upper],
-      p_value: fisher.pValue,
-      method: `Fisher exact test, fixed-n at this look (mid-p ${fisher.midP.toPrecision(3)}); Newcombe interval; below the mSPRT burn-in of ${BURN_IN_EVENTS} events per arm`,
+      p_value: Math.min(1, fisher.pValue * looks),
+      method: `Fisher exact test (mid-p ${fisher.midP.toPrecision(3)}), Newcombe interval, ${honesty}`,
     };
   }
   const rate = Math.min(Math.max(counts.expectedRate ?? 0, 1e-12), 1 - 1e-12);
-  const test = binomialTest(xT, nT, rate);
-  const interval = wilsonInterval(xT, nT, 1 - alpha);
+  const x = Math.min(xT, nT);
+  const test = binomialTest(x, nT, rate);
+  const interval = wilsonInterval(x, nT, 1 - alpha / looks);
   return {
     ...base,
     ci: [interval.lower - rate, interval.upper - rate],
-    p_value: test.pValue,
-    method: `exact binomial test against the expected rate ${rate.toPrecision(3)}, fixed-n at this look (mid-p ${test.midP.toPrecision(3)}); Wilson interval; below the mSPRT burn-in of ${BURN_IN_EVENTS} events`,
+    p_value: Math.min(1, test.pValue * looks),
+    method: `exact binomial test against the expected rate ${rate.toPrecision(3)} (mid-p ${test.midP.toPrecision(3)}), Wilson interval, ${honesty}`,
   };
 }
 

@@ -29,8 +29,8 @@ export interface RateExpectation {
   logit: Float64Array;
   /** Standard deviation of that logit from the baseline's parameter uncertainty (fully correlated across hours). */
   sdLogit: Float64Array;
-  /** Window-to-window variance of the cohort's logit rate that concurrent legacy traffic does not share (τ², statistics.md 1.2). */
-  tau2Logit: number;
+  /** Per hour, the window-to-window variance of the cohort's logit rate that concurrent legacy traffic does not share (τ², statistics.md 1.2). */
+  tau2Logit: Float64Array;
   /** Population drift per hour on the logit scale measured on concurrent legacy traffic, and its variance; absent for baseline_projection. */
   drift?: { d: Float64Array; variance: Float64Array };
 }

@@ -1,6 +1,6 @@
 import type { RateArm, RateExpectation } from './hourly-stats.js';
 import { rateArmVariance, varianceSource } from './rate-arm-variance.js';
-import { BURN_IN_EVENTS, rarerEvents, type EffectStream } from './stream.js';
+import { BURN_IN_EVENTS, EXACT_MIN_EVENTS, rarerEvents, type EffectStream } from './stream.js';
 
 const expit = (t: number): number => 1 / (1 + Math.exp(-t));
 
@@ -23,7 +23,7 @@ const expit = (t: number): number => 1 / (1 + Math.exp(-t));
  */
 export function driftCorrectedStream(candidate: RateArm, expectation: RateExpectation, hours: number): EffectStream {
   const looks: EffectStream['looks'] = [];
-  let [nT, xT, residuals, independent, correlated, expectedSum, events] = [0, 0, 0, 0, 0, 0, 0];
+  let [nT, xT, residuals, independent, correlated, expectedSum, events, sampled, binomial, exactLooks] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   for (let h = 0; h < hours; h++) {
     const n = candidate.n[h] ?? 0;
     const eta = expectation.logit[h] ?? Number.NaN;
@@ -35,17 +35,19 @@ export function driftCorrectedStream(candidate: RateArm, expectation: RateExpect
       const slope = e * (1 - e);
       const sampling = rateArmVariance(candidate, h, x / n);
       const floor = (e * (1 - e)) / n; // never below the binomial variance at the expected rate
-      const s2 = Math.max(sampling, floor) + slope * slope * (expectation.tau2Logit + (Number.isFinite(driftVariance) ? driftVariance : 0));
+      const s2 = Math.max(sampling, floor) + slope * slope * ((expectation.tau2Logit[h] ?? 0) + (Number.isFinite(driftVariance) ? driftVariance : 0));
       [nT, xT] = [nT + n, xT + x];
       residuals += x - n * e;
       expectedSum += n * e;
       independent += n * n * s2;
       correlated += n * slope * (expectation.sdLogit[h] ?? 0);
       events += rarerEvents(n, e);
+      sampled += n * n * sampling;
+      binomial += n * e * (1 - e);
     }
     if (nT > 0 && events >= BURN_IN_EVENTS) {
       looks.push({ thetaHat: residuals / nT, v: independent / (nT * nT) + (correlated / nT) ** 2 });
-    }
+    } else if (events >= EXACT_MIN_EVENTS) exactLooks++;
   }
   const design = expectation.drift ? 'baseline projection + drift on legacy traffic' : 'baseline projection (no drift correction)';
   return {
@@ -57,6 +59,6 @@ export function driftCorrectedStream(candidate: RateArm, expectation: RateExpect
     nControl: 0,
     expectedEvents: events,
     variance: `${design}; ${varianceSource(candidate)} + baseline-model variance + τ²${expectation.drift ? ' + Var(drift)' : ''}`,
-    exact: { xT, nT, expectedRate: nT > 0 ? expectedSum / nT : 0 },
+    exact: { xT, nT, expectedRate: nT > 0 ? expectedSum / nT : 0, designEffect: binomial > 0 ? Math.max(sampled / binomial, 1) : 1, looks: exactLooks },
   };
 }

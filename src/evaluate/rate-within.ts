@@ -1,6 +1,6 @@
 import type { RateArm } from './hourly-stats.js';
 import { rateArmVariance, varianceSource } from './rate-arm-variance.js';
-import { BURN_IN_EVENTS, rarerEvents, type EffectStream } from './stream.js';
+import { BURN_IN_EVENTS, EXACT_MIN_EVENTS, rarerEvents, type EffectStream } from './stream.js';
 
 /**
  * The within-cohort split (statistics.md 2.1): both providers in the cohort in the same hours.
@@ -17,7 +17,7 @@ import { BURN_IN_EVENTS, rarerEvents, type EffectStream } from './stream.js';
 export function withinSplitStream(candidate: RateArm, legacy: RateArm, hours: number): EffectStream {
   const looks: EffectStream['looks'] = [];
   let [nT, xT, nC, xC, weighted, varSum, standardised] = [0, 0, 0, 0, 0, 0, 0];
-  let designEffects = 0;
+  let [designEffects, exactLooks] = [0, 0];
   for (let h = 0; h < hours; h++) {
     const [nTh, nCh] = [candidate.n[h] ?? 0, legacy.n[h] ?? 0];
     if (nTh > 0 && nCh > 0) {
@@ -34,6 +34,7 @@ export function withinSplitStream(candidate: RateArm, legacy: RateArm, hours: nu
     const pooled = (xT + xC) / (nT + nC);
     const events = Math.min(rarerEvents(nT, pooled), rarerEvents(nC, pooled));
     if (nT > 0 && events >= BURN_IN_EVENTS && varSum > 0) looks.push({ thetaHat: weighted / nT, v: varSum / (nT * nT) });
+    else if (events >= EXACT_MIN_EVENTS) exactLooks++;
   }
   const pooled = nT + nC > 0 ? (xT + xC) / (nT + nC) : 0;
   const designEffect = designEffects > 0 ? varSum / designEffects : 1;
@@ -46,6 +47,6 @@ export function withinSplitStream(candidate: RateArm, legacy: RateArm, hours: nu
     nControl: nC,
     expectedEvents: Math.min(rarerEvents(nT, pooled), rarerEvents(nC, pooled)),
     variance: `${varianceSource(candidate)} (DE ${designEffect.toFixed(2)})`,
-    exact: { xT, nT, xC, nC },
+    exact: { xT, nT, xC, nC, designEffect: Math.max(designEffect, 1), looks: exactLooks },
   };
 }

@@ -27,8 +27,18 @@ export interface EffectStream {
   exact?: ExactCounts;
 }
 
-/** Cumulative counts for the exact tests of small cohorts (statistics.md 5.1). */
+/**
+ * Counts for the exact tests of small cohorts (statistics.md 5.1), with what keeps them honest:
+ * the design effect (user clustering; counts are divided by it, Kish's effective sample size)
+ * and the number of hourly looks so far at which the cohort was in the exact band (the p-value
+ * is Bonferroni-corrected over them, so running evaluate hourly does not inflate it).
+ */
+
 export interface ExactCounts {
+  /** Design effect of the candidate's variance (≥ 1). */
+  designEffect: number;
+  /** Hourly looks so far with ≥ EXACT_MIN_EVENTS but < BURN_IN_EVENTS expected events. */
+  looks: number;
   xT: number;
   nT: number;
   /** The legacy arm's counts (within_cohort_split) … */
