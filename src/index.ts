@@ -34,6 +34,7 @@ export { clopperPearsonLower } from './stats/clopper-pearson-lower.js';
 export { binomialTest } from './stats/binomial-test.js';
 export { fisherExact, type FisherExact, type TwoByTwo } from './stats/fisher-exact.js';
 export { conditionalOddsRatio } from './stats/conditional-odds-ratio.js';
+export { fisherOddsRatioInterval } from './stats/fisher-odds-ratio-interval.js';
 export { poissonTest } from './stats/poisson-test.js';
 export { garwoodInterval } from './stats/garwood-interval.js';
 export { poissonRateRatioTest, type PoissonRateRatioTest, type TwoArmExposure } from './stats/poisson-rate-ratio-test.js';

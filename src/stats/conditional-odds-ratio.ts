@@ -1,4 +1,4 @@
-import hypergeometric from '@stdlib/stats-base-dists-hypergeometric';
+import { conditionalSupport } from './conditional-support.js';
 import type { TwoByTwo } from './fisher-exact.js';
 
 /**
@@ -14,15 +14,9 @@ import type { TwoByTwo } from './fisher-exact.js';
  * @throws {RangeError} unless a, b, c, d are non-negative integers.
  */
 export function conditionalOddsRatio({ a, b, c, d }: TwoByTwo): number {
-  if (![a, b, c, d].every((v) => Number.isInteger(v) && v >= 0)) {
-    throw new RangeError(`conditionalOddsRatio needs non-negative integer cells, got ${a}, ${b}, ${c}, ${d}`);
-  }
-  const [N, K, n] = [a + b + c + d, a + c, a + b];
-  const [lo, hi] = [Math.max(0, n + K - N), Math.min(n, K)];
+  const { lo, hi, support, logWeights } = conditionalSupport({ a, b, c, d }, 'conditionalOddsRatio');
   if (a === lo) return 0;
   if (a === hi) return Infinity;
-  const support = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
-  const logWeights = support.map((k) => hypergeometric.logpmf(k, N, K, n));
   let [left, right, theta] = [-Infinity, Infinity, 0];
   for (let step = 0; step < 200; step++) {
     const { mean, variance } = moments(support, logWeights, theta);

@@ -169,13 +169,38 @@ homogeneity <- lapply(list(
        "chisq.test(table, correct = FALSE), zero columns dropped first")
 })
 
+# fisherOddsRatioInterval: fisher.test's ncp.L / ncp.U (pnhyper on dhyper) re-solved on log(psi) at tol 1e-15.
+cond_ci <- function(a, b, c, d, conf, alt) {
+  m <- a + c; n <- b + d; k <- a + b
+  lo <- max(0L, k - n); hi <- min(k, m); support <- lo:hi
+  logdc <- dhyper(support, m, n, k, log = TRUE)
+  tail <- function(t, upper) {
+    l <- logdc + t * support; w <- exp(l - max(l))
+    if (upper) sum(w[support >= a]) / sum(w) else sum(w[support <= a]) / sum(w)
+  }
+  alpha <- if (alt == "two-sided") (1 - conf) / 2 else 1 - conf
+  lower <- if (alt == "less" || a == lo) 0 else exp(uniroot(function(t) tail(t, TRUE) - alpha, c(-60, 60), tol = 1e-15, maxiter = 10000)$root)
+  upper <- if (alt == "greater" || a == hi) Inf else exp(uniroot(function(t) tail(t, FALSE) - alpha, c(-60, 60), tol = 1e-15, maxiter = 10000)$root)
+  c(lower, upper)
+}
+fisher_ci <- lapply(list(list(3, 1, 1, 3, 0.95, "two-sided"), list(12, 488, 5, 495, 0.95, "two-sided"), list(0, 10, 3, 7, 0.95, "two-sided"),
+                         list(12, 488, 5, 495, 0.95, "greater"), list(25, 975, 10, 990, 0.9, "less"), list(40, 60, 20, 80, 0.99, "two-sided"),
+                         list(7, 0, 2, 5, 0.95, "two-sided")), function(a) {
+  ci <- cond_ci(a[[1]], a[[2]], a[[3]], a[[4]], a[[5]], a[[6]])
+  r <- fisher.test(matrix(c(a[[1]], a[[3]], a[[2]], a[[4]]), 2), conf.level = a[[5]], alternative = alt_r(a[[6]]))$conf.int
+  case(list(a = a[[1]], b = a[[2]], c = a[[3]], d = a[[4]], confidence = a[[5]], alternative = a[[6]]),
+       list(lower = ci[1], upper = ci[2], lowerR = r[1], upperR = r[2]),
+       sprintf("fisher.test(matrix(c(%d, %d, %d, %d), 2), conf.level = %g, alternative = '%s')$conf.int, re-solved at tol 1e-15",
+               a[[1]], a[[3]], a[[2]], a[[4]], a[[5]], alt_r(a[[6]])))
+})
+
 chi_upper <- lapply(list(list(0.5, 1), list(3.8414588206941236, 1), list(87.378640776699029, 1), list(500, 3), list(12.5, 7),
                         list(1e-3, 4)), function(a) {
   case(list(statistic = a[[1]], df = a[[2]]), list(p = pchisq(a[[1]], a[[2]], lower.tail = FALSE)),
        sprintf("pchisq(%.17g, %d, lower.tail = FALSE)", a[[1]], a[[2]]))
 })
 
-cat(to_json(list(chiSquareUpper = chi_upper, binomialTest = binomial, clopperPearson = clopper, clopperPearsonUpper = clopper_upper,
+cat(to_json(list(chiSquareUpper = chi_upper, fisherOddsRatioInterval = fisher_ci, binomialTest = binomial, clopperPearson = clopper, clopperPearsonUpper = clopper_upper,
                  clopperPearsonLower = clopper_lower, twoProportionZ = two_prop, wilsonInterval = wilson,
                  fisherExact = fisher, poissonTest = poisson_one, garwoodInterval = garwood,
                  poissonRateRatioTest = rate_ratio, mcnemarExact = mcnemar, pAdjust = adjust,
