@@ -39,7 +39,8 @@ export const keycloak: LoginFormat = {
       ts: sql`CASE WHEN line_time <> '' AND coalesce(nullif(line_date, ''), option_date) IS NOT NULL
                    THEN coalesce(nullif(line_date, ''), option_date) || ' ' || replace(line_time, ',', '.') END`,
       user_raw: sql`coalesce(${value('username')}, ${value('userId')})`,
-      tenant: value('realmId'),
+      // Keycloak ≥ 21 logs the realm's id as a UUID beside its name; older versions log only realmId (usually the name).
+      tenant: sql`coalesce(${value('realmName')}, ${value('realmId')})`,
       idp: value('identity_provider'),
       app: value('clientId'),
       outcome: sql`CASE ${value('type')} WHEN 'LOGIN' THEN 'success' WHEN 'LOGIN_ERROR' THEN 'failure' ELSE ${value('type')} END`,
@@ -49,7 +50,7 @@ export const keycloak: LoginFormat = {
                             WHEN ${value('type')} IS NULL THEN 'no event type'
                             WHEN ${value('type')} NOT IN ('LOGIN', 'LOGIN_ERROR') THEN 'not a login event: ' || ${value('type')} END`,
       attributes: attributesObject({
-        realm_name: value('realmName'),
+        realm_id: value('realmId'),
         user_id: value('userId'),
         auth_method: value('auth_method'),
         auth_type: value('auth_type'),
