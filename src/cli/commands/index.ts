@@ -1,6 +1,7 @@
 import type { RegisterCommand } from '../context.js';
 import { registerDecide, registerDecisions } from './decide.js';
 import { registerIngest } from './ingest.js';
+import { registerReport } from './report.js';
 import { registerSimulate } from './simulate.js';
 import { registerStatus } from './status.js';
 
@@ -11,4 +12,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerStatus,
   registerDecide,
   registerDecisions,
+  registerReport,
 ];
