@@ -111,6 +111,13 @@ export const SCHEMA: readonly string[] = [
      stage         VARCHAR NOT NULL,
      results       JSON NOT NULL          -- [{cohort, metric}]: the results the decision refers to
    )`, // append-only: no code path updates or deletes a decision
+  // Stage evaluations (src/cli/commands/evaluate.ts): one row per run; `document` is the stagewise.evaluation/v1 JSON.
+  `CREATE TABLE IF NOT EXISTS evaluations (
+     evaluation_id VARCHAR PRIMARY KEY, created_at TIMESTAMPTZ NOT NULL, stage VARCHAR NOT NULL,
+     plan_hash VARCHAR NOT NULL, baseline_id VARCHAR NOT NULL,
+     window_start TIMESTAMPTZ NOT NULL, window_end TIMESTAMPTZ NOT NULL,
+     regressions INTEGER NOT NULL, document JSON NOT NULL
+   )`,
 ];
 
 /** Creates any table the store lacks. */

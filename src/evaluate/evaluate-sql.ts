@@ -1,0 +1,116 @@
+import type { CohortSet } from '../baseline/cohort-sets.js';
+import { cohortKeySql } from '../baseline/cohort-key.js';
+import { instant } from '../baseline/aggregate.js';
+import { ident, join, raw, sql, type Sql } from '../store/sql.js';
+import type { Dimension, Period } from '../types.js';
+
+/**
+ * SQL builders of `stagewise evaluate`. Everything but the sample-ratio check reads the additive
+ * `agg_*` tables; the SRM check counts distinct routed units, which only `login_events` knows.
+ */
+
+const providerIn = (providers: readonly string[]): Sql => sql`provider IN (${join(providers.map((p) => sql`${p}`), ', ')})`;
+const inWindow = (period: Period): Sql => sql`hour >= ${instant(period.from)} AND hour < ${instant(period.to)}`;
+const dimColumns = (dims: readonly Dimension[]): Sql => (dims.length ? sql`${join(dims.map((d) => ident(d)), ', ')}, ` : sql``);
+
+/** The end of the data (one hour past the last aggregated hour), and the candidate's attempts in the period. */
+export function windowExtent(period: Period, candidate: string): Sql {
+  return sql`
+    SELECT epoch(max(hour)) + 3600 AS last_data_end,
+           coalesce(sum(attempts) FILTER (WHERE provider = ${candidate} AND ${inWindow(period)}), 0)::DOUBLE AS candidate_attempts
+    FROM agg_hourly`;
+}
+
+/** Per hour × cell of the union of the plan's dimensions × provider: the rate sums of `agg_hourly` (`t` = epoch seconds of the hour). */
+export function windowCells(dims: readonly Dimension[], period: Period, providers: readonly string[]): Sql {
+  return sql`
+    SELECT epoch(hour)::DOUBLE AS t, ${dimColumns(dims)}provider,
+           sum(attempts)::DOUBLE AS attempts, sum(failures)::DOUBLE AS failures,
+           sum(mfa_known)::DOUBLE AS mfa_known, sum(mfa_challenged)::DOUBLE AS mfa_challenged,
+           sum(users)::DOUBLE AS users, sum(user_sxx) AS user_sxx, sum(user_snn) AS user_snn, sum(user_sxn) AS user_sxn
+    FROM agg_hourly
+    WHERE ${inWindow(period)} AND ${providerIn(providers)}
+    GROUP BY ALL
+    ORDER BY ALL`;
+}
+
+/** Per hour × union cell × provider × plan error code: failures with that code. */
+export function windowErrors(dims: readonly Dimension[], period: Period, providers: readonly string[], codes: readonly string[]): Sql {
+  const codeList = codes.length ? join(codes.map((c) => sql`${c}`), ', ') : sql`NULL`;
+  return sql`
+    SELECT epoch(hour)::DOUBLE AS t, ${dimColumns(dims)}provider, error_code, sum(failures)::DOUBLE AS failures
+    FROM agg_hourly_errors
+    WHERE ${inWindow(period)} AND ${providerIn(providers)} AND error_code IN (${codeList})
+    GROUP BY ALL
+    ORDER BY ALL`;
+}
+
+/** GROUPING SETS over the cohort sets, with each row's set id and cohort key. */
+function groupingSets(sets: readonly CohortSet[], extra: string): { groupBy: Sql; setId: Sql; cohortKey: Sql } {
+  const grouping = raw('GROUPING(tenant, idp, app, region)');
+  const groups = sets.map((s) => raw(`(${[extra, ...s.dimensions].join(', ')})`));
+  return {
+    groupBy: sql`GROUP BY GROUPING SETS (${join(groups, ', ')})`,
+    setId: sql`CASE ${grouping} ${join(sets.map((s) => sql`WHEN ${raw(String(s.groupingMask))} THEN ${raw(String(s.id))}`), '\n')} END`,
+    cohortKey: sql`CASE ${grouping} ${join(sets.map((s) => sql`WHEN ${raw(String(s.groupingMask))} THEN ${cohortKeySql(s.dimensions)}`), '\n')} END`,
+  };
+}
+
+/** Per cohort set × cohort × hour × provider × bin: the latency histogram, sparse. */
+export function windowLatency(sets: readonly CohortSet[], period: Period, providers: readonly string[]): Sql {
+  const { groupBy, setId, cohortKey } = groupingSets(sets, 'hour, provider, bin');
+  return sql`
+    SELECT ${setId} AS set_id, ${cohortKey} AS cohort_key, epoch(hour)::DOUBLE AS t, provider, bin::INTEGER AS bin,
+           sum(count)::DOUBLE AS count
+    FROM agg_hourly_latency
+    WHERE ${inWindow(period)} AND ${providerIn(providers)}
+    ${groupBy}
+    ORDER BY set_id, cohort_key, t, provider, bin`;
+}
+
+/**
+ * Per cohort set × cohort × provider: the distinct routed units (users, or tenants under tenant
+ * routing) seen in the period, from `login_events` in one GROUP BY (statistics.md 8.1).
+ */
+export function routedUnits(sets: readonly CohortSet[], period: Period, providers: readonly string[], unit: 'user' | 'tenant'): Sql {
+  const { groupBy, setId, cohortKey } = groupingSets(sets, 'provider');
+  const dims = raw(`coalesce(tenant, '(none)') AS tenant, coalesce(idp, '(none)') AS idp, coalesce(app, '(none)') AS app, coalesce(region, '(none)') AS region`);
+  return sql`
+    WITH e AS (
+      SELECT ${dims}, provider, ${ident(unit === 'user' ? 'user_id' : 'tenant')} AS unit
+      FROM login_events
+      WHERE ts >= ${instant(period.from)} AND ts < ${instant(period.to)} AND ${providerIn(providers)}
+    )
+    SELECT ${setId} AS set_id, ${cohortKey} AS cohort_key, provider, count(DISTINCT unit)::DOUBLE AS units
+    FROM e
+    ${groupBy}
+    ORDER BY set_id, cohort_key, provider`;
+}
+
+/** The baseline latency histogram of every cohort of a snapshot, sparse. */
+export function baselineHistograms(snapshotId: string): Sql {
+  return sql`
+    SELECT dimensions, cohort_key, bin::INTEGER AS bin, count::DOUBLE AS count
+    FROM baseline_histograms WHERE snapshot_id = ${snapshotId}
+    ORDER BY dimensions, cohort_key, bin`;
+}
+
+/** The row of one evaluation. */
+export interface EvaluationRow {
+  evaluationId: string;
+  createdAt: Date;
+  stage: string;
+  planHash: string;
+  baselineId: string;
+  window: Period;
+  regressions: number;
+  document: string;
+}
+
+/** Inserts one evaluation; the document is the Evaluation JSON. */
+export function insertEvaluation(row: EvaluationRow): Sql {
+  return sql`
+    INSERT INTO evaluations (evaluation_id, created_at, stage, plan_hash, baseline_id, window_start, window_end, regressions, document)
+    VALUES (${row.evaluationId}, ${instant(row.createdAt)}, ${row.stage}, ${row.planHash}, ${row.baselineId},
+            ${instant(row.window.from)}, ${instant(row.window.to)}, ${row.regressions}, ${row.document}::JSON)`;
+}
