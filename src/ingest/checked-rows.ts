@@ -36,21 +36,21 @@ const PROBLEM = sql`CASE
  * A SELECT over the `stage` query that types and checks every staged row, one output row per input row:
  * `skip_reason` (not a login attempt), `problem` (why it is quarantined), `record` (only for those), and the
  * login_events columns, with the user pseudonymised, the IP cut to its network and a missing event_id
- * replaced by a keyed hash of the record. Every row keeps its source_row.
+ * replaced by a keyed hash of the row's staged values (so the same row in another file gets the same id). Every row keeps its source_row.
  */
 export function checkedRows(stage: Sql, settings: CheckSettings): Sql {
   const key = settings.pseudonymKey;
   return sql`
     WITH staged AS (${stage}),
     clean AS (
+      -- Empty text is a missing value; values are not trimmed (TRY_CAST ignores surrounding spaces).
       SELECT source_row, record, skip_reason, attributes,
-             nullif(trim(event_id), '') AS event_id, nullif(trim(ts), '') AS ts,
-             nullif(trim(user_raw), '') AS user_raw, nullif(trim(tenant), '') AS tenant,
-             nullif(trim(idp), '') AS idp, nullif(trim(app), '') AS app, nullif(trim(region), '') AS region,
-             nullif(trim(provider), '') AS provider, nullif(trim(outcome), '') AS outcome,
-             nullif(trim(error_code), '') AS error_code, nullif(trim(latency_ms), '') AS latency_ms,
-             nullif(trim(mfa_challenged), '') AS mfa_challenged, nullif(trim(shadow_outcome), '') AS shadow_outcome,
-             nullif(trim(shadow_diff), '') AS shadow_diff, nullif(trim(ip_raw), '') AS ip_raw
+             nullif(event_id, '') AS event_id, nullif(ts, '') AS ts, nullif(user_raw, '') AS user_raw,
+             nullif(tenant, '') AS tenant, nullif(idp, '') AS idp, nullif(app, '') AS app, nullif(region, '') AS region,
+             nullif(provider, '') AS provider, nullif(outcome, '') AS outcome, nullif(error_code, '') AS error_code,
+             nullif(latency_ms, '') AS latency_ms, nullif(mfa_challenged, '') AS mfa_challenged,
+             nullif(shadow_outcome, '') AS shadow_outcome, nullif(shadow_diff, '') AS shadow_diff,
+             nullif(trim(ip_raw), '') AS ip_raw
       FROM staged),
     parsed AS (
       SELECT *,
@@ -63,7 +63,9 @@ export function checkedRows(stage: Sql, settings: CheckSettings): Sql {
     SELECT source_row, skip_reason, problem,
            CASE WHEN problem IS NOT NULL THEN record END AS record,
            CASE WHEN event_id IS NOT NULL THEN event_id
-                WHEN skip_reason IS NULL AND problem IS NULL THEN 'h:' || left(sha256(${key} || 'record:' || record), 32)
+                WHEN skip_reason IS NULL AND problem IS NULL THEN 'h:' || left(sha256(${key} || 'row:' || to_json([ts, user_raw,
+                  tenant, idp, app, region, provider, outcome, error_code, latency_ms, mfa_challenged, shadow_outcome,
+                  shadow_diff, ip_raw, attributes::VARCHAR])), 32)
            END AS event_id,
            ts_value AS ts,
            CASE WHEN user_raw IS NOT NULL THEN left(sha256(${key} || 'user:' || user_raw), 32) END AS user_id,

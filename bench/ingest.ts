@@ -1,0 +1,117 @@
+/**
+ * Ingest benchmark: bare DuckDB CTAS vs `stagewise ingest` on the same generated canonical rows.
+ *
+ *   npx tsx bench/ingest.ts --rows 1000000 [--dir /tmp/stagewise-bench] [--threads N] [--memory 4GB]
+ *
+ * Generates N canonical rows in DuckDB (COPY … TO parquet and csv), then times, each into a fresh store file:
+ * `CREATE TABLE AS SELECT * FROM read_parquet(…)` vs our ingest of that parquet, and the same for CSV.
+ * Prints rows/s, ours ÷ bare, and peak RSS. Target at 10M rows: ours ≥ 0.5× bare.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileSha256 } from '../src/ingest/file-sha256.js';
+import { canonical } from '../src/ingest/formats/canonical.js';
+import { ingestFile } from '../src/ingest/ingest-file.js';
+import { openStore, withStore, type OpenOptions } from '../src/store/open.js';
+import { run } from '../src/store/query.js';
+import { raw, sql } from '../src/store/sql.js';
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    dir: { type: 'string', default: '/tmp/stagewise-bench' },
+    threads: { type: 'string' },
+    memory: { type: 'string' },
+  },
+});
+const rows = Number(values.rows);
+if (!Number.isInteger(rows) || rows <= 0) throw new RangeError(`--rows must be a positive integer, got ${values.rows}`);
+const dir = values.dir;
+const storeOptions: OpenOptions = {
+  ...(values.threads ? { threads: Number(values.threads) } : {}),
+  ...(values.memory ? { memoryLimit: values.memory } : {}),
+};
+
+/** N canonical rows: 2% duplicate event ids, 1% bad timestamps, 10% IPv6, the rest IPv4. */
+function generated(n: number) {
+  return raw(`
+    SELECT CASE WHEN i % 50 = 7 THEN 'e' || (i - 1) ELSE 'e' || i END AS event_id,
+           CASE WHEN i % 100 = 3 THEN 'not a time'
+                ELSE strftime(TIMESTAMP '2026-10-01' + to_milliseconds(i * 37), '%Y-%m-%dT%H:%M:%S.%gZ') END AS ts,
+           'user' || (hash(i) % 200000) AS user_id,
+           't' || lpad((i % 300)::VARCHAR, 3, '0') AS tenant,
+           ['okta-oidc', 'azure-saml', 'google'][1 + i % 3] AS idp,
+           'app' || (i % 40) AS app,
+           ['us-east', 'eu-west', 'ap-south'][1 + i % 3] AS region,
+           CASE WHEN hash(i, 1) % 10 < 3 THEN 'candidate' ELSE 'legacy' END AS provider,
+           CASE WHEN hash(i, 2) % 100 < 4 THEN 'failure' ELSE 'success' END AS outcome,
+           CASE WHEN hash(i, 2) % 100 < 4 THEN 'invalid_grant' END AS error_code,
+           round(80 + (hash(i, 3) % 4000) / 10.0, 1) AS latency_ms,
+           hash(i, 4) % 5 = 0 AS mfa_challenged,
+           CASE WHEN hash(i, 5) % 10 = 0 THEN 'match' END AS shadow_outcome,
+           NULL::VARCHAR AS shadow_diff,
+           CASE WHEN i % 10 = 0 THEN '2001:db8:' || (i % 65536)::VARCHAR || '::' || (i % 7)::VARCHAR
+                ELSE '10.' || (i % 256) || '.' || (i // 256 % 256) || '.' || (i % 251) END AS ip
+    FROM range(${n}) r(i)`);
+}
+
+function mib(kib: number): string {
+  return `${(kib / 1024).toFixed(0)} MiB`;
+}
+
+async function timed(label: string, body: () => Promise<void>): Promise<number> {
+  const start = performance.now();
+  await body();
+  const seconds = (performance.now() - start) / 1000;
+  console.log(`${label.padEnd(28)} ${seconds.toFixed(2).padStart(7)} s  ${Math.round(rows / seconds).toLocaleString('en').padStart(12)} rows/s`);
+  return seconds;
+}
+
+async function freshStore(name: string): Promise<string> {
+  const path = join(dir, name);
+  await rm(path, { force: true });
+  await rm(`${path}.wal`, { force: true });
+  return path;
+}
+
+await mkdir(dir, { recursive: true });
+const parquet = join(dir, `canonical-${rows}.parquet`);
+const csv = join(dir, `canonical-${rows}.csv`);
+await withStore(':memory:', storeOptions, async ({ connection }) => {
+  await run(connection, sql`COPY (${generated(rows)}) TO ${raw(`'${parquet}'`)} (FORMAT parquet)`);
+  await run(connection, sql`COPY (${generated(rows)}) TO ${raw(`'${csv}'`)} (FORMAT csv, HEADER)`);
+});
+console.log(`${rows.toLocaleString('en')} rows; stores in ${dir}; ${storeOptions.threads ?? 'default'} threads`);
+
+async function bare(name: string, reader: string): Promise<number> {
+  const path = await freshStore(`bare-${name}.duckdb`);
+  const store = await openStore(path, storeOptions);
+  try {
+    return await timed(`bare ${name} CTAS`, () => run(store.connection, sql`CREATE TABLE t AS SELECT * FROM ${raw(reader)}`));
+  } finally {
+    store.close();
+  }
+}
+
+async function ours(name: string, file: string): Promise<number> {
+  const path = await freshStore(`ours-${name}.duckdb`);
+  const store = await openStore(path, storeOptions);
+  try {
+    return await timed(`stagewise ingest ${name}`, async () => {
+      const result = await ingestFile(store.connection, { file, format: canonical, sha256: await fileSha256(file) },
+        { pseudonymKey: 'bench-key-0123456789abcdef' });
+      const sum = result.loaded + result.quarantined + result.duplicates + result.skipped;
+      if (result.rowsRead !== rows || sum !== rows) throw new Error(`counts do not add up: ${JSON.stringify(result)}`);
+    });
+  } finally {
+    store.close();
+  }
+}
+
+const bareParquet = await bare('parquet', `read_parquet('${parquet}')`);
+const oursParquet = await ours('parquet', parquet);
+const bareCsv = await bare('csv', `read_csv('${csv}')`);
+const oursCsv = await ours('csv', csv);
+console.log(`parquet: ours/bare rate ${(bareParquet / oursParquet).toFixed(2)}×   csv: ours/bare rate ${(bareCsv / oursCsv).toFixed(2)}×`);
+console.log(`peak RSS ${mib(process.resourceUsage().maxRSS)}`);
