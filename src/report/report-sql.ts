@@ -86,11 +86,11 @@ export function hourlyLatencyQuantile(cohort: Cohort, q: number, providers: read
       FROM h
     ), hit AS (
       SELECT hour, provider, any_value(total) AS total,
-             arg_min({'bin': bin, 'count': count, 'cum': cum}, bin) FILTER (WHERE cum >= ${q} * total) AS at
+             arg_min({'bin': bin, 'count': count, 'cum': cum}, bin) FILTER (WHERE cum >= ${q} * total) AS hit_bin
       FROM c GROUP BY hour, provider
     )
     SELECT ${hourText} AS hour, provider, total::DOUBLE AS n,
-           pow(${g}, at.bin) + greatest(${q} * total - (at.cum - at.count), 0) / at.count * (pow(${g}, at.bin + 1) - pow(${g}, at.bin)) AS x
+           pow(${g}, hit_bin.bin) + greatest(${q} * total - (hit_bin.cum - hit_bin.count), 0) / hit_bin.count * (pow(${g}, hit_bin.bin + 1) - pow(${g}, hit_bin.bin)) AS x
     FROM hit WHERE total > 0
     ORDER BY hour, provider`;
 }

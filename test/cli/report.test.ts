@@ -1,0 +1,113 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { withStore } from '../../src/store/open.js';
+import type { Evaluation } from '../../src/types.js';
+import { fixtureInput } from '../report/report-fixture.js';
+import { ensureEvaluationsTable, insertDecisionRow, insertEvaluation, seedAggregates, seedBaseline } from '../report/report-store.js';
+
+const PLAN = {
+  name: 'Auth0 to Keycloak, EU tenants first',
+  providers: { legacy: 'auth0', candidate: 'keycloak' },
+  dimensions: [['tenant'], ['idp'], ['region']],
+  metrics: [{ name: 'success_rate', tolerance: 0.005 }, { name: 'latency_p95', tolerance: 0.1 }, { name: 'shadow_mismatch_rate', tolerance: 0.005 }],
+  baseline: { start: '2026-09-21', end: '2026-10-19' },
+  stages: [
+    { name: 'stage-1', start: '2026-10-19', end: '2026-10-21', share: 0.05 },
+    { name: 'stage-2', start: '2026-10-21', end: '2026-10-24', share: 0.25 },
+    { name: 'stage-3', start: '2026-10-24', end: '2026-10-28', share: 1 },
+  ],
+};
+
+let dir: string;
+let db: string;
+let planFile: string;
+
+/** Runs the CLI and returns its exit code, stdout lines and stderr lines. */
+async function stagewise(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...m: unknown[]) => void out.push(m.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...m: unknown[]) => void err.push(m.join(' ')));
+  try {
+    return { code: await main(['node', 'stagewise', ...args]), out, err };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'stagewise-report-'));
+  db = join(dir, 'store.duckdb');
+  planFile = join(dir, 'plan.json');
+  await writeFile(planFile, JSON.stringify(PLAN));
+  const input = fixtureInput();
+  await withStore(db, {}, async ({ connection }) => {
+    await ensureEvaluationsTable(connection);
+    const older: Evaluation = { ...(input.evaluations[1] as Evaluation), evaluation_id: 'ev-stage-2-old', created_at: '2026-10-22T06:00:00.000Z', results: [] };
+    for (const evaluation of [...input.evaluations, older]) await insertEvaluation(connection, evaluation);
+    for (const decision of input.decisions) await insertDecisionRow(connection, decision);
+    await seedBaseline(connection, 'bs-20261019-7f3a2c');
+    await seedAggregates(connection);
+  });
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('stagewise report', () => {
+  it('writes index.html and evaluation.json for every evaluated stage and prints the path and the summary', async () => {
+    const out = join(dir, 'all');
+    const { code, out: lines, err } = await stagewise('report', '--db', db, '--plan', planFile, '--out', out);
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    expect(lines).toEqual([
+      join(out, 'index.html'),
+      'stage-1: no regression found, but the traffic split does not match the plan (SRM) in region eu-west, so the verdicts are not trustworthy.',
+      'stage-2: one tenant regressed: t012 success rate −3.1 pp (95% CI −4.4 to −1.8); recommended rollback: tenant t012 only.',
+    ]);
+    const page = await readFile(join(out, 'index.html'), 'utf8');
+    expect(page).toContain('<section id="summary">');
+    expect(page).toContain('evaluation ev-stage-2-20261023-1800');
+    expect(page).not.toContain('ev-stage-2-old');
+    expect(page).toMatch(/<figure class="chart" id="series-tenant-t012-success-rate">\n<svg /);
+    expect(page).toContain('d-0003');
+    const data = JSON.parse(await readFile(join(out, 'evaluation.json'), 'utf8')) as { evaluations: Evaluation[]; decisions: unknown[] };
+    expect(data.evaluations.map((e) => e.stage)).toEqual(['stage-1', 'stage-2']);
+    expect(data.evaluations[1]?.results[1]?.effect).toBe(-0.031);
+    expect(data.evaluations[1]?.results[1]?.p_value).toBe(0.000021);
+    expect(data.decisions).toHaveLength(3);
+  });
+
+  it('reports one stage with --stage', async () => {
+    const out = join(dir, 'one');
+    const { code, out: lines } = await stagewise('report', '--db', db, '--plan', planFile, '--stage', 'stage-2', '--out', out);
+    expect(code).toBe(0);
+    expect(lines).toHaveLength(2);
+    const page = await readFile(join(out, 'index.html'), 'utf8');
+    expect(page).not.toContain('<h3>stage-1</h3>');
+    expect(page).not.toContain('d-0001');
+  });
+
+  it('fails with one line for a stage the plan does not have', async () => {
+    const { code, err } = await stagewise('report', '--db', db, '--plan', planFile, '--stage', 'stage-9', '--out', join(dir, 'x'));
+    expect(code).toBe(1);
+    expect(err).toEqual(['error: plan Auth0 to Keycloak, EU tenants first has no stage stage-9; its stages are stage-1, stage-2, stage-3']);
+  });
+
+  it('fails with one line when the stage has not been evaluated', async () => {
+    const { code, err } = await stagewise('report', '--db', db, '--plan', planFile, '--stage', 'stage-3', '--out', join(dir, 'x'));
+    expect(code).toBe(1);
+    expect(err).toEqual(["error: no evaluation of stage-3 in the store: run 'stagewise evaluate' first"]);
+  });
+
+  it('rejects --stage together with --all', async () => {
+    const { code, err } = await stagewise('report', '--db', db, '--plan', planFile, '--stage', 'stage-2', '--all', '--out', join(dir, 'x'));
+    expect(code).toBe(1);
+    expect(err).toEqual(['error: give --stage NAME or --all, not both']);
+  });
+});
