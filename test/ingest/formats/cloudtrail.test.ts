@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { cloudtrail } from '../../../src/ingest/formats/cloudtrail.js';
+import { fixture, haveRealSamples, ingestCounts, realSample, row, stagedRows, tally } from './staged-rows.js';
+
+let instance: DuckDBInstance;
+let connection: DuckDBConnection;
+beforeAll(async () => {
+  instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  connection = await instance.connect();
+});
+afterAll(() => {
+  connection.closeSync();
+  instance.closeSync();
+});
+
+describe('cloudtrail.stage', () => {
+  const panther = fixture('cloudtrail/panther_cloudtrail_signin_tests.jsonl');
+
+  it('maps the 39 ConsoleLogin records (25 Success, 12 Failure, 2 without a result) and skips the other 6', async () => {
+    const rows = await stagedRows(connection, cloudtrail, panther);
+    expect(tally(rows)).toEqual({
+      rows: 45, success: 25, failure: 12, unmapped: 2,
+      skipped: {
+        'not a login event: GetSigninToken': 2, 'not a login event: PasswordUpdated': 2,
+        'not a login event: AssumeRole': 1, 'not a login event: ExternalIdPDirectoryLogin': 1,
+      },
+    });
+    expect(rows.filter((r) => r.mfa_challenged === 'true')).toHaveLength(5);
+    expect(row(rows, 5)).toMatchObject({
+      event_id: 'd38ce1b3-4575-4cb8-a632-611b8243bfc3', ts: '2022-11-10T16:24:34Z', user_raw: 'anaya', tenant: '111122223333',
+      idp: 'IAMUser', app: 'https://console.aws.amazon.com/console/home', region: 'us-east-1',
+      outcome: 'failure', error_code: 'Failed authentication', mfa_challenged: 'true', ip_raw: '192.0.2.0',
+    });
+    expect(row(rows, 6)).toMatchObject({ idp: 'AssumedRole', user_raw: expect.stringContaining('assumed-role/AWSReservedSSO_DevAdmin') });
+  });
+
+  it('loads through ingestFile: 27 tests share eventID "1", and two id-less ones stage to the same values', async () => {
+    expect(await ingestCounts(cloudtrail, panther)).toEqual({
+      rowsRead: 45, loaded: 7, quarantined: 5, duplicates: 27, skipped: 6,
+      reasons: { 'missing outcome': 1, 'missing timestamp': 4 },
+    });
+  });
+});
+
+describe.runIf(haveRealSamples)('cloudtrail.stage on the shared real samples', () => {
+  it('maps the three AWS documentation examples: one success, two failures', async () => {
+    const rows = await stagedRows(connection, cloudtrail, realSample('aws_cloudtrail/elastic_test-console-login-json.log'));
+    expect(tally(rows)).toEqual({ rows: 3, success: 1, failure: 2, unmapped: 0, skipped: {} });
+    expect(row(rows, 1)).toMatchObject({ user_raw: 'JohnDoe', tenant: '111122223333', region: 'us-east-2', mfa_challenged: 'false',
+      app: 'https://console.aws.amazon.com/s3/' });
+    expect(row(rows, 3)).toMatchObject({ idp: 'AssumedRole', tenant: '123456789012', error_code: 'Failed authentication' });
+  });
+});
