@@ -22,6 +22,8 @@ export interface StageInput {
    * statistics.md 2.4), built elsewhere; they join the multiplicity adjustment and the rollback.
    */
   shadowResults?: readonly CohortResult[];
+  /** Cohort × metrics that could not be set up at all (no baseline to compare with): `insufficient_data` results. */
+  unjudged?: readonly CohortResult[];
 }
 
 /** The findings of a stage: SRM first, judged results, and the rollback rules with their flagd flag. */
@@ -34,7 +36,7 @@ export interface StageFindings {
 /** Judges every cohort × metric of a stage together: mSPRT per result, BH across all, SRM annotations, scoped rollback. */
 export function evaluateStage(input: StageInput): StageFindings {
   const srm = srmResults(input.units, input.share, input.unit);
-  const raw = [...input.inputs.map(evaluateCohortMetric), ...(input.shadowResults ?? [])];
+  const raw = [...input.inputs.map(evaluateCohortMetric), ...(input.unjudged ?? []), ...(input.shadowResults ?? [])];
   const results = judgeResults(raw, input.metrics, srm, input.alpha);
   const rules = scopedRollback(results);
   return { srm, results, rollback: { rules, flagd: flagdDefinition(rules, input.providers) } };

@@ -1,5 +1,6 @@
 import type { RegisterCommand } from '../context.js';
 import { registerDecide, registerDecisions } from './decide.js';
+import { registerEvaluate } from './evaluate.js';
 import { registerIngest } from './ingest.js';
 import { registerReport } from './report.js';
 import { registerSimulate } from './simulate.js';
@@ -10,6 +11,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerSimulate,
   registerIngest,
   registerStatus,
+  registerEvaluate,
   registerDecide,
   registerDecisions,
   registerReport,

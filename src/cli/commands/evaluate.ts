@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { alignHour, refreshAggregates } from '../../baseline/aggregate.js';
+import { errorCodes } from '../../baseline/series.js';
+import { loadBaseline, type LoadedBaseline } from '../../baseline/load-baseline.js';
+import { UserError, firstLine } from '../../errors.js';
+import { evaluateStage } from '../../evaluate/evaluate-stage.js';
+import {
+  baselineHistograms, insertEvaluation, routedUnits, windowCells, windowErrors, windowExtent, windowLatency,
+} from '../../evaluate/evaluate-sql.js';
+import { evaluationText } from '../../evaluate/evaluation-text.js';
+import { evaluatedSets, stageInputs, unionDimensions, type StageData } from '../../evaluate/stage-inputs.js';
+import type { Plan, PlanStage } from '../../plan/plan.js';
+import { readPlan } from '../../plan/read-plan.js';
+import { withStore } from '../../store/open.js';
+import { all, run } from '../../store/query.js';
+import type { Evaluation, Period } from '../../types.js';
+import type { RegisterCommand } from '../context.js';
+import { DEFAULT_DB, parseInstant } from '../options.js';
+
+interface EvaluateOptions {
+  db: string;
+  plan: string;
+  stage: string;
+  at?: Date;
+  baseline?: string;
+  json?: string;
+  flagd?: string;
+}
+
+/** `stagewise evaluate`: judge every cohort × metric of a rollout stage so far; exit 3 on a regression. */
+export const registerEvaluate: RegisterCommand = (cli, context) => {
+  cli
+    .command('evaluate')
+    .description('judge a rollout stage so far: every cohort × metric against its control or drift-corrected baseline')
+    .option('--db <file>', 'the store', DEFAULT_DB)
+    .requiredOption('--plan <file>', 'the rollout plan (JSON or YAML)')
+    .requiredOption('--stage <name>', 'the stage to evaluate')
+    .option('--at <time>', 'evaluate as of this instant (default: the last data)', parseInstant)
+    .option('--baseline <id>', 'baseline snapshot id (default: the newest)')
+    .option('--json <file>', 'write the evaluation document (stagewise.evaluation/v1)')
+    .option('--flagd <file>', 'write the scoped-rollback flagd flag definition')
+    .action(async (options: EvaluateOptions) => {
+      const plan = await readPlan(options.plan);
+      const stage = findStage(plan, options.stage);
+      const version = await toolkitVersion();
+      const evaluation = await withStore(options.db, {}, async ({ connection }) => {
+        const baseline = await loadBaseline(connection, options.baseline);
+        checkBaseline(plan, stage, baseline);
+        const window = await stageWindow(connection, plan, stage, options.at);
+        const data = await readStageData(connection, plan, stage, window, baseline);
+        const findings = evaluateStage({
+          inputs: data.inputs.inputs,
+          metrics: plan.metrics,
+          alpha: plan.alpha,
+          providers: plan.providers,
+          share: stage.share,
+          unit: stage.unit,
+          units: data.inputs.units,
+          unjudged: data.inputs.unjudged,
+          // Hook: the shadow analysis (shadow_mismatch_rate, statistics.md 2.4) passes its results as `shadowResults`.
+        });
+        const document = evaluationDocument(plan, stage, window, baseline, findings, version, data.inputs.withoutCandidate);
+        const regressions = document.results.filter((r) => r.verdict === 'regression').length;
+        await run(connection, insertEvaluation({
+          evaluationId: document.evaluation_id, createdAt: new Date(document.created_at), stage: stage.name, planHash: plan.hash,
+          baselineId: baseline.snapshot.snapshotId, window, regressions, document: JSON.stringify(document),
+        }));
+        return document;
+      });
+      if (options.json) await writeJson(options.json, evaluation);
+      if (options.flagd) await writeJson(options.flagd, evaluation.rollback.flagd);
+      console.log(evaluationText(evaluation));
+      if (evaluation.results.some((r) => r.verdict === 'regression')) context.exitCode = 3;
+    });
+};
+
+function findStage(plan: Plan, name: string): PlanStage {
+  const stage = plan.stages.find((s) => s.name === name);
+  if (!stage) throw new UserError(`stage "${name}" is not in plan ${plan.name}; its stages are ${plan.stages.map((s) => s.name).join(', ')}`);
+  return stage;
+}
+
+function checkBaseline(plan: Plan, stage: PlanStage, baseline: LoadedBaseline): void {
+  const { snapshot } = baseline;
+  if (snapshot.planHash !== plan.hash) {
+    throw new UserError(`baseline ${snapshot.snapshotId} was built with another plan (hash ${snapshot.planHash.slice(0, 12)}, this plan ${plan.hash.slice(0, 12)}): run 'stagewise baseline' with this plan`);
+  }
+  if (snapshot.dataTo.getTime() > stage.start.getTime()) {
+    throw new UserError(`baseline ${snapshot.snapshotId} uses data up to ${snapshot.dataTo.toISOString()}, after stage ${stage.name} starts (${stage.start.toISOString()}): a baseline must end before the stage`);
+  }
+}
+
+async function stageWindow(connection: DuckDBConnection, plan: Plan, stage: PlanStage, at: Date | undefined): Promise<Period> {
+  const limit = new Date(Math.min(stage.end.getTime(), at?.getTime() ?? Infinity));
+  await refreshAggregates(connection, { from: stage.start, to: limit });
+  const [extent] = await all<{ last_data_end: number | null; candidate_attempts: number }>(
+    connection, windowExtent({ from: stage.start, to: limit }, plan.providers.candidate),
+  );
+  const lastData = extent?.last_data_end === null || extent?.last_data_end === undefined ? stage.start.getTime() : Number(extent.last_data_end) * 1000;
+  const end = alignHour(new Date(Math.min(limit.getTime(), lastData)), 'ceil');
+  if (end.getTime() <= stage.start.getTime() || !(Number(extent?.candidate_attempts ?? 0) > 0)) {
+    throw new UserError(`no ${plan.providers.candidate} traffic in stage ${stage.name} between ${stage.start.toISOString()} and ${limit.toISOString()}: nothing to evaluate yet`);
+  }
+  return { from: stage.start, to: end };
+}
+
+async function readStageData(connection: DuckDBConnection, plan: Plan, stage: PlanStage, window: Period, baseline: LoadedBaseline) {
+  const providers = [plan.providers.candidate, plan.providers.legacy];
+  const union = unionDimensions(plan);
+  const sets = evaluatedSets(plan);
+  const latencyNeeded = plan.metrics.some((m) => m.family === 'latency_quantile');
+  const data: StageData = {
+    plan, stage, window,
+    baseline,
+    cells: await all(connection, windowCells(union, window, providers)),
+    errors: errorCodes(plan.metrics).length ? await all(connection, windowErrors(union, window, providers, errorCodes(plan.metrics))) : [],
+    latency: latencyNeeded ? await all(connection, windowLatency(sets, window, providers)) : [],
+    baselineHistograms: latencyNeeded ? await all(connection, baselineHistograms(baseline.snapshot.snapshotId)) : [],
+    units: stage.share < 1 ? await all(connection, routedUnits(sets, window, providers, stage.unit)) : [],
+  };
+  return { inputs: stageInputs(data) };
+}
+
+function evaluationDocument(
+  plan: Plan, stage: PlanStage, window: Period, baseline: LoadedBaseline,
+  findings: ReturnType<typeof evaluateStage>, version: string, withoutCandidate: number,
+): Evaluation {
+  const createdAt = new Date().toISOString();
+  const id = createHash('sha256').update([plan.hash, baseline.snapshot.snapshotId, stage.name, window.from.toISOString(), window.to.toISOString(), createdAt].join('|')).digest('hex');
+  return {
+    schema: 'stagewise.evaluation/v1',
+    evaluation_id: `ev-${id.slice(0, 16)}`,
+    created_at: createdAt,
+    toolkit_version: version,
+    baseline_id: baseline.snapshot.snapshotId,
+    plan_name: plan.name,
+    plan_hash: plan.hash,
+    stage: stage.name,
+    window: { start: window.from.toISOString(), end: window.to.toISOString() },
+    alpha: plan.alpha,
+    sequential: {
+      method: 'two-sided normal-mixture mSPRT per cohort × metric, recomputed over every hourly look from the stage start (cumulative statistics), p = running min of 1/Λ, confidence sequence intersected over looks; BH across all results',
+      tuned_at: stage.end.toISOString(),
+      note: `τ² = mixtureTau2(v*, α = ${plan.alpha}) with v* the estimator variance expected at the planned stage end (${stage.end.toISOString()}) from the baseline's volume, rate, τ² and level variance at share ${stage.share}; burn-in ≥ 10 expected events per arm, exact tests (Bonferroni over looks) from 5. ${withoutCandidate} cohort(s) had no ${plan.providers.candidate} traffic and are not listed.`,
+    },
+    srm: findings.srm,
+    results: findings.results,
+    rollback: findings.rollback,
+  };
+}
+
+async function writeJson(file: string, value: unknown): Promise<void> {
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
+  } catch (error) {
+    throw new UserError(`cannot write ${file}: ${firstLine(error)}`, 1, { cause: error });
+  }
+}
+
+async function toolkitVersion(): Promise<string> {
+  const text = await readFile(new URL('../../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}

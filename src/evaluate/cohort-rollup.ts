@@ -1,0 +1,142 @@
+import type { Cohort, Dimension } from '../types.js';
+import type { LatencyArm, RateArm } from './hourly-stats.js';
+
+/** One row of `windowCells`: an hour × union cell × provider. */
+export interface CellRow {
+  t: number;
+  tenant?: string;
+  idp?: string;
+  app?: string;
+  region?: string;
+  provider: string;
+  attempts: number;
+  failures: number;
+  mfa_known: number;
+  mfa_challenged: number;
+  users: number;
+  user_sxx: number;
+  user_snn: number;
+  user_sxn: number;
+}
+
+/** One row of `windowErrors`. */
+export type ErrorRow = Pick<CellRow, 't' | 'tenant' | 'idp' | 'app' | 'region' | 'provider'> & { error_code: string; failures: number };
+
+/** One provider's hourly sums in a cohort (or a union cell). */
+export interface ArmSums {
+  attempts: Float64Array;
+  failures: Float64Array;
+  mfaKnown: Float64Array;
+  mfaChallenged: Float64Array;
+  K: Float64Array;
+  sxx: Float64Array;
+  snn: Float64Array;
+  sxn: Float64Array;
+  errors: Map<string, Float64Array>;
+}
+
+/** A cohort's two arms: [candidate, legacy]. */
+export interface CohortSums {
+  cohort: Cohort;
+  arms: [ArmSums, ArmSums];
+}
+
+export function emptyArm(hours: number): ArmSums {
+  const a = () => new Float64Array(hours);
+  return { attempts: a(), failures: a(), mfaKnown: a(), mfaChallenged: a(), K: a(), sxx: a(), snn: a(), sxn: a(), errors: new Map() };
+}
+
+/** Adds one cell row into an arm at hour h. */
+export function addRow(arm: ArmSums, h: number, row: CellRow): void {
+  arm.attempts[h] = (arm.attempts[h] ?? 0) + row.attempts;
+  arm.failures[h] = (arm.failures[h] ?? 0) + row.failures;
+  arm.mfaKnown[h] = (arm.mfaKnown[h] ?? 0) + row.mfa_known;
+  arm.mfaChallenged[h] = (arm.mfaChallenged[h] ?? 0) + row.mfa_challenged;
+  arm.K[h] = (arm.K[h] ?? 0) + row.users;
+  arm.sxx[h] = (arm.sxx[h] ?? 0) + row.user_sxx;
+  arm.snn[h] = (arm.snn[h] ?? 0) + row.user_snn;
+  arm.sxn[h] = (arm.sxn[h] ?? 0) + row.user_sxn;
+}
+
+/** Adds failures with an error code into an arm at hour h. */
+export function addErrors(arm: ArmSums, h: number, code: string, failures: number): void {
+  let series = arm.errors.get(code);
+  if (!series) {
+    series = new Float64Array(arm.attempts.length);
+    arm.errors.set(code, series);
+  }
+  series[h] = (series[h] ?? 0) + failures;
+}
+
+/** The cohort of `dims` a union cell belongs to. */
+export function cohortOf(row: Pick<CellRow, Dimension>, dims: readonly Dimension[]): Cohort {
+  const cohort: Cohort = {};
+  for (const d of dims) cohort[d] = row[d] ?? '(none)';
+  return cohort;
+}
+
+/**
+ * The arm's statistics for one rate metric (`x` = the metric's numerator). success_rate counts
+ * successes, so its unit sums turn from failures f to successes s = n − f:
+ * Σs² = Σn² − 2Σfn + Σf², Σsn = Σn² − Σfn. MFA has no unit sums (binomial); an error code borrows
+ * the failures' per-hour design effect.
+ */
+export function rateArm(arm: ArmSums, metric: { name: string; errorCode?: string }): RateArm {
+  if (metric.name === 'mfa_rate') return { n: arm.mfaKnown, x: arm.mfaChallenged };
+  if (metric.errorCode !== undefined) {
+    const hours = arm.attempts.length;
+    const x = arm.errors.get(metric.errorCode) ?? new Float64Array(hours);
+    const designEffect = new Float64Array(hours);
+    for (let h = 0; h < hours; h++) designEffect[h] = failureDesignEffect(arm, h);
+    return { n: arm.attempts, x, designEffect };
+  }
+  const hours = arm.attempts.length;
+  const x = new Float64Array(hours);
+  const sxx = new Float64Array(hours);
+  const sxn = new Float64Array(hours);
+  for (let h = 0; h < hours; h++) {
+    const [n, f, snn, sfn, sff] = [arm.attempts[h] ?? 0, arm.failures[h] ?? 0, arm.snn[h] ?? 0, arm.sxn[h] ?? 0, arm.sxx[h] ?? 0];
+    x[h] = n - f;
+    sxx[h] = snn - 2 * sfn + sff;
+    sxn[h] = snn - sfn;
+  }
+  return { n: arm.attempts, x, units: { K: arm.K, sxx, snn: arm.snn, sxn } };
+}
+
+function failureDesignEffect(arm: ArmSums, h: number): number {
+  const [n, f, K] = [arm.attempts[h] ?? 0, arm.failures[h] ?? 0, arm.K[h] ?? 0];
+  if (!(n > 0 && f > 0 && f < n && K >= 2)) return 1;
+  const p = f / n;
+  const squares = (arm.sxx[h] ?? 0) - 2 * p * (arm.sxn[h] ?? 0) + p * p * (arm.snn[h] ?? 0);
+  const delta = (Math.max(squares, 0) * K) / ((K - 1) * n * n);
+  return Math.max(delta / ((p * (1 - p)) / n), 1);
+}
+
+/** One row of `windowLatency`. */
+export interface LatencyRow {
+  set_id: number;
+  cohort_key: string;
+  t: number;
+  provider: string;
+  bin: number;
+  count: number;
+}
+
+/** Sparse latency rows of one cohort and provider, ordered by hour, as a per-hour CSR histogram. */
+export function latencyArm(rows: readonly LatencyRow[], startSec: number, hours: number): LatencyArm {
+  const offsets = new Int32Array(hours + 1);
+  const kept = rows.filter((r) => r.t >= startSec && r.t < startSec + hours * 3600);
+  for (const r of kept) offsets[Math.floor((r.t - startSec) / 3600) + 1]! += 1;
+  for (let h = 0; h < hours; h++) offsets[h + 1]! += offsets[h] ?? 0;
+  const bins = new Int16Array(kept.length);
+  const counts = new Float64Array(kept.length);
+  const cursor = offsets.slice(0, hours);
+  for (const r of kept) {
+    const h = Math.floor((r.t - startSec) / 3600);
+    const i = cursor[h]!;
+    bins[i] = r.bin;
+    counts[i] = r.count;
+    cursor[h] = i + 1;
+  }
+  return { offsets, bins, counts };
+}

@@ -1,0 +1,315 @@
+import { cohortKey, parseCohortKey } from '../baseline/cohort-key.js';
+import { cohortSets, type CohortSet } from '../baseline/cohort-sets.js';
+import { DIMENSIONS } from '../plan/plan-schema.js';
+import type { Plan, PlanMetric, PlanStage } from '../plan/plan.js';
+import { histogramQuantile } from '../stats/histogram-quantile.js';
+import { LATENCY_BIN_COUNT } from '../stats/latency-histogram.js';
+import { mixtureTau2 } from '../stats/mixture-tau2.js';
+import type { CohortBaseline, CohortResult, Design, Dimension, Period } from '../types.js';
+import { addErrors, addRow, cohortOf, emptyArm, latencyArm, rateArm, type CellRow, type CohortSums, type ErrorRow, type LatencyRow } from './cohort-rollup.js';
+import { ExpectedMix } from './expected-mix.js';
+import type { CohortMetricInput, LatencyExpectation, RateExpectation } from './hourly-stats.js';
+import { plannedVariance } from './planned-variance.js';
+import { projectWindow } from './projection.js';
+import type { UnitCounts } from './srm.js';
+
+const HOUR_MS = 3_600_000;
+
+/** What the store returned for a stage window, and the baseline it is judged against. */
+export interface StageData {
+  plan: Plan;
+  stage: PlanStage;
+  window: Period;
+  baseline: { cohorts: readonly CohortBaseline[]; shapes: ReadonlyMap<string, Float64Array> };
+  cells: readonly CellRow[];
+  errors: readonly ErrorRow[];
+  latency: readonly LatencyRow[];
+  baselineHistograms: readonly { dimensions: string; cohort_key: string; bin: number; count: number }[];
+  units: readonly { set_id: number; cohort_key: string; provider: string; units: number }[];
+}
+
+/** The stage reduced to per cohort × metric inputs, results that cannot be judged at all, and SRM counts. */
+export interface StageInputs {
+  inputs: CohortMetricInput[];
+  unjudged: CohortResult[];
+  units: UnitCounts[];
+  /** Cohorts of the plan's sets with traffic in the window but none on the candidate (nothing to judge). */
+  withoutCandidate: number;
+}
+
+interface Group {
+  set: CohortSet;
+  key: string;
+  sums: CohortSums;
+  cells: Set<string>;
+}
+
+/** The union of the plan's dimensions, in canonical order: the grain of the cell rows. */
+export const unionDimensions = (plan: Pick<Plan, 'dimensions'>): Dimension[] =>
+  DIMENSIONS.filter((d) => plan.dimensions.some((set) => set.includes(d)));
+
+/** Sets evaluated: everyone and the plan's dimension sets. */
+export const evaluatedSets = (plan: Pick<Plan, 'dimensions'>): CohortSet[] => cohortSets(plan).filter((s) => s.stored);
+
+/**
+ * Rolls the window's cell rows up to every cohort of the plan, picks each cohort's design, and
+ * builds its expectation (statistics.md 2.1–2.3):
+ *
+ * - user routing, both providers in the cohort → within_cohort_split;
+ * - otherwise, legacy traffic anywhere → difference_in_differences; none → baseline_projection.
+ *   The expectation is the cohort's own projection when it moved whole and has a baseline;
+ *   for a cohort mixing moved and unmoved tenants it is built from the finest baseline cohorts
+ *   covering its candidate traffic, cell by cell (ExpectedMix). The drift is measured on all
+ *   concurrent legacy traffic against the same finest-cell expectation, so a change in which
+ *   tenants are left on legacy does not show up as drift.
+ */
+export function stageInputs(data: StageData): StageInputs {
+  const { plan, window } = data;
+  const hours = Math.round((window.to.getTime() - window.from.getTime()) / HOUR_MS);
+  const startSec = window.from.getTime() / 1000;
+  const sets = evaluatedSets(plan);
+  const union = unionDimensions(plan);
+  const arm = (provider: string) => (provider === plan.providers.candidate ? 0 : provider === plan.providers.legacy ? 1 : -1);
+  const cells = new Map<string, { cohort: CohortSums['cohort']; sums: CohortSums }>();
+  const groups = new Map<string, Group>();
+  const groupOf = (set: CohortSet, row: Pick<CellRow, Dimension>): Group => {
+    const cohort = cohortOf(row, set.dimensions);
+    const key = cohortKey(cohort, set.dimensions);
+    const id = `${set.id}#${key}`;
+    let group = groups.get(id);
+    if (!group) {
+      group = { set, key, sums: { cohort, arms: [emptyArm(hours), emptyArm(hours)] }, cells: new Set() };
+      groups.set(id, group);
+    }
+    return group;
+  };
+  const cellOf = (row: Pick<CellRow, Dimension>) => {
+    const cohort = cohortOf(row, union);
+    const key = cohortKey(cohort, union);
+    let cell = cells.get(key);
+    if (!cell) {
+      cell = { cohort, sums: { cohort, arms: [emptyArm(hours), emptyArm(hours)] } };
+      cells.set(key, cell);
+    }
+    return { key, cell };
+  };
+  for (const row of data.cells) {
+    const [a, h] = [arm(row.provider), Math.floor((row.t - startSec) / 3600)];
+    if (a < 0 || h < 0 || h >= hours) continue;
+    const { key, cell } = cellOf(row);
+    addRow(cell.sums.arms[a]!, h, row);
+    for (const set of sets) {
+      const group = groupOf(set, row);
+      addRow(group.sums.arms[a]!, h, row);
+      group.cells.add(key);
+    }
+  }
+  for (const row of data.errors) {
+    const [a, h] = [arm(row.provider), Math.floor((row.t - startSec) / 3600)];
+    if (a < 0 || h < 0 || h >= hours) continue;
+    addErrors(cellOf(row).cell.sums.arms[a]!, h, row.error_code, row.failures);
+    for (const set of sets) addErrors(groupOf(set, row).sums.arms[a]!, h, row.error_code, row.failures);
+  }
+  const context = new Context(data, sets, union, hours, cells, groups);
+  const out: StageInputs = { inputs: [], unjudged: [], units: unitCounts(data, sets), withoutCandidate: 0 };
+  const ordered = [...groups.values()].sort((x, y) => x.set.id - y.set.id || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  for (const group of ordered) {
+    if (!group.sums.arms[0].attempts.some((n) => n > 0)) {
+      out.withoutCandidate++;
+      continue;
+    }
+    for (const metric of plan.metrics) {
+      if (metric.family === 'rate') out.inputs.push(context.rateInput(group, metric));
+      else if (metric.family === 'latency_quantile') {
+        const input = context.latencyInput(group, metric);
+        if ('verdict' in input) out.unjudged.push(input);
+        else out.inputs.push(input);
+      }
+      // shadow_mismatch_rate: judged by the shadow analysis, joined through StageInput.shadowResults.
+    }
+  }
+  return out;
+}
+
+class Context {
+  private readonly baselines = new Map<string, CohortBaseline>();
+  private readonly projections = new Map<CohortBaseline, { eta: Float64Array; sd: Float64Array }>();
+  private readonly drifts = new Map<string, RateExpectation['drift'] | undefined>();
+  private readonly finestFirst: CohortSet[];
+  private readonly legacyAnywhere: boolean;
+
+  constructor(
+    private readonly data: StageData,
+    private readonly sets: readonly CohortSet[],
+    private readonly union: readonly Dimension[],
+    private readonly hours: number,
+    private readonly cells: ReadonlyMap<string, { cohort: CohortSums['cohort']; sums: CohortSums }>,
+    private readonly groups: ReadonlyMap<string, Group>,
+  ) {
+    for (const b of data.baseline.cohorts) this.baselines.set(`${b.dimensions.join(',')}|${b.cohortKey}|${b.metric}`, b);
+    this.finestFirst = [...sets].sort((a, b) => b.dimensions.length - a.dimensions.length || a.id - b.id);
+    this.legacyAnywhere = [...cells.values()].some((c) => c.sums.arms[1].attempts.some((n) => n > 0));
+  }
+
+  private baselineOf(dims: readonly Dimension[], key: string, metric: string): CohortBaseline | undefined {
+    return this.baselines.get(`${dims.join(',')}|${key}|${metric}`);
+  }
+
+  /** The finest baseline cohort covering a cell (everyone's as the last resort). */
+  private cellBaseline(cohort: CohortSums['cohort'], metric: string): CohortBaseline | undefined {
+    for (const set of this.finestFirst) {
+      const b = this.baselineOf(set.dimensions, cohortKey(cohort, set.dimensions), metric);
+      if (b) return b;
+    }
+    return undefined;
+  }
+
+  private project(b: CohortBaseline, metric: string): { eta: Float64Array; sd: Float64Array } {
+    let p = this.projections.get(b);
+    if (!p) {
+      p = projectWindow(b, this.data.baseline.shapes.get(`${b.shapeKey}|${metric}`), this.data.window.from.getTime(), this.hours);
+      this.projections.set(b, p);
+    }
+    return p;
+  }
+
+  private design(group: Group, legacyIn: (g: Group) => boolean): Design {
+    if (this.data.stage.unit === 'user' && legacyIn(group)) return 'within_cohort_split';
+    return this.legacyAnywhere ? 'difference_in_differences' : 'baseline_projection';
+  }
+
+  private mix(cellKeys: Iterable<string>, arm: 0 | 1, metric: PlanMetric): ExpectedMix {
+    const mix = new ExpectedMix(this.hours);
+    for (const key of cellKeys) {
+      const cell = this.cells.get(key);
+      const b = cell && this.cellBaseline(cell.cohort, metric.name);
+      if (!cell || !b) continue;
+      const n = rateArm(cell.sums.arms[arm], metric).n;
+      const { eta, sd } = this.project(b, metric.name);
+      for (let h = 0; h < this.hours; h++) mix.add(h, n[h] ?? 0, eta[h] ?? Number.NaN, sd[h] ?? 0, b.tau2);
+    }
+    return mix;
+  }
+
+  private drift(metric: PlanMetric): RateExpectation['drift'] | undefined {
+    if (!this.drifts.has(metric.name)) {
+      const everyone = [...this.groups.values()].find((g) => g.set.dimensions.length === 0);
+      const mix = this.mix(this.cells.keys(), 1, metric);
+      this.drifts.set(metric.name, everyone ? mix.drift(rateArm(everyone.sums.arms[1], metric)) : undefined);
+    }
+    return this.drifts.get(metric.name);
+  }
+
+  private tau2(group: Group, metric: PlanMetric, design: Design): number {
+    const own = this.baselineOf(group.set.dimensions, group.key, metric.name) ?? this.baselineOf([], '', metric.name);
+    const stageHours = (this.data.stage.end.getTime() - this.data.stage.start.getTime()) / HOUR_MS;
+    const arms = group.sums.arms;
+    const seen = arms[0].attempts.reduce((s, n) => s + n, 0) + arms[1].attempts.reduce((s, n) => s + n, 0);
+    const ownN = own && group.set.dimensions.length > 0 ? (own.n / Math.max(own.windows, 1)) * stageHours : 0;
+    const expectedN = ownN > 0 ? ownN : (seen / Math.max(this.hours, 1)) * stageHours;
+    const vStar = plannedVariance({
+      design,
+      family: metric.family === 'latency_quantile' ? 'latency_quantile' : 'rate',
+      rate: metric.family === 'latency_quantile' ? (metric.quantile ?? 0.5) : (own?.mean ?? 0.5),
+      expectedN: Math.max(expectedN, 1),
+      share: design === 'within_cohort_split' ? this.data.stage.share : 1 - 1e-9,
+      hours: stageHours,
+      tau2: own?.tau2 ?? 0,
+      varLevel: own?.varLevel ?? 0,
+    });
+    return mixtureTau2(vStar, this.data.plan.alpha);
+  }
+
+  rateInput(group: Group, metric: PlanMetric): CohortMetricInput {
+    const legacyIn = (g: Group) => g.sums.arms[1].attempts.some((n) => n > 0);
+    const design = this.design(group, legacyIn);
+    const [candidate, legacy] = [rateArm(group.sums.arms[0], metric), rateArm(group.sums.arms[1], metric)];
+    const base = { cohort: group.sums.cohort, metric, design, hours: this.hours, alpha: this.data.plan.alpha, tau2: this.tau2(group, metric, design) };
+    if (design === 'within_cohort_split') return { ...base, rate: { candidate, legacy } };
+    const own = this.baselineOf(group.set.dimensions, group.key, metric.name);
+    let expectation: RateExpectation;
+    if (own && !legacyIn(group)) {
+      const { eta, sd } = this.project(own, metric.name);
+      expectation = { logit: eta, sdLogit: sd, tau2Logit: new Float64Array(this.hours).fill(own.tau2) };
+    } else {
+      expectation = this.mix(group.cells, 0, metric).expectation();
+    }
+    const drift = design === 'difference_in_differences' ? this.drift(metric) : undefined;
+    return { ...base, rate: { candidate, legacy, expectation: drift ? { ...expectation, drift } : expectation } };
+  }
+
+  latencyInput(group: Group, metric: PlanMetric): CohortMetricInput | CohortResult {
+    const rows = this.latencyRows(group.set.id, group.key);
+    const everyoneRows = this.latencyRows(this.sets[0]?.id ?? 0, '');
+    const startSec = this.data.window.from.getTime() / 1000;
+    const byProvider = (rs: readonly LatencyRow[], provider: string) => latencyArm(rs.filter((r) => r.provider === provider), startSec, this.hours);
+    const candidate = byProvider(rows, this.data.plan.providers.candidate);
+    const legacy = byProvider(rows, this.data.plan.providers.legacy);
+    const hasLegacy = legacy.counts.length > 0;
+    const design = this.data.stage.unit === 'user' && hasLegacy ? 'within_cohort_split' : this.design(group, () => false);
+    const base = { cohort: group.sums.cohort, metric, design, hours: this.hours, alpha: this.data.plan.alpha, tau2: this.tau2(group, metric, design) };
+    if (design === 'within_cohort_split') return { ...base, latency: { candidate, legacy } };
+    const own = this.baselineOf(group.set.dimensions, group.key, metric.name);
+    const everyone = this.baselineOf([], '', metric.name);
+    const unjudged = (note: string): CohortResult => ({
+      cohort: group.sums.cohort, metric: metric.name, design, verdict: 'insufficient_data', observed: null, expected: null, effect: null,
+      ci: null, p_value: null, p_adjusted: null, n: candidate.counts.reduce((s, c) => s + c, 0), n_control: 0, tolerance: metric.tolerance,
+      method: 'none', note,
+    });
+    if (!own || !everyone) return unjudged(`no ${metric.name} baseline for this cohort: judge it through its parent cohort`);
+    const p = this.project(own, metric.name);
+    if (design === 'difference_in_differences') {
+      const e = this.project(everyone, metric.name);
+      const expectation: LatencyExpectation = {
+        logOffset: p.eta.map((v, h) => v - (e.eta[h] ?? 0)),
+        varOffset: own.varLevel + everyone.varLevel,
+        tau2: own.tau2,
+      };
+      return { ...base, latency: { candidate, legacy: byProvider(everyoneRows, this.data.plan.providers.legacy), expectation } };
+    }
+    const histogram = this.baselineHistogram(group.set.dimensions, group.key);
+    if (!histogram) return unjudged(`no baseline latency histogram for this cohort: judge it through its parent cohort`);
+    const logQ = Math.log(histogramQuantile(histogram, metric.quantile ?? 0.5));
+    const projected = p.eta.map((v) => logQ + v - own.level);
+    return { ...base, latency: { candidate, expectation: { logOffset: projected, projectedLogQuantile: projected, varOffset: own.varLevel, tau2: own.tau2 } } };
+  }
+
+  private latencyIndex: Map<string, LatencyRow[]> | undefined;
+  private latencyRows(setId: number, key: string): LatencyRow[] {
+    if (!this.latencyIndex) {
+      this.latencyIndex = new Map();
+      for (const r of this.data.latency) {
+        const id = `${r.set_id}#${r.cohort_key}`;
+        const list = this.latencyIndex.get(id) ?? [];
+        list.push(r);
+        this.latencyIndex.set(id, list);
+      }
+    }
+    return this.latencyIndex.get(`${setId}#${key}`) ?? [];
+  }
+
+  private baselineHistogram(dims: readonly Dimension[], key: string): number[] | undefined {
+    const rows = this.data.baselineHistograms.filter((r) => r.dimensions === dims.join(',') && r.cohort_key === key);
+    if (rows.length === 0) return undefined;
+    const counts = new Array<number>(LATENCY_BIN_COUNT).fill(0);
+    for (const r of rows) {
+      const bin = Math.min(Math.max(r.bin, 0), LATENCY_BIN_COUNT - 1);
+      counts[bin] = (counts[bin] ?? 0) + r.count;
+    }
+    return counts.some((c) => c > 0) ? counts : undefined;
+  }
+}
+
+function unitCounts(data: StageData, sets: readonly CohortSet[]): UnitCounts[] {
+  const byCohort = new Map<string, UnitCounts>();
+  const known = new Set(sets.map((s) => s.id));
+  for (const r of data.units) {
+    if (!known.has(r.set_id)) continue;
+    const id = `${r.set_id}#${r.cohort_key}`;
+    const entry = byCohort.get(id) ?? { cohort: parseCohortKey(r.cohort_key).cohort, candidate: 0, legacy: 0 };
+    if (r.provider === data.plan.providers.candidate) entry.candidate += r.units;
+    else if (r.provider === data.plan.providers.legacy) entry.legacy += r.units;
+    byCohort.set(id, entry);
+  }
+  return [...byCohort.values()];
+}
