@@ -1,0 +1,88 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STAGED_COLUMNS } from '../../src/ingest/format.js';
+import { canonical, canonicalReader } from '../../src/ingest/formats/canonical.js';
+import { detectFormat } from '../../src/ingest/formats/index.js';
+import { readSample } from '../../src/ingest/read-sample.js';
+import { openStore, type Store } from '../../src/store/open.js';
+import { allJson, run } from '../../src/store/query.js';
+import { raw, sql } from '../../src/store/sql.js';
+import { canonicalFixture, tempDir } from './helpers.js';
+
+let store: Store;
+let dir: string;
+beforeAll(async () => {
+  store = await openStore(':memory:');
+  dir = await tempDir();
+});
+afterAll(() => store.close());
+
+interface Staged { source_row: number; event_id: string | null; ts: string; user_raw: string; ip_raw: string | null; attributes: string | null }
+
+async function staged(file: string): Promise<Staged[]> {
+  return allJson<Staged>(store.connection, sql`
+    SELECT source_row::INTEGER AS source_row, event_id, ts, user_raw, ip_raw, attributes::VARCHAR AS attributes
+    FROM (${canonical.stage(file, {})}) ORDER BY source_row`);
+}
+
+describe('canonical.detect', () => {
+  it('accepts a CSV header or JSON keys with ts, user_id and outcome, and any .parquet', async () => {
+    expect(canonical.detect(await readSample(canonicalFixture('logins.csv')))).toBe(true);
+    expect(canonical.detect(await readSample(canonicalFixture('logins.jsonl')))).toBe(true);
+    expect(canonical.detect({ file: 'x.parquet', text: 'PAR1', records: [] })).toBe(true);
+    expect(canonical.detect({ file: 'x.csv', text: 'time,user,result\n', records: [] })).toBe(false);
+    expect(canonical.detect({ file: 'x.jsonl', text: '', records: [{ published: 'x', actor: {} }] })).toBe(false);
+  });
+
+  it('is what auto-detection picks for canonical files', async () => {
+    expect(detectFormat(await readSample(canonicalFixture('logins.csv')))?.name).toBe('canonical');
+  });
+});
+
+describe('canonical.stage', () => {
+  it('returns exactly the STAGED_COLUMNS', async () => {
+    const columns = await allJson<{ column_name: string; column_type: string }>(store.connection,
+      sql`DESCRIBE ${canonical.stage(canonicalFixture('logins.csv'), {})}`);
+    expect(columns.map(c => c.column_name)).toEqual([...STAGED_COLUMNS]);
+    expect(columns.find(c => c.column_name === 'source_row')?.column_type).toBe('BIGINT');
+    expect(columns.find(c => c.column_name === 'attributes')?.column_type).toBe('JSON');
+  });
+
+  it('reads CSV, gzipped CSV, JSON Lines, a JSON array and Parquet to the same staged values', async () => {
+    const csv = canonicalFixture('logins.csv');
+    const gz = join(dir, 'logins.csv.gz');
+    await writeFile(gz, gzipSync(await readFile(csv)));
+    const parquet = join(dir, 'logins.parquet');
+    // COPY cannot bind its target; the path is one this test made.
+    await run(store.connection, sql`COPY (SELECT * FROM read_csv(${csv}, all_varchar = true)) TO ${raw(`'${parquet}'`)} (FORMAT parquet)`);
+    const fromCsv = await staged(csv);
+    expect(fromCsv.map(r => r.source_row)).toEqual([1, 2, 3, 4]);
+    expect(fromCsv[0]).toEqual({ source_row: 1, event_id: 'e1', ts: '2026-10-01T08:00:00Z', user_raw: 'alice@example.com',
+      ip_raw: '203.0.113.77', attributes: '{"device":"laptop"}' });
+    expect(await staged(gz)).toEqual(fromCsv);
+    expect(await staged(parquet)).toEqual(fromCsv);
+
+    const jsonl = await staged(canonicalFixture('logins.jsonl'));
+    expect(jsonl[1]).toEqual({ source_row: 2, event_id: 'j1', ts: '2026-10-01T09:00:00+02:00', user_raw: 'erin@example.com',
+      ip_raw: null, attributes: '{"geo":{"city":"Pune"}}' });
+    const array = join(dir, 'logins.json');
+    const lines = (await readFile(canonicalFixture('logins.jsonl'), 'utf8')).trim().split('\n');
+    await writeFile(array, `[\n${lines.join(',\n')}\n]`);
+    expect(await staged(array)).toEqual(jsonl);
+  });
+
+  it('fails to bind when a required column is missing', async () => {
+    const file = join(dir, 'no-ts.csv');
+    await writeFile(file, 'event_id,user_id,outcome\n1,u,success\n');
+    await expect(staged(file)).rejects.toThrow(/ts/);
+  });
+});
+
+describe('canonicalReader', () => {
+  it('chooses the reader by extension, looking through .gz', () => {
+    expect(['a.parquet', 'a.jsonl.gz', 'a.ndjson', 'a.json', 'a.csv.gz', 'a.txt'].map(canonicalReader))
+      .toEqual(['parquet', 'json', 'json', 'json', 'csv', 'csv']);
+  });
+});
