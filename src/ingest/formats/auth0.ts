@@ -1,8 +1,8 @@
 import type { LoginFormat } from '../format.js';
-import { join, sql } from '../../store/sql.js';
+import { sql } from '../../store/sql.js';
 import { at, isJsonObject, sampleObjects, type JsonObject } from './vendor-detect.js';
 import { jsonRecords } from './vendor-json.js';
-import { attributesObject, stagedSelect } from './vendor-staged.js';
+import { attributesObject, inList, stagedSelect } from './vendor-staged.js';
 
 /** Auth0 log event type codes that are login attempts, by outcome (Auth0 "Log Event Type Codes"). */
 const SUCCESS_TYPES = ['s', 'ssa', 'seacft'] as const;
@@ -39,15 +39,15 @@ export const auth0: LoginFormat = {
       tenant: sql`data ->> '$.hostname'`,
       idp: sql`coalesce(data ->> '$.connection', data ->> '$.details.connection')`,
       app: sql`nullif(data ->> '$.client_name', '')`,
-      outcome: sql`CASE WHEN type IN ${tuple(SUCCESS_TYPES)} THEN 'success' WHEN type IN ${tuple(FAILURE_TYPES)} THEN 'failure' END`,
-      error_code: sql`CASE WHEN type IN ${tuple(FAILURE_TYPES)}
+      outcome: sql`CASE WHEN type IN ${inList(SUCCESS_TYPES)} THEN 'success' WHEN type IN ${inList(FAILURE_TYPES)} THEN 'failure' END`,
+      error_code: sql`CASE WHEN type IN ${inList(FAILURE_TYPES)}
                            THEN coalesce(nullif(data ->> '$.description', ''), data ->> '$.details.error.message') END`,
       latency_ms: sql`data ->> '$.details.elapsedTime'`,
       mfa_challenged: sql`CASE WHEN json_array_length(data, '$.details.prompts') > 0
                                THEN CAST(list_contains(json_extract_string(data, '$.details.prompts[*].name'), 'mfa') AS VARCHAR) END`,
       ip_raw: sql`data ->> '$.ip'`,
       skip_reason: sql`CASE WHEN type IS NULL THEN 'no type'
-                            WHEN type NOT IN ${tuple([...SUCCESS_TYPES, ...FAILURE_TYPES])} THEN 'not a login event: ' || type END`,
+                            WHEN type NOT IN ${inList([...SUCCESS_TYPES, ...FAILURE_TYPES])} THEN 'not a login event: ' || type END`,
       attributes: attributesObject({
         type: sql`type`,
         user_id: sql`nullif(data ->> '$.user_id', '')`,
@@ -62,6 +62,3 @@ export const auth0: LoginFormat = {
     }),
 };
 
-function tuple(values: readonly string[]) {
-  return sql`(${join(values.map((value) => sql`${value}`), ', ')})`;
-}

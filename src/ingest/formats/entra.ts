@@ -3,7 +3,7 @@ import { raw, sql, type Sql } from '../../store/sql.js';
 import { isJsonObject, sampleLines, sampleObjects, type JsonObject } from './vendor-detect.js';
 import { csvRecords } from './vendor-csv.js';
 import { jsonRecords } from './vendor-json.js';
-import { attributesObject, stagedSelect } from './vendor-staged.js';
+import { attributesObject, inList, stagedSelect } from './vendor-staged.js';
 
 /** Categories (and Log Analytics table names) of user sign-ins, lower-cased: these rows are login attempts. */
 const USER_SIGN_INS = ['signinlogs', 'noninteractiveusersigninlogs', 'aadnoninteractiveusersigninlogs'];
@@ -84,8 +84,8 @@ export const entra: LoginFormat = {
       ip_raw: sql`coalesce(nullif(record ->> '$.IPAddress', ''), props ->> '$.ipAddress', record ->> '$.callerIpAddress',
                            record ->> '$.calleripaddress')`,
       skip_reason: sql`CASE WHEN category IS NULL THEN 'no category'
-                            WHEN lower(category) IN ${list(USER_SIGN_INS)} THEN NULL
-                            WHEN lower(category) IN ${list(WORKLOAD_SIGN_INS)} THEN 'not a user sign-in: ' || category
+                            WHEN lower(category) IN ${inList(USER_SIGN_INS)} THEN NULL
+                            WHEN lower(category) IN ${inList(WORKLOAD_SIGN_INS)} THEN 'not a user sign-in: ' || category
                             ELSE 'not a sign-in: ' || category END`,
       attributes: attributesObject({
         category: sql`category`,
@@ -103,6 +103,3 @@ export const entra: LoginFormat = {
     }),
 };
 
-function list(values: readonly string[]): Sql {
-  return raw(`(${values.map((value) => `'${value}'`).join(', ')})`);
-}

@@ -32,8 +32,8 @@ type Parameter = 'login_type' | 'login_failure_type' | 'login_challenge_method' 
  */
 function parameter(name: Parameter): Sql {
   return sql`CASE WHEN json_type(parameters) = 'ARRAY'
-      THEN (SELECT coalesce(p -> '$.value', p -> '$.multiValue', p -> '$.boolValue', p -> '$.intValue')
-            FROM (SELECT unnest(json_extract(parameters, '$[*]')) AS p) WHERE (p ->> '$.name') = ${name} LIMIT 1)
+      THEN list_transform(list_filter(json_extract(parameters, '$[*]'), lambda p: (p ->> '$.name') = ${name}),
+                          lambda p: coalesce(p -> '$.value', p -> '$.multiValue', p -> '$.boolValue', p -> '$.intValue'))[1]
       ELSE parameters -> ${'$.' + name} END`;
 }
 

@@ -34,3 +34,8 @@ export function attributesObject(entries: Readonly<Record<string, Sql>>): Sql {
   const pairs = Object.entries(entries).map(([key, value]) => sql`struct_pack(k := ${key}, v := to_json(${value}))`);
   return sql`to_json(map_from_entries(list_filter([${join(pairs, ', ')}], lambda e: e.v IS NOT NULL AND e.v <> 'null'::JSON)))`;
 }
+
+/** A parenthesised list of bound values, for `x IN (…)`. */
+export function inList(values: readonly string[]): Sql {
+  return sql`(${join(values.map((value) => sql`${value}`), ', ')})`;
+}
