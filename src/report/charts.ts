@@ -28,6 +28,9 @@ function verdictColour(rows: readonly { verdict: Verdict }[]) {
   } as const;
 }
 
+/** A value for drawing: four significant digits are below a pixel (full precision is in evaluation.json). */
+const r4 = (x: number) => Number(x.toPrecision(4));
+
 /** Effects are drawn in the unit people read: percentage points for rates, percent for latency. */
 function effectUnit(metric: string): string {
   return metricKind(metric) === 'latency' ? 'relative change (%)' : 'difference (pp)';
@@ -43,11 +46,11 @@ export function forestChart(results: readonly CohortResult[], metric: string, ha
     .map((r) => ({
       cohort: cohortName(r.cohort),
       verdict: r.verdict,
-      effect: (r.effect ?? 0) * 100,
-      lower: (r.ci?.[0] ?? r.effect ?? 0) * 100,
-      upper: (r.ci?.[1] ?? r.effect ?? 0) * 100,
+      effect: r4((r.effect ?? 0) * 100),
+      lower: r4((r.ci?.[0] ?? r.effect ?? 0) * 100),
+      upper: r4((r.ci?.[1] ?? r.effect ?? 0) * 100),
     }));
-  const tolerance = (results.find((r) => r.metric === metric)?.tolerance ?? 0) * 100 * harmSign;
+  const tolerance = r4((results.find((r) => r.metric === metric)?.tolerance ?? 0) * 100 * harmSign);
   const y = { field: 'cohort', type: 'nominal', sort: null, title: null } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -88,44 +91,46 @@ export function seriesChart(series: CohortSeries, stages: readonly ReportStage[]
   const seen = new Set<string>();
   const band = series.points
     .filter((p) => !seen.has(p.hour) && Boolean(seen.add(p.hour)))
-    .map((p) => ({ hour: p.hour, expected: p.expected * scale, lower: p.lower * scale, upper: p.upper * scale }));
+    .map((p) => ({ hour: Date.parse(p.hour), expected: r4(p.expected * scale), lower: r4(p.lower * scale), upper: r4(p.upper * scale) }));
   const observed = series.points
     .filter((p) => p.observed !== null)
-    .map((p) => ({ hour: p.hour, provider: p.provider, value: (p.observed ?? 0) * scale }));
+    .map((p) => ({ hour: Date.parse(p.hour), provider: p.provider, value: r4((p.observed ?? 0) * scale) }));
+  // Hours travel as epoch milliseconds: a third of the bytes of ISO text, and unambiguous (UTC).
   const x = { field: 'hour', type: 'temporal', title: null, scale: { type: 'utc' }, axis: { format: '%b %d' } } as const;
   const unit = latency ? 'ms' : '%';
   const times = series.points.map((p) => Date.parse(p.hour));
   const [first, last] = [Math.min(...times), Math.max(...times)];
-  const starts = stages.filter((s) => Date.parse(s.start) >= first && Date.parse(s.start) <= last).map((s) => ({ hour: s.start, stage: s.name }));
+  const starts = stages.filter((s) => Date.parse(s.start) >= first && Date.parse(s.start) <= last).map((s) => ({ hour: Date.parse(s.start), stage: s.name }));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: CONFIG,
     title: `${cohortName(series.cohort)}: hourly ${metricLabel(series.metric)} (${unit})`,
     width: CHART_WIDTH,
     height: 180,
+    datasets: { band, observed, starts },
     layer: [
       {
-        data: { values: band },
+        data: { name: 'band' },
         mark: { type: 'area', opacity: 0.25, color: '#7f8c8d' },
         encoding: { x, y: { field: 'lower', type: 'quantitative', title: unit, scale: { zero: false } }, y2: { field: 'upper' } },
       },
       {
-        data: { values: band },
+        data: { name: 'band' },
         mark: { type: 'line', strokeDash: [4, 3], color: '#566573', strokeWidth: 1 },
         encoding: { x, y: { field: 'expected', type: 'quantitative' } },
       },
       {
-        data: { values: observed },
+        data: { name: 'observed' },
         mark: { type: 'line', strokeWidth: 1.2, point: false },
         encoding: { x, y: { field: 'value', type: 'quantitative' }, color: { field: 'provider', type: 'nominal', title: 'provider' } },
       },
       {
-        data: { values: starts },
+        data: { name: 'starts' },
         mark: { type: 'rule', color: '#2c3e50', strokeDash: [2, 2] },
         encoding: { x },
       },
       {
-        data: { values: starts },
+        data: { name: 'starts' },
         mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 2, fontSize: 10, color: '#2c3e50' },
         encoding: { x, y: { value: 0 }, text: { field: 'stage', type: 'nominal' } },
       },
@@ -137,10 +142,11 @@ export function seriesChart(series: CohortSeries, stages: readonly ReportStage[]
 export function latencyChart(results: readonly CohortResult[], providers: { legacy: string; candidate: string }): TopLevelSpec {
   const latency = results.filter((r) => metricKind(r.metric) === 'latency' && r.observed !== null && r.expected !== null);
   const label = (r: CohortResult) => `${cohortName(r.cohort)} · ${r.metric.replace('latency_', '')}`;
-  const pairs = latency.map((r) => ({ row: label(r), legacy: r.expected, candidate: r.observed, verdict: r.verdict }));
+  const ms = (x: number | null) => r4(x ?? 0);
+  const pairs = latency.map((r) => ({ row: label(r), legacy: ms(r.expected), candidate: ms(r.observed), verdict: r.verdict }));
   const points = latency.flatMap((r) => [
-    { row: label(r), provider: providers.legacy, ms: r.expected },
-    { row: label(r), provider: providers.candidate, ms: r.observed },
+    { row: label(r), provider: providers.legacy, ms: ms(r.expected) },
+    { row: label(r), provider: providers.candidate, ms: ms(r.observed) },
   ]);
   const y = { field: 'row', type: 'nominal', sort: null, title: null } as const;
   return {
@@ -175,9 +181,9 @@ export function shadowChart(results: readonly CohortResult[]): TopLevelSpec {
   const rows = shadow.map((r) => ({
     cohort: cohortName(r.cohort),
     verdict: r.verdict,
-    rate: (r.observed ?? 0) * 100,
-    floor: (r.expected ?? 0) * 100,
-    tolerance: r.tolerance * 100,
+    rate: r4((r.observed ?? 0) * 100),
+    floor: r4((r.expected ?? 0) * 100),
+    tolerance: r4(r.tolerance * 100),
   }));
   const y = { field: 'cohort', type: 'nominal', sort: null, title: null } as const;
   return {
@@ -200,8 +206,8 @@ export function srmChart(evaluations: readonly Evaluation[]): TopLevelSpec {
   const rows = evaluations.flatMap((e) =>
     e.srm.map((s) => ({
       row: `${e.stage} · ${cohortName(s.cohort)}`,
-      observed: s.observed_share * 100,
-      expected: s.expected_share * 100,
+      observed: r4(s.observed_share * 100),
+      expected: r4(s.expected_share * 100),
       check: s.mismatch ? 'mismatch (p < 0.001)' : 'matches plan',
     })),
   );

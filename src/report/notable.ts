@@ -15,11 +15,9 @@ export function byConcern(a: CohortResult, b: CohortResult): number {
 }
 
 /**
- * The results a chart can show legibly: every regression, then the strongest others, up to
- * `limit` in all (regressions are never dropped). The table keeps every result.
+ * The results a chart can show legibly: regressions first (strongest evidence first), then the
+ * strongest others, `limit` in all. The tables keep every result; captions say what was left out.
  */
 export function notable(results: readonly CohortResult[], limit: number): CohortResult[] {
-  const sorted = [...results].sort(byConcern);
-  const regressions = sorted.filter((r) => r.verdict === 'regression').length;
-  return sorted.slice(0, Math.max(limit, regressions));
+  return [...results].sort(byConcern).slice(0, limit);
 }

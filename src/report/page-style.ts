@@ -24,9 +24,10 @@ table { border-collapse: collapse; font-size: .85rem; width: 100%; }
 caption { text-align: left; padding: .25rem 0; font-weight: 600; }
 th, td { padding: .25rem .5rem; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 th { background: #f4f6f7; position: sticky; top: 0; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tr.v-regression td { background: #fdedec; } tr.v-regression td.verdict { color: var(--red); font-weight: 600; }
-tr.v-inconclusive td.verdict { color: #9a6206; }
+td.num, table.results td:nth-child(n+3), table.stage-plan td:nth-child(n+3) { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.results td:nth-child(9) { text-align: left; }
+tr.v-regression td { background: #fdedec; } tr.v-regression td:nth-child(2) { color: var(--red); font-weight: 600; }
+tr.v-inconclusive td:nth-child(2) { color: #9a6206; }
 td.weak { color: var(--red); }
 th button { font: inherit; font-weight: 600; border: 0; background: none; cursor: pointer; padding: 0; color: inherit; }
 figure.chart { margin: 1.5rem 0; overflow-x: auto; }

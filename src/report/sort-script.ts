@@ -11,13 +11,13 @@ document.querySelectorAll('table.sortable th[data-sort]').forEach(function (th) 
   th.textContent = '';
   th.appendChild(button);
   var state = 0;
+  var original = Array.prototype.slice.call(th.closest('table').tBodies[0].rows);
   button.addEventListener('click', function () {
     state = (state + 1) % 3;
     var body = th.closest('table').tBodies[0];
-    var rows = Array.prototype.slice.call(body.rows);
+    var rows = state === 0 ? original.slice() : Array.prototype.slice.call(body.rows);
     var value = function (row) { return row.dataset.effect === '' ? NaN : Number(row.dataset.effect); };
-    rows.sort(function (a, b) {
-      if (state === 0) return Number(a.dataset.i) - Number(b.dataset.i);
+    if (state !== 0) rows.sort(function (a, b) {
       var x = value(a), y = value(b);
       if (isNaN(x) || isNaN(y)) return isNaN(x) - isNaN(y);
       return state === 1 ? x - y : y - x;

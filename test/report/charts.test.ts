@@ -2,7 +2,7 @@ import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { forestChart, latencyChart, seriesChart, shadowChart, srmChart } from '../../src/report/charts.js';
-import { renderSvg } from '../../src/report/render-svg.js';
+import { compactSvg, renderSvg } from '../../src/report/render-svg.js';
 import type { Evaluation } from '../../src/types.js';
 import { fixtureInput } from './report-fixture.js';
 
@@ -64,10 +64,20 @@ describe('forestChart', () => {
 
 describe('seriesChart', () => {
   it('marks only the stage starts inside the series and draws one band point per hour', () => {
-    const spec = seriesChart(input.series[0]!, input.plan.stages) as { layer: { data: { values: { stage?: string; hour: string }[] } }[] };
-    const stages = spec.layer[3]?.data.values.map((v) => v.stage);
-    expect(stages).toEqual(['stage-1', 'stage-2']);
-    const hours = spec.layer[0]?.data.values.map((v) => v.hour) ?? [];
+    const spec = seriesChart(input.series[0]!, input.plan.stages) as { datasets: Record<string, { stage?: string; hour: number }[]> };
+    expect(spec.datasets['starts']).toEqual([
+      { hour: Date.parse('2026-10-19T00:00:00Z'), stage: 'stage-1' },
+      { hour: Date.parse('2026-10-21T00:00:00Z'), stage: 'stage-2' },
+    ]);
+    const hours = spec.datasets['band']?.map((v) => v.hour) ?? [];
+    expect(hours.length).toBeGreaterThan(200);
     expect(new Set(hours).size).toBe(hours.length);
+  });
+});
+
+describe('compactSvg', () => {
+  it('rounds geometry to hundredths of a pixel and leaves text alone', () => {
+    const svg = '<path transform="translate(298.79999999999995,200)" d="M3.16227,0L1.5,2.123456" aria-label="effect: 8.715"/><text>0.123456</text>';
+    expect(compactSvg(svg)).toBe('<path transform="translate(298.79,200)" d="M3.16,0L1.5,2.12" aria-label="effect: 8.715"/><text>0.123456</text>');
   });
 });

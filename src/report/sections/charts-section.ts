@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { Evaluation } from '../../types.js';
+import type { CohortResult, Evaluation } from '../../types.js';
 import { forestChart, latencyChart, seriesChart, shadowChart, srmChart } from '../charts.js';
 import { cohortKey, formatCount } from '../format.js';
 import { html, jsonScript, trusted, type Html } from '../html.js';
@@ -26,8 +26,12 @@ function harmSign(input: ReportInput, metric: string): 1 | -1 {
   return (direction ?? (metric === 'success_rate' ? 'higher_is_better' : 'lower_is_better')) === 'higher_is_better' ? -1 : 1;
 }
 
-function shown(total: number, drawn: number): string {
-  return drawn < total ? ` Showing ${formatCount(drawn)} of ${formatCount(total)} cohorts (regressions and strongest evidence first); the table lists all.` : '';
+function shown(all: readonly CohortResult[], drawn: readonly CohortResult[]): string {
+  if (drawn.length === all.length) return '';
+  const regressions = all.filter((r) => r.verdict === 'regression').length;
+  const drawnRegressions = drawn.filter((r) => r.verdict === 'regression').length;
+  const missing = regressions > drawnRegressions ? ` (${formatCount(regressions - drawnRegressions)} regressions not drawn)` : '';
+  return ` Showing ${formatCount(drawn.length)} of ${formatCount(all.length)} cohorts, regressions and strongest evidence first${missing}; the table lists all.`;
 }
 
 function stageCharts(input: ReportInput, evaluation: Evaluation): Chart[] {
@@ -40,7 +44,7 @@ function stageCharts(input: ReportInput, evaluation: Evaluation): Chart[] {
     charts.push({
       id: slug('forest', evaluation.stage, metric),
       spec: forestChart(drawn, metric, harmSign(input, metric)),
-      caption: `${evaluation.stage}: effect and always-valid CI per cohort; the dashed line is the tolerated regression.${shown(all.length, drawn.length)}`,
+      caption: `${evaluation.stage}: effect and always-valid CI per cohort; the dashed line is the tolerated regression.${shown(all, drawn)}`,
     });
   }
   const latency = evaluation.results.filter((r) => metricKind(r.metric) === 'latency' && r.observed !== null && r.expected !== null);
@@ -49,7 +53,7 @@ function stageCharts(input: ReportInput, evaluation: Evaluation): Chart[] {
     charts.push({
       id: slug('latency', evaluation.stage),
       spec: latencyChart(drawn, input.plan.providers),
-      caption: `${evaluation.stage}: latency quantiles on the legacy (expected) and candidate (observed) provider.${shown(latency.length, drawn.length)}`,
+      caption: `${evaluation.stage}: latency quantiles on the legacy (expected) and candidate (observed) provider.${shown(latency, drawn)}`,
     });
   }
   const shadow = evaluation.results.filter((r) => metricKind(r.metric) === 'shadow' && r.observed !== null);
@@ -58,7 +62,7 @@ function stageCharts(input: ReportInput, evaluation: Evaluation): Chart[] {
     charts.push({
       id: slug('shadow', evaluation.stage),
       spec: shadowChart(drawn),
-      caption: `${evaluation.stage}: shadow mismatch rate (bar), its noise floor (solid tick) and the tolerated rate (dashed tick).${shown(shadow.length, drawn.length)}`,
+      caption: `${evaluation.stage}: shadow mismatch rate (bar), its noise floor (solid tick) and the tolerated rate (dashed tick).${shown(shadow, drawn)}`,
     });
   }
   return charts;

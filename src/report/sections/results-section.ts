@@ -13,11 +13,15 @@ export const DESIGN_LABEL: Record<CohortResult['design'], string> = {
   shadow_paired: 'shadow pairs',
 };
 
-function row(result: CohortResult, index: number): Html {
+/** `data-effect` only orders rows, so six significant digits are plenty (evaluation.json keeps full precision). */
+const sortKey = (effect: number | null) => (effect === null ? '' : String(Number(effect.toPrecision(6))));
+
+function row(result: CohortResult): Html {
   const note = result.note ? html`<br><small>${result.note}</small>` : '';
   const accepted = result.accepted ? html`<br><small>accepted by ${result.accepted.operator}</small>` : '';
   const p = (value: number | null) => (value === null ? '—' : formatP(value));
-  return html`<tr class="v-${result.verdict}" data-i="${index}" data-effect="${result.effect ?? ''}"><td>${cohortName(result.cohort)}</td><td class="verdict">${result.verdict.replace('_', ' ')}${accepted}${note}</td><td class="num">${formatValue(result.metric, result.observed)}</td><td class="num">${formatValue(result.metric, result.expected)}</td><td class="num effect">${formatEffect(result.metric, result.effect, true, effectDigits(result.ci))}</td><td class="num">${formatCi(result.metric, result.ci)}</td><td class="num">${p(result.p_value)}</td><td class="num">${p(result.p_adjusted)}</td><td>${DESIGN_LABEL[result.design]}</td><td class="num">${formatCount(result.n)} / ${formatCount(result.n_control)}</td></tr>\n`;
+  // Column classes come from the stylesheet (nth-child), which keeps 5,000-row tables small.
+  return html`<tr class="v-${result.verdict}" data-effect="${sortKey(result.effect)}"><td>${cohortName(result.cohort)}</td><td>${result.verdict.replace('_', ' ')}${accepted}${note}</td><td>${formatValue(result.metric, result.observed)}</td><td>${formatValue(result.metric, result.expected)}</td><td>${formatEffect(result.metric, result.effect, true, effectDigits(result.ci))}</td><td>${formatCi(result.metric, result.ci)}</td><td>${p(result.p_value)}</td><td>${p(result.p_adjusted)}</td><td>${DESIGN_LABEL[result.design]}</td><td>${formatCount(result.n)} / ${formatCount(result.n_control)}</td></tr>\n`;
 }
 
 function metricTable(evaluation: Evaluation, metric: string, results: readonly CohortResult[]): Html {

@@ -17,11 +17,10 @@ export function stagePlanSection(rows: readonly StagePlanRow[], stageOrder: read
     const any = [...cells.values()][0] as StagePlanRow;
     const tds = stages.map((s) => {
       const cell = cells.get(s);
-      if (!cell) return html`<td class="num">—</td>`;
-      const mark = cell.detectable ? '✓' : '✗';
-      return html`<td class="num ${cell.detectable ? 'ok' : 'weak'}" title="${cell.advice ?? ''}">${formatSize(cell.metric, cell.mde_sequential)} ${mark}</td>`;
+      if (!cell) return html`<td>—</td>`;
+      return cell.detectable ? html`<td>${formatSize(cell.metric, cell.mde_sequential)} ✓</td>` : html`<td class="weak">${formatSize(cell.metric, cell.mde_sequential)} ✗</td>`;
     });
-    return html`<tr><td>${cohortName(any.cohort)}</td><td>${metricLabel(any.metric)}</td><td class="num">${formatSize(any.metric, any.tolerance)}</td>${tds}</tr>\n`;
+    return html`<tr><td>${cohortName(any.cohort)}</td><td>${metricLabel(any.metric)}</td><td>${formatSize(any.metric, any.tolerance)}</td>${tds}</tr>\n`;
   });
   const advice = rows.filter((r) => !r.detectable && r.advice);
   const adviceList = advice.length
