@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateCohortMetric } from '../../src/evaluate/evaluate-cohort-metric.js';
+import type { CohortMetricInput } from '../../src/evaluate/hourly-stats.js';
+import { withinSplitStream } from '../../src/evaluate/rate-within.js';
+import { normalMixtureSequence } from '../../src/stats/normal-mixture-sequence.js';
+import { FAILURES, P95, binomialArm, steadyArm, steadyLatency } from './fixtures.js';
+
+const within = (candidate: ReturnType<typeof steadyArm>, legacy: ReturnType<typeof steadyArm>, hours: number): CohortMetricInput => ({
+  cohort: { tenant: 't1' },
+  metric: FAILURES,
+  design: 'within_cohort_split',
+  hours,
+  alpha: 0.05,
+  tau2: 1e-4,
+  rate: { candidate, legacy },
+});
+
+describe('evaluateCohortMetric', () => {
+  it('takes the always-valid p and confidence sequence of the mSPRT over every hourly look', () => {
+    const input = within(steadyArm(24, 500, 30), steadyArm(24, 2000, 100), 24);
+    const result = evaluateCohortMetric(input);
+    const looks = withinSplitStream(input.rate!.candidate, input.rate!.legacy!, 24).looks;
+    const last = normalMixtureSequence(looks, { tau2: 1e-4, alpha: 0.05 }).at(-1)!;
+    expect(looks).toHaveLength(24);
+    expect(result.p_value).toBe(last.p);
+    expect(result.ci).toEqual([last.lower, last.upper]);
+    expect(result.effect).toBeCloseTo(0.01, 14);
+    expect(result.method).toMatch(/^mSPRT normal mixture over 24 hourly looks/);
+  });
+  it('gives the same numbers at hour t whether later hours exist or not', () => {
+    const full = within(binomialArm([300, 500, 800, 900, 400], [20, 41, 50, 75, 22]), binomialArm([1200, 2000, 3200, 3600, 1600], [60, 101, 160, 180, 80]), 3);
+    const cut = within(binomialArm([300, 500, 800], [20, 41, 50]), binomialArm([1200, 2000, 3200], [60, 101, 160]), 3);
+    expect(evaluateCohortMetric(full)).toEqual(evaluateCohortMetric(cut));
+  });
+  it('says what an unjudgeable cohort would need instead of passing it', () => {
+    const result = evaluateCohortMetric(within(steadyArm(4, 10, 0), steadyArm(4, 40, 1), 4));
+    expect(result.verdict).toBe('insufficient_data');
+    expect(result.p_value).toBeNull();
+    expect(result.note).toMatch(/needs ≥ 10 expected events per arm/);
+  });
+  it('uses Fisher exact test, Bonferroni over the looks in the exact band, for small cohorts', () => {
+    // 6 expected failures on the candidate after hour 2, 7.5 after hour 3 (rate 5%): two looks in the band.
+    const result = evaluateCohortMetric(within(steadyArm(3, 50, 6), steadyArm(3, 200, 8), 3));
+    expect(result.verdict).toBe('inconclusive');
+    expect(result.method).toMatch(/^Fisher exact test .*Bonferroni over 2 look\(s\)/);
+    expect(result.p_value).toBeGreaterThan(0);
+  });
+  it('compares latency quantiles as a ratio with a relative effect', () => {
+    const bins = [100, 110, 120, 130];
+    const result = evaluateCohortMetric({
+      cohort: {},
+      metric: P95,
+      design: 'within_cohort_split',
+      hours: 12,
+      alpha: 0.05,
+      tau2: 0.01,
+      latency: { candidate: steadyLatency(12, bins.map((b) => b + 4), [50, 100, 100, 50]), legacy: steadyLatency(12, bins, [200, 400, 400, 200]) },
+    });
+    expect(result.effect).toBeCloseTo(1.05 ** 4 - 1, 6);
+    expect(result.ci![0]).toBeLessThan(result.effect!);
+    expect(result.ci![1]).toBeGreaterThan(result.effect!);
+    expect(result.p_value).toBeLessThan(1e-6);
+  });
+});
