@@ -10,7 +10,9 @@ h2 { border-bottom: 2px solid var(--line); padding-bottom: .2rem; margin-top: 2.
 h3 { margin: 1.5rem 0 .5rem; }
 .muted, figcaption, caption { color: var(--muted); }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85em; }
-pre { background: #f4f6f7; padding: .75rem; overflow-x: auto; border-radius: 4px; }
+pre { background: #f4f6f7; padding: .75rem; overflow: auto; border-radius: 4px; }
+pre.flagd { max-height: 22rem; }
+table.decisions td:nth-child(-n+2) { white-space: nowrap; }
 article.stage { border: 1px solid var(--line); border-left: 8px solid var(--muted); border-radius: 4px; padding: .5rem 1rem; margin: .75rem 0; }
 article.stage h3 { margin: .25rem 0; display: flex; align-items: center; gap: .5rem; }
 .light { display: inline-block; width: 1rem; height: 1rem; border-radius: 50%; background: var(--muted); }
@@ -41,7 +43,8 @@ figure.chart svg { max-width: 100%; height: auto; }
   figure.chart, article.stage, tr { break-inside: avoid; }
   thead { display: table-header-group; }
   tr.v-regression td { background: none; }
-  .table-wrap, figure.chart { overflow: visible; }
+  .table-wrap, figure.chart, pre { overflow: visible; }
+  pre.flagd { max-height: none; white-space: pre-wrap; }
   a { color: inherit; text-decoration: none; }
 }
 `;

@@ -15,6 +15,8 @@ export const CHART_ROWS = 30;
 export const SERIES_CHARTS = 12;
 
 interface Chart {
+  /** The heading the chart sits under: a stage, the flagged series, or the traffic split. */
+  group: string;
   id: string;
   spec: TopLevelSpec;
   caption: string;
@@ -42,6 +44,7 @@ function stageCharts(input: ReportInput, evaluation: Evaluation): Chart[] {
     if (all.length === 0) continue;
     const drawn = notable(all, CHART_ROWS);
     charts.push({
+      group: evaluation.stage,
       id: slug('forest', evaluation.stage, metric),
       spec: forestChart(drawn, metric, harmSign(input, metric)),
       caption: `${evaluation.stage}: effect and always-valid CI per cohort; the dashed line is the tolerated regression.${shown(all, drawn)}`,
@@ -51,6 +54,7 @@ function stageCharts(input: ReportInput, evaluation: Evaluation): Chart[] {
   if (latency.length) {
     const drawn = notable(latency, CHART_ROWS);
     charts.push({
+      group: evaluation.stage,
       id: slug('latency', evaluation.stage),
       spec: latencyChart(drawn, input.plan.providers),
       caption: `${evaluation.stage}: latency quantiles on the legacy (expected) and candidate (observed) provider.${shown(latency, drawn)}`,
@@ -60,6 +64,7 @@ function stageCharts(input: ReportInput, evaluation: Evaluation): Chart[] {
   if (shadow.length) {
     const drawn = notable(shadow, CHART_ROWS);
     charts.push({
+      group: evaluation.stage,
       id: slug('shadow', evaluation.stage),
       spec: shadowChart(drawn),
       caption: `${evaluation.stage}: shadow mismatch rate (bar), its noise floor (solid tick) and the tolerated rate (dashed tick).${shown(shadow, drawn)}`,
@@ -72,6 +77,7 @@ function allCharts(input: ReportInput): Chart[] {
   const charts = input.evaluations.flatMap((evaluation) => stageCharts(input, evaluation));
   for (const series of input.series.slice(0, SERIES_CHARTS)) {
     charts.push({
+      group: 'Flagged cohorts over time',
       id: slug('series', cohortKey(series.cohort), series.metric),
       spec: seriesChart(series, input.plan.stages),
       caption: 'Hourly values over the baseline and the stages; the grey band is the baseline model’s 95% prediction band, dotted lines mark stage starts.',
@@ -79,6 +85,7 @@ function allCharts(input: ReportInput): Chart[] {
   }
   if (input.evaluations.some((e) => e.srm.length > 0)) {
     charts.push({
+      group: 'Traffic split (SRM)',
       id: 'srm',
       spec: srmChart(input.evaluations),
       caption: 'Observed candidate share of routed units (point) against the planned share (tick); red means the split is off (p < 0.001).',
@@ -91,12 +98,15 @@ function allCharts(input: ReportInput): Chart[] {
 export async function chartsSection(input: ReportInput): Promise<Html> {
   const charts = allCharts(input);
   const svgs = await Promise.all(charts.map((chart) => renderSvg(chart.spec)));
-  const figures = charts.map(
-    (chart, i) => html`<figure class="chart" id="${chart.id}">
+  const figure = (chart: Chart, i: number) => html`<figure class="chart" id="${chart.id}">
 ${trusted(svgs[i] ?? '')}
 <figcaption>${chart.caption}</figcaption>
 ${jsonScript(`${chart.id}-spec`, chart.spec)}
-</figure>`,
+</figure>`;
+  const groups = [...new Set(charts.map((c) => c.group))];
+  const figures = groups.map(
+    (group) => html`<h3>${group}</h3>
+${charts.map((chart, i) => (chart.group === group ? figure(chart, i) : ''))}`,
   );
   const extra = input.series.length > SERIES_CHARTS ? html`<p>${formatCount(input.series.length - SERIES_CHARTS)} more flagged cohort series are not drawn (at most ${SERIES_CHARTS} per report); their results are in the tables.</p>` : '';
   return html`<section id="charts">

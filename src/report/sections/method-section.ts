@@ -16,10 +16,20 @@ function baselineLine(baseline: BaselineSnapshot | null): Html {
   return html`<li>Baseline snapshot <code>${baseline.snapshotId}</code>, created ${formatInstant(baseline.createdAt.toISOString())}: data ${formatInstant(baseline.dataFrom.toISOString())} to ${formatInstant(baseline.dataTo.toISOString())}, ${formatCount(baseline.events)} events, ${formatCount(baseline.cohorts)} cohorts (toolkit ${baseline.toolkitVersion}).</li>`;
 }
 
+/** Each test the results name, with the per-cohort detail in parentheses (e.g. a design effect) left out, and how many results used it. */
+function testCounts(evaluations: readonly Evaluation[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const r of evaluations.flatMap((e) => e.results)) {
+    const test = r.method.replace(/\s*\([^)]*\)\s*$/, '');
+    counts.set(test, (counts.get(test) ?? 0) + 1);
+  }
+  return [...counts.entries()];
+}
+
 /** Section 7: how the numbers were made, so they can be reproduced. */
 export function methodSection(plan: ReportPlanSummary, evaluations: readonly Evaluation[], baseline: BaselineSnapshot | null, generatedAt: string, toolkitVersion: string): Html {
   const designs = [...new Set(evaluations.flatMap((e) => e.results.map((r) => r.design)))];
-  const tests = [...new Set(evaluations.flatMap((e) => e.results.map((r) => r.method)))];
+  const tests = testCounts(evaluations);
   const stages = evaluations.map(
     (e) => html`<li>${e.stage}: window ${formatInstant(e.window.start)} to ${formatInstant(e.window.end)}; α = ${e.alpha} (${formatLevel(e.alpha)} intervals); sequential tuning: ${e.sequential.method}, tuned at ${e.sequential.tuned_at}${e.sequential.note ? ` (${e.sequential.note})` : ''}; baseline <code>${e.baseline_id}</code>; evaluation <code>${e.evaluation_id}</code> by toolkit ${e.toolkit_version}.</li>`,
   );
@@ -28,7 +38,7 @@ export function methodSection(plan: ReportPlanSummary, evaluations: readonly Eva
 <h3>Designs</h3>
 <ul>${designs.map((d) => html`<li><strong>${DESIGN_LABEL[d]}</strong>: ${DESIGN_TEXT[d]}.</li>`)}</ul>
 <h3>Tests</h3>
-<ul>${tests.map((t) => html`<li>${t}</li>`)}</ul>
+<ul>${tests.map(([test, n]) => html`<li>${test}: ${formatCount(n)} ${n === 1 ? 'result' : 'results'}</li>`)}</ul>
 <p>Verdicts control the false discovery rate at α across all results of an evaluation (Benjamini–Hochberg); intervals and p-values are always valid, so hourly looks do not inflate false alarms.</p>
 <h3>Provenance</h3>
 <ul>
