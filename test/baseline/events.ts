@@ -38,24 +38,38 @@ export async function insertEvents(connection: DuckDBConnection, events: readonl
 /**
  * Inserts a synthetic history in one SQL statement: `hours` hourly windows from `start`, tenants
  * t0..t(tenants−1) over two idps, `perHour` attempts per tenant-hour on `provider`, with a failure
- * probability `p` times a day/night factor, drawn from DuckDB's seeded `random()`.
+ * probability `p` times a day/night factor (and a per-hour log-normal-ish factor with sd `hourNoise`),
+ * drawn from DuckDB's seeded `random()`.
  */
 export async function insertHistory(
   connection: DuckDBConnection,
-  options: { start: string; hours: number; tenants: number; perHour: number; p: number; seed?: number; provider?: string },
+  options: {
+    start: string;
+    hours: number;
+    tenants: number;
+    perHour: number;
+    p: number;
+    seed?: number;
+    provider?: string;
+    /** Standard deviation of a per-hour log multiplier of p (window-to-window variance beyond binomial); 0 unless given. */
+    hourNoise?: number;
+  },
 ): Promise<void> {
   await run(connection, sql`SELECT setseed(${options.seed ?? 0.42})`);
   await run(
     connection,
     sql`INSERT INTO login_events (event_id, ts, user_id, tenant, idp, app, region, provider, outcome, error_code,
           latency_ms, mfa_challenged, shadow_outcome, source_format, ingest_run_id)
+        WITH hourly AS (
+          SELECT h, exp(${options.hourNoise ?? 0} * 2 * (random() + random() + random() - 1.5)) AS m FROM range(${options.hours}) r(h)
+        )
         SELECT 'h' || h || '-' || t || '-' || k,
                ${options.start}::TIMESTAMPTZ + to_hours(h) + to_seconds(k),
                'u' || t || '-' || (k % 7), 't' || t, CASE WHEN t % 2 = 0 THEN 'okta' ELSE 'azure' END, 'web', 'eu',
                ${options.provider ?? 'legacy'},
-               CASE WHEN random() < ${options.p} * (1 + 0.5 * sin(2 * pi() * h / 24)) THEN 'failure' ELSE 'success' END,
+               CASE WHEN random() < ${options.p} * m * (1 + 0.5 * sin(2 * pi() * h / 24)) THEN 'failure' ELSE 'success' END,
                'invalid_grant', 50 + 200 * random(), random() < 0.3, NULL, 'test', 'run1'
-        FROM range(${options.hours}) r1(h), range(${options.tenants}) r2(t), range(${options.perHour}) r3(k)
+        FROM hourly, range(${options.tenants}) r2(t), range(${options.perHour}) r3(k)
         ORDER BY h, t, k`,
   );
 }

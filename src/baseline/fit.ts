@@ -1,0 +1,215 @@
+import { raw, sql, type Sql } from '../store/sql.js';
+
+/**
+ * SQL builders for fitting every cohort's baseline at once, on the temp tables of a build
+ * (statistics.md 1.1–1.3). Per cohort × metric only sums leave the hourly rows:
+ *
+ *   rates    logit(μ_w) = a + b (t_w − t̄) + s(h_w), binomial IRLS with the shape as offset;
+ *   latency  ȳ_w (window mean of log ms) = a + b (t_w − t̄) + s(h_w), weighted least squares.
+ *
+ * Stage 1 fits with sampling weights only (W = nμ(1 − μ) on the logit scale, 1/s²_w for
+ * latency). Residuals r_w = (x − nμ)/√(nμ(1 − μ)) (latency: (ȳ − ŷ)/s_w) give a robust scale
+ * 1.4826·MAD; windows more than 4·max(1, scale) from the median are flagged as incidents. The
+ * shapes are estimated again without them and the cohort refitted; then, over the unflagged
+ * windows (residuals winsorised at the same cut), DerSimonian–Laird on the model scale:
+ *     τ² = max(0, (X² − (k − 2)) / (ΣW − ΣW²/ΣW)),   φ = X²/(k − 2).
+ * Stage 2 refits with weights 1/(1/W + τ²), so the (a, b) covariance (the inverse of the
+ * weighted information) carries the window-to-window variance.
+ */
+
+/** Rate cohorts with at least this many events and non-events per hour-of-week on average estimate their own shape. */
+export const OWN_SHAPE_RATE_EVENTS = 20;
+/** Latency cohorts with at least this many observations per hour-of-week on average estimate their own shape. */
+export const OWN_SHAPE_LATENCY_N = 100;
+
+/** Per set × metric × cohort of `bl_series`: windows, n, x (rates: events), and whether it is big enough for its own shape. */
+export function seriesTotals(): Sql {
+  return sql`
+    SELECT set_id, metric, any_value(family) AS family, cohort_key, count(*)::DOUBLE AS windows, sum(n) AS n,
+           CASE WHEN any_value(family) = 'rate' THEN sum(x) ELSE 0 END AS x,
+           CASE WHEN any_value(family) = 'rate' THEN least(sum(x), sum(n) - sum(x)) >= ${raw(String(OWN_SHAPE_RATE_EVENTS * 168))}
+                ELSE sum(n) >= ${raw(String(OWN_SHAPE_LATENCY_N * 168))} END AS big
+    FROM bl_series GROUP BY set_id, metric, cohort_key
+    ORDER BY set_id, metric, cohort_key`;
+}
+
+/**
+ * Raw hour-of-week profiles of the big cohorts: rates logit((Σx + ½)/(Σ(n − x) + ½)), latency
+ * Σ n ȳ / Σ n; from `bl_series`, or from `bl_fit` without the windows flagged as incidents.
+ */
+export function rawProfiles(source: 'bl_series' | 'bl_fit'): Sql {
+  const from = source === 'bl_fit' ? sql`bl_fit WHERE NOT flagged` : sql`bl_series`;
+  return sql`
+    WITH big AS (SELECT set_id, metric, cohort_key FROM (${seriesTotals()}) WHERE big),
+    rows AS (SELECT * FROM ${from})
+    SELECT set_id, metric, cohort_key, how::INT AS how,
+           CASE WHEN any_value(family) = 'rate' THEN ln((sum(x) + 0.5) / (sum(n) - sum(x) + 0.5))
+                ELSE fsum(n * x ORDER BY hour) / sum(n) END AS value
+    FROM rows SEMI JOIN big USING (set_id, metric, cohort_key)
+    GROUP BY set_id, metric, cohort_key, how
+    ORDER BY set_id, metric, cohort_key, how`;
+}
+
+/** Replaces the offsets of `bl_fit` with those of a new `bl_offsets` (after re-estimating shapes without incidents). */
+export function refreshOffsets(): Sql {
+  return sql`
+    UPDATE bl_fit AS f SET off = o.off
+    FROM bl_assign a, bl_offsets o
+    WHERE a.set_id = f.set_id AND a.metric = f.metric AND a.cohort_key = f.cohort_key
+      AND o.shape_key = a.shape_key AND o.metric = f.metric AND o.how = f.how`;
+}
+
+/** `bl_offsets` and `bl_assign` from JSON uploads (shape offsets per key × metric; shape key per cohort × metric). */
+export function uploadShapes(offsetsJson: string, assignJson: string): Sql[] {
+  return [
+    sql`CREATE OR REPLACE TEMP TABLE bl_offsets AS
+        SELECT k AS shape_key, m AS metric, generate_subscripts(o, 1) - 1 AS how, unnest(o) AS off
+        FROM (SELECT unnest(from_json(${offsetsJson}::JSON, '[{"k":"VARCHAR","m":"VARCHAR","o":["DOUBLE"]}]'), recursive := true))`,
+    sql`CREATE OR REPLACE TEMP TABLE bl_assign AS
+        SELECT s AS set_id, m AS metric, c AS cohort_key, k AS shape_key, src AS shape_source
+        FROM (SELECT unnest(from_json(${assignJson}::JSON, '[{"s":"INTEGER","m":"VARCHAR","c":"VARCHAR","k":"VARCHAR","src":"VARCHAR"}]'), recursive := true))`,
+  ];
+}
+
+/** `bl_fit`: the series with each window's shape offset and an incident flag. */
+export function fitTable(): Sql {
+  return sql`
+    CREATE OR REPLACE TEMP TABLE bl_fit AS
+    SELECT s.*, o.off, FALSE AS flagged
+    FROM bl_series s
+    JOIN bl_assign a USING (set_id, metric, cohort_key)
+    JOIN bl_offsets o ON o.shape_key = a.shape_key AND o.metric = s.metric AND o.how = s.how`;
+}
+
+/**
+ * `bl_params`: start values per cohort × metric. t̄ is the n-weighted mean time (days), a the
+ * pooled logit (or mean log) less the mean offset, b = 0. `fixed` cohorts (all events or none,
+ * or one distinct hour) keep the start level and no trend.
+ */
+export function paramsTable(): Sql {
+  return sql`
+    CREATE OR REPLACE TEMP TABLE bl_params AS
+    SELECT set_id, metric, any_value(family) AS family, cohort_key, count(*) AS windows, sum(n) AS n,
+           CASE WHEN any_value(family) = 'rate' THEN sum(x) ELSE fsum(n * x ORDER BY hour) END AS x,
+           fsum(n * t ORDER BY hour) / sum(n) AS t_bar,
+           CASE WHEN any_value(family) = 'rate' THEN ln((sum(x) + 0.5) / (sum(n) - sum(x) + 0.5)) ELSE fsum(n * x ORDER BY hour) / sum(n) END
+             - fsum(n * off ORDER BY hour) / sum(n) AS a,
+           0::DOUBLE AS b, 0::DOUBLE AS tau2, 1::DOUBLE AS phi, 0::BIGINT AS flagged,
+           (any_value(family) = 'rate' AND (sum(x) = 0 OR sum(x) = sum(n))) OR count(DISTINCT t) < 2 AS fixed,
+           0::DOUBLE AS s0, 0::DOUBLE AS s1, 0::DOUBLE AS s2, 0::DOUBLE AS change
+    FROM bl_fit GROUP BY set_id, metric, cohort_key`;
+}
+
+/** Linear predictor, mean and working weight/response of every unflagged window of a fitted cohort. */
+const WORKING = sql`
+  e AS (
+    SELECT f.set_id, f.metric, f.cohort_key, f.hour, f.family, f.n, f.x, f.s2, f.off, f.t - p.t_bar AS d, p.tau2,
+           p.a + p.b * (f.t - p.t_bar) + f.off AS eta
+    FROM bl_fit f JOIN bl_params p USING (set_id, metric, cohort_key)
+    WHERE NOT p.fixed AND NOT f.flagged
+  ), g AS (
+    SELECT *, CASE WHEN family = 'rate' THEN 1 / (1 + exp(-eta)) END AS mu FROM e
+  ), h AS (
+    SELECT *, CASE WHEN family = 'rate' THEN greatest(n * mu * (1 - mu), 1e-300) ELSE 1 / s2 END AS wb FROM g
+  ), k AS (
+    SELECT set_id, metric, cohort_key, hour, d, 1 / (1 / wb + tau2) AS w,
+           CASE WHEN family = 'rate' THEN eta - off + (x - n * mu) / wb ELSE x - off END AS z
+    FROM h
+  )`;
+
+/**
+ * One IRLS (Fisher scoring) step for every non-fixed cohort: the weighted least-squares
+ * solution of z on (1, d) with weights w, and the change |Δa| + |Δb|. Sums use `fsum`
+ * in hour order: DuckDB's threads meet rows in any order, and a fixed summation order is what
+ * makes the same data give the same bits.
+ */
+export function irlsStep(): Sql {
+  return sql`
+    UPDATE bl_params AS p
+    SET a = u.a, b = u.b, s0 = u.s0, s1 = u.s1, s2 = u.s2, change = abs(u.a - p.a) + abs(u.b - p.b)
+    FROM (
+      SELECT set_id, metric, cohort_key, s0, s1, s2,
+             CASE WHEN s0 * s2 - s1 * s1 > 1e-9 * s0 * s2 THEN (s2 * b0 - s1 * b1) / (s0 * s2 - s1 * s1) ELSE b0 / s0 END AS a,
+             CASE WHEN s0 * s2 - s1 * s1 > 1e-9 * s0 * s2 THEN (s0 * b1 - s1 * b0) / (s0 * s2 - s1 * s1) ELSE 0 END AS b
+      FROM (
+        WITH ${WORKING}
+        SELECT set_id, metric, cohort_key, fsum(w ORDER BY hour) AS s0, fsum(w * d ORDER BY hour) AS s1,
+               fsum(w * d * d ORDER BY hour) AS s2, fsum(w * z ORDER BY hour) AS b0, fsum(w * d * z ORDER BY hour) AS b1
+        FROM k GROUP BY set_id, metric, cohort_key
+      )
+    ) AS u
+    WHERE p.set_id = u.set_id AND p.metric = u.metric AND p.cohort_key = u.cohort_key`;
+}
+
+/** The largest change of the last IRLS step. */
+export const largestChange = (): Sql => sql`SELECT coalesce(max(change), 0) AS change FROM bl_params WHERE NOT fixed`;
+
+/** `bl_resid`: standardised residuals r and model-scale precision W of every window of a fitted cohort. */
+export function residualsTable(scope: 'all' | 'unflagged'): Sql {
+  return sql`
+    CREATE OR REPLACE TEMP TABLE bl_resid AS
+    WITH r AS (
+      SELECT f.set_id, f.metric, f.cohort_key, f.hour, f.family, f.n, f.x, f.s2,
+             p.a + p.b * (f.t - p.t_bar) + f.off AS eta
+      FROM bl_fit f JOIN bl_params p USING (set_id, metric, cohort_key)
+      WHERE NOT p.fixed${scope === 'unflagged' ? sql` AND NOT f.flagged` : sql``}
+    ), m AS (
+      SELECT *, CASE WHEN family = 'rate' THEN greatest(n / (1 + exp(-eta)) * (1 - 1 / (1 + exp(-eta))), 1e-300) ELSE 1 / s2 END AS wb
+      FROM r
+    )
+    SELECT set_id, metric, cohort_key, hour, wb,
+           CASE WHEN family = 'rate' THEN (x - n / (1 + exp(-eta))) / sqrt(wb) ELSE (x - eta) * sqrt(wb) END AS r
+    FROM m`;
+}
+
+/** Per cohort: median residual, incident cut, winsorised X², windows, ΣW, ΣW² and flagged windows (see the module doc). */
+export function dispersionTable(): Sql {
+  return sql`
+    CREATE OR REPLACE TEMP TABLE bl_disp AS
+    WITH med AS (
+      SELECT set_id, metric, cohort_key, median(r) AS med FROM bl_resid GROUP BY set_id, metric, cohort_key
+    ), cut AS (
+      SELECT set_id, metric, cohort_key, any_value(m.med) AS med,
+             4 * greatest(1, 1.4826 * median(abs(r.r - m.med))) AS cut
+      FROM bl_resid r JOIN med m USING (set_id, metric, cohort_key)
+      GROUP BY set_id, metric, cohort_key
+    )
+    SELECT set_id, metric, cohort_key, any_value(c.med) AS med, any_value(c.cut) AS cut, count(*) AS k,
+           fsum(pow(greatest(least(r.r, c.med + c.cut), c.med - c.cut), 2) ORDER BY r.hour) AS x2,
+           fsum(r.wb ORDER BY r.hour) AS sw, fsum(r.wb * r.wb ORDER BY r.hour) AS sww,
+           count(*) FILTER (WHERE abs(r.r - c.med) > c.cut) AS flagged
+    FROM bl_resid r JOIN cut c USING (set_id, metric, cohort_key)
+    GROUP BY set_id, metric, cohort_key`;
+}
+
+/** Sets τ² and φ of every fitted cohort from `bl_disp`. */
+export function applyDispersion(): Sql {
+  return sql`
+    UPDATE bl_params AS p
+    SET tau2 = CASE WHEN d.k > 2 AND d.sw * d.sw > d.sww THEN greatest(0, (d.x2 - (d.k - 2)) / (d.sw - d.sww / d.sw)) ELSE 0 END,
+        phi = CASE WHEN d.k > 2 THEN d.x2 / (d.k - 2) ELSE 1 END
+    FROM bl_disp AS d
+    WHERE p.set_id = d.set_id AND p.metric = d.metric AND p.cohort_key = d.cohort_key`;
+}
+
+/** Marks the incident windows of `bl_disp` in `bl_fit`, so stage 2 leaves them out. */
+export function flagIncidents(): Sql {
+  return sql`
+    UPDATE bl_fit AS f SET flagged = TRUE
+    FROM (SELECT r.set_id, r.metric, r.cohort_key, r.hour FROM bl_resid r JOIN bl_disp d USING (set_id, metric, cohort_key)
+          WHERE abs(r.r - d.med) > d.cut) AS i
+    WHERE f.set_id = i.set_id AND f.metric = i.metric AND f.cohort_key = i.cohort_key AND f.hour = i.hour`;
+}
+
+/** Final per-cohort fit: level, trend, their covariance (inverse weighted information), τ², φ, t̄ as a timestamp. */
+export function fittedParams(): Sql {
+  return sql`
+    SELECT set_id, metric, family, cohort_key, windows, n, x, a, b, tau2, phi, fixed,
+           (SELECT count(*) FROM bl_fit f WHERE f.flagged AND f.set_id = p.set_id AND f.metric = p.metric AND f.cohort_key = p.cohort_key) AS flagged,
+           to_timestamp(t_bar * 86400) AS t_bar,
+           CASE WHEN fixed THEN (CASE WHEN family = 'rate' THEN (n + 1) * (n + 1) / ((x + 0.5) * (n - x + 0.5) * n) ELSE 1 / n END)
+                WHEN s0 * s2 - s1 * s1 > 1e-9 * s0 * s2 THEN s2 / (s0 * s2 - s1 * s1) ELSE 1 / s0 END AS var_level,
+           CASE WHEN NOT fixed AND s0 * s2 - s1 * s1 > 1e-9 * s0 * s2 THEN s0 / (s0 * s2 - s1 * s1) ELSE 0 END AS var_trend,
+           CASE WHEN NOT fixed AND s0 * s2 - s1 * s1 > 1e-9 * s0 * s2 THEN -s1 / (s0 * s2 - s1 * s1) ELSE 0 END AS cov_level_trend
+    FROM bl_params p`;
+}

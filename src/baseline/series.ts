@@ -1,0 +1,203 @@
+import type { PlanMetric } from '../plan/plan.js';
+import { ident, join, raw, sql, type Sql } from '../store/sql.js';
+import type { Period } from '../types.js';
+import { instant } from './aggregate.js';
+import { cohortKeySql } from './cohort-key.js';
+import { DIMENSIONS } from '../plan/plan-schema.js';
+import type { CohortSet } from './cohort-sets.js';
+
+/**
+ * SQL builders for the temp tables of a baseline build. Every builder reads the `agg_*` tables
+ * (never `login_events`) and rolls the legacy provider's hours up to all cohort sets in one
+ * GROUPING SETS pass.
+ */
+
+/**
+ * `CASE GROUPING(d1, d2, …) WHEN mask THEN value … END` over the dimensions the sets use (GROUPING
+ * only takes grouping columns); a constant when there is one set and no dimension.
+ */
+function byGrouping(sets: readonly CohortSet[], dimsOf: (s: CohortSet) => readonly string[], value: (s: CohortSet) => Sql): Sql {
+  const used = DIMENSIONS.filter((d) => sets.some((s) => dimsOf(s).includes(d)));
+  const first = sets[0];
+  if (used.length === 0 && first) return value(first);
+  const mask = (s: CohortSet) => used.reduce((m, d, i) => (dimsOf(s).includes(d) ? m : m | (1 << (used.length - 1 - i))), 0);
+  const cases = sets.map((s) => sql`WHEN ${raw(String(mask(s)))} THEN ${value(s)}`);
+  return sql`CASE GROUPING(${raw(used.join(', '))}) ${join(cases, '\n')} END`;
+}
+
+/** `GROUP BY GROUPING SETS ((extra…, dims…), …)`, the set id and the cohort key per grouping. */
+function groupingSets(sets: readonly CohortSet[], extra: readonly string[]): { groupBy: Sql; setId: Sql; cohortKey: Sql } {
+  const groups = sets.map((s) => raw(`(${[...extra, ...s.dimensions].join(', ')})`));
+  return {
+    groupBy: sql`GROUP BY GROUPING SETS (${join(groups, ', ')})`,
+    setId: byGrouping(sets, (s) => s.dimensions, (s) => raw(String(s.id))),
+    cohortKey: byGrouping(sets, (s) => s.dimensions, (s) => cohortKeySql(s.dimensions)),
+  };
+}
+
+/** Error codes of the plan's `error_rate:<code>` metrics, in plan order. */
+export const errorCodes = (metrics: readonly PlanMetric[]): string[] =>
+  metrics.flatMap((m) => (m.errorCode === undefined ? [] : [m.errorCode]));
+
+const HOURLY_COLUMNS = [
+  'attempts', 'failures', 'mfa_known', 'mfa_challenged', 'latency_n', 'latency_sum_log', 'latency_sumsq_log',
+  'shadow_pairs', 'shadow_mismatches', 'users', 'user_sxx', 'user_snn', 'user_sxn',
+] as const;
+
+/**
+ * An order-independent sum: counts and Σx², Σn², Σxn are integers (exact in DOUBLE), and the log
+ * latency sums go through the fixed point `aggregate.ts` stored them in, so threads adding cells in
+ * any order give the same bits.
+ */
+const exactSum = (column: string): string =>
+  column.startsWith('latency_sum') ? `sum(round(${column} * 1e9)::HUGEINT) / 1e9` : `sum(${column})`;
+
+/** Where the legacy provider's rows of the period are. */
+const legacyIn = (legacy: string, period: Period): Sql =>
+  sql`provider = ${legacy} AND hour >= ${instant(period.from)} AND hour < ${instant(period.to)}`;
+
+/**
+ * `bl_hourly`: per cohort set × cohort × hour, the legacy provider's sums, the failures of each
+ * plan error code (`e0`, `e1`, …), days since the epoch `t` and hour-of-week `how`
+ * ((ISO dow − 1)·24 + UTC hour; 1970-01-01 was a Thursday).
+ */
+export function hourlyTable(sets: readonly CohortSet[], codes: readonly string[], legacy: string, period: Period): Sql {
+  const { groupBy, setId, cohortKey } = groupingSets(sets, ['hour']);
+  const errorZeros = codes.map((_, i) => raw(`0 AS e${i}`));
+  const errorColumns = codes.map((code, i) => sql`CASE WHEN error_code = ${code} THEN failures ELSE 0 END AS ${ident(`e${i}`)}`);
+  const errorSums = codes.map((_, i) => raw(`sum(e${i})::DOUBLE AS e${i}`));
+  const dims = raw('hour, tenant, idp, app, region');
+  const errors = codes.length
+    ? sql`UNION ALL BY NAME
+          SELECT ${dims}, ${join(errorColumns, ', ')} FROM agg_hourly_errors
+          WHERE ${legacyIn(legacy, period)} AND error_code IN (${join(codes.map((c) => sql`${c}`), ', ')})`
+    : sql``;
+  return sql`
+    CREATE OR REPLACE TEMP TABLE bl_hourly AS
+    WITH cells AS (
+      SELECT ${dims}, ${raw(HOURLY_COLUMNS.join(', '))}${codes.length ? sql`, ${join(errorZeros, ', ')}` : sql``}
+      FROM agg_hourly WHERE ${legacyIn(legacy, period)}
+      ${errors}
+    )
+    SELECT ${setId} AS set_id, ${cohortKey} AS cohort_key, hour,
+           epoch(hour) / 86400 AS t,
+           ((floor(epoch(hour) / 86400)::BIGINT + 3) % 7) * 24 + (floor(epoch(hour) / 3600)::BIGINT % 24) AS how,
+           ${raw(HOURLY_COLUMNS.map((c) => `coalesce(${exactSum(c)}, 0)::DOUBLE AS ${c}`).join(', '))}
+           ${codes.length ? sql`, ${join(errorSums, ', ')}` : sql``}
+    FROM cells
+    ${groupBy}`;
+}
+
+/** The (n, x) of one metric in `bl_hourly`; for latency, n observations and x = the window mean of log(ms). */
+function metricColumns(metric: PlanMetric, codes: readonly string[]): { n: Sql; x: Sql; s2: Sql; where: Sql } | undefined {
+  if (metric.family === 'shadow') return undefined;
+  if (metric.family === 'latency_quantile') {
+    return {
+      n: sql`latency_n`,
+      x: sql`latency_sum_log / latency_n`,
+      // Variance of the window mean of log latency: s²/n, floored so one-valued windows stay finite.
+      s2: sql`greatest((latency_sumsq_log - latency_sum_log * latency_sum_log / latency_n) / (latency_n - 1), 1e-4) / latency_n`,
+      where: sql`latency_n >= 5`,
+    };
+  }
+  if (metric.errorCode !== undefined) {
+    const column = ident(`e${codes.indexOf(metric.errorCode)}`);
+    return { n: sql`attempts`, x: sql`${column}`, s2: sql`NULL`, where: sql`attempts > 0` };
+  }
+  if (metric.name === 'mfa_rate') return { n: sql`mfa_known`, x: sql`mfa_challenged`, s2: sql`NULL`, where: sql`mfa_known > 0` };
+  return { n: sql`attempts`, x: sql`attempts - failures`, s2: sql`NULL`, where: sql`attempts > 0` };
+}
+
+/**
+ * `bl_series`: one row per set × cohort × modelled metric × hour before `fitTo` with data: n, x
+ * (events, or mean log latency), s2 (latency: variance of the window mean), the model family.
+ */
+export function seriesTable(metrics: readonly PlanMetric[], codes: readonly string[], fitTo: Date): Sql {
+  const parts = metrics.flatMap((metric) => {
+    const columns = metricColumns(metric, codes);
+    if (!columns) return [];
+    const family = metric.family === 'latency_quantile' ? 'latency' : 'rate';
+    return [
+      sql`SELECT set_id, ${metric.name} AS metric, ${family} AS family, cohort_key, hour, t, how,
+                 ${columns.n} AS n, ${columns.x} AS x, ${columns.s2}::DOUBLE AS s2
+          FROM bl_hourly WHERE ${columns.where} AND hour < ${instant(fitTo)}`,
+    ];
+  });
+  return sql`CREATE OR REPLACE TEMP TABLE bl_series AS ${parts.length ? join(parts, ' UNION ALL ') : sql`SELECT NULL::INT AS set_id, NULL::VARCHAR AS metric, NULL::VARCHAR AS family, NULL::VARCHAR AS cohort_key, NULL::TIMESTAMPTZ AS hour, NULL::DOUBLE AS t, NULL::BIGINT AS how, NULL::DOUBLE AS n, NULL::DOUBLE AS x, NULL::DOUBLE AS s2 WHERE FALSE`}`;
+}
+
+/** `bl_hist`: per set × cohort, the legacy provider's latency histogram over the period (sparse bins). */
+export function histogramTable(sets: readonly CohortSet[], legacy: string, period: Period): Sql {
+  const { groupBy, setId, cohortKey } = groupingSets(sets, ['bin']);
+  return sql`
+    CREATE OR REPLACE TEMP TABLE bl_hist AS
+    SELECT ${setId} AS set_id, ${cohortKey} AS cohort_key, bin, sum(count)::BIGINT AS count
+    FROM agg_hourly_latency WHERE ${legacyIn(legacy, period)}
+    ${groupBy}`;
+}
+
+/**
+ * Per set × cohort: the q-quantile of `bl_hist` in ms by linear interpolation inside the bin
+ * (the same rule as `histogramQuantile`), the observations and those in bins above the quantile's bin.
+ */
+export function histogramQuantiles(q: number): Sql {
+  return sql`
+    WITH c AS (
+      SELECT set_id, cohort_key, bin, count,
+             sum(count) OVER (PARTITION BY set_id, cohort_key ORDER BY bin) AS cum,
+             sum(count) OVER (PARTITION BY set_id, cohort_key) AS total
+      FROM bl_hist
+    ), hit AS (
+      SELECT set_id, cohort_key, any_value(total) AS total,
+             arg_min({'bin': bin, 'count': count, 'cum': cum}, bin) FILTER (WHERE cum >= ${q} * total) AS pos
+      FROM c GROUP BY set_id, cohort_key
+    )
+    SELECT set_id, cohort_key, total::DOUBLE AS total, (total - pos.cum)::DOUBLE AS above,
+           pow(1.05, pos.bin) + greatest(${q} * total - (pos.cum - pos.count), 0) / pos.count * (pow(1.05, pos.bin + 1) - pow(1.05, pos.bin)) AS quantile
+    FROM hit`;
+}
+
+/**
+ * Per set × cohort of the sets without a tenant dimension: distinct tenants and the effective
+ * number of tenants `(Σv)²/Σv²` by attempts (tenant routing moves whole tenants). Sets with a
+ * tenant dimension have one tenant per cohort and are left out.
+ */
+export function tenantSpread(sets: readonly CohortSet[], legacy: string, period: Period): Sql {
+  const without = sets.filter((s) => !s.dimensions.includes('tenant'));
+  if (without.length === 0) return sql`SELECT NULL::INT AS set_id, NULL::VARCHAR AS cohort_key, 0::DOUBLE AS tenants, 0::DOUBLE AS tenants_effective WHERE FALSE`;
+  const groups = without.map((s) => raw(`(${['tenant', ...s.dimensions].join(', ')})`));
+  const dimsOf = (s: CohortSet) => ['tenant', ...s.dimensions];
+  return sql`
+    WITH per_tenant AS (
+      SELECT ${byGrouping(without, dimsOf, (s) => raw(String(s.id)))} AS set_id,
+             ${byGrouping(without, dimsOf, (s) => cohortKeySql(s.dimensions))} AS cohort_key,
+             sum(attempts)::DOUBLE AS v
+      FROM agg_hourly WHERE ${legacyIn(legacy, period)}
+      GROUP BY GROUPING SETS (${join(groups, ', ')})
+    )
+    SELECT set_id, cohort_key, count(*)::DOUBLE AS tenants, sum(v) * sum(v) / sum(v * v) AS tenants_effective
+    FROM per_tenant GROUP BY set_id, cohort_key`;
+}
+
+/**
+ * Per stored set × cohort: mean legacy attempts per hour for each of the 168 hours of the week
+ * (hours without attempts count as 0; each hour-of-week divided by how often it occurs in the period).
+ */
+export function volumeProfiles(storedSetIds: readonly number[], period: Period): Sql {
+  return sql`
+    WITH seen AS (
+      SELECT ((floor(epoch(h) / 86400)::BIGINT + 3) % 7) * 24 + (floor(epoch(h) / 3600)::BIGINT % 24) AS how, count(*) AS k
+      FROM (SELECT unnest(generate_series(${instant(period.from)}, ${instant(period.to)} - INTERVAL 1 HOUR, INTERVAL 1 HOUR)) AS h)
+      GROUP BY how
+    ), occurrences AS (
+      SELECT r.how, coalesce(seen.k, 0) AS k FROM range(168) r(how) LEFT JOIN seen USING (how)
+    ), cohorts AS (
+      SELECT DISTINCT set_id, cohort_key FROM bl_hourly WHERE set_id IN (${join(storedSetIds.map((id) => raw(String(id))), ', ')})
+    ), sums AS (
+      SELECT set_id, cohort_key, how, sum(attempts) AS attempts FROM bl_hourly GROUP BY ALL
+    )
+    SELECT c.set_id, c.cohort_key, list(CASE WHEN o.k > 0 THEN coalesce(s.attempts, 0) / o.k ELSE 0 END ORDER BY o.how) AS attempts_per_hour
+    FROM cohorts c CROSS JOIN occurrences o
+    LEFT JOIN sums s ON s.set_id = c.set_id AND s.cohort_key = c.cohort_key AND s.how = o.how
+    GROUP BY c.set_id, c.cohort_key`;
+}
