@@ -58,6 +58,16 @@ describe('scopedRollback', () => {
     const justified = rules[0]?.justified_by.map((i) => results[i]?.cohort);
     expect(justified).toEqual(expect.arrayContaining([{ idp: 'a' }, { tenant: 't1', idp: 'a' }, { tenant: 't3', idp: 'a' }, {}]));
   });
+  it('rolls back the IdP when the tenants that are not significant on their own show the same harm', () => {
+    const results = evaluation(() => false).map((r) => {
+      if (r.cohort.idp !== 'a' || r.cohort.tenant === 't3' && r.cohort.idp === undefined) return r;
+      const significant = r.cohort.tenant === undefined || r.cohort.tenant === 't1';
+      return { ...r, effect: -0.02, verdict: significant ? ('regression' as const) : ('inconclusive' as const) };
+    });
+    expect(scopedRollback(results).map((r) => r.cohort)).toEqual([{ idp: 'a' }]);
+    const diluted = results.map((r) => (r.cohort.idp === 'a' && r.cohort.tenant !== undefined && r.cohort.tenant !== 't1' ? { ...r, effect: -0.002 } : r));
+    expect(scopedRollback(diluted).map((r) => r.cohort)).toEqual([{ tenant: 't1', idp: 'a' }]);
+  });
   it('scopes one tenant on one IdP to that pair', () => {
     const results = evaluation((c) => c.tenant === 't2' || (c.idp === 'a' && c.tenant === undefined));
     expect(scopedRollback(results).map((r) => r.cohort)).toEqual([{ tenant: 't2', idp: 'a' }]);
