@@ -13,13 +13,13 @@ code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospac
 pre { background: #f4f6f7; padding: .75rem; overflow: auto; border-radius: 4px; }
 pre.flagd { max-height: 22rem; }
 table.decisions td:nth-child(-n+2) { white-space: nowrap; }
-article.stage { border: 1px solid var(--line); border-left: 8px solid var(--muted); border-radius: 4px; padding: .5rem 1rem; margin: .75rem 0; }
+article.stage { print-color-adjust: exact; -webkit-print-color-adjust: exact; border: 1px solid var(--line); border-left: 8px solid var(--muted); border-radius: 4px; padding: .5rem 1rem; margin: .75rem 0; }
 article.stage h3 { margin: .25rem 0; display: flex; align-items: center; gap: .5rem; }
-.light { display: inline-block; width: 1rem; height: 1rem; border-radius: 50%; background: var(--muted); }
+.light { print-color-adjust: exact; -webkit-print-color-adjust: exact; display: inline-block; width: 1rem; height: 1rem; border-radius: 50%; background: var(--muted); }
 .light-text { font-size: .85rem; font-weight: 600; }
-.light-red { border-left-color: var(--red); } .light-red .light { background: var(--red); } .light-red .light-text { color: var(--red); }
-.light-amber { border-left-color: var(--amber); } .light-amber .light { background: var(--amber); } .light-amber .light-text { color: #9a6206; }
-.light-green { border-left-color: var(--green); } .light-green .light { background: var(--green); } .light-green .light-text { color: var(--green); }
+article.stage.light-red { border-left-color: var(--red); } .light-red .light { background: var(--red); } .light-red .light-text { color: var(--red); }
+article.stage.light-amber { border-left-color: var(--amber); } .light-amber .light { background: var(--amber); } .light-amber .light-text { color: #9a6206; }
+article.stage.light-green { border-left-color: var(--green); } .light-green .light { background: var(--green); } .light-green .light-text { color: var(--green); }
 .sentence { font-size: 1.05rem; font-weight: 500; }
 .table-wrap { overflow-x: auto; margin: .5rem 0 1.25rem; }
 table { border-collapse: collapse; font-size: .85rem; width: 100%; }

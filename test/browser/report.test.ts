@@ -22,6 +22,11 @@ interface Visit {
   dialogs: string[];
 }
 
+/** The slice of the DOM's getComputedStyle these tests read (the project compiles without the DOM lib). */
+interface Styles {
+  getComputedStyle(element: unknown): { borderLeftColor: string; maxHeight: string };
+}
+
 let browser: Browser;
 
 beforeAll(async () => {
@@ -94,6 +99,26 @@ describe('renderReport in a browser', () => {
     await expect(page.locator('img').count()).resolves.toBe(0);
     await expect(page.locator('script').count()).resolves.toBe(await page.locator('script[type="application/json"]').count() + 1);
     await expect(page.locator('#results').innerText()).resolves.toContain('<img src=x onerror=alert(1)>');
+  });
+
+  it('colours each stage by its traffic light', async () => {
+    const { page } = visitFixture;
+    const border = (light: string) =>
+      page.locator(`article.stage[data-light="${light}"]`).first().evaluate((el) => (globalThis as unknown as Styles).getComputedStyle(el).borderLeftColor);
+    await expect(border('red')).resolves.toBe('rgb(192, 57, 43)');
+    await expect(border('amber')).resolves.toBe('rgb(214, 137, 16)');
+  });
+
+  it('hides navigation and keeps every chart and table in print', async () => {
+    const { page } = visitFixture;
+    await page.emulateMedia({ media: 'print' });
+    try {
+      await expect(page.locator('nav.toc').isVisible()).resolves.toBe(false);
+      await expect(page.locator('#rollback pre.flagd').evaluate((el) => (globalThis as unknown as Styles).getComputedStyle(el).maxHeight)).resolves.toBe('none');
+      await expect(page.locator('figure.chart svg').first().isVisible()).resolves.toBe(true);
+    } finally {
+      await page.emulateMedia({ media: 'screen' });
+    }
   });
 
   it('sorts a results table by effect and back to the report order', async () => {
