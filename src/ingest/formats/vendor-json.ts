@@ -10,8 +10,9 @@ export type WrapperKey = 'events' | 'Records' | 'items';
  * element `{json: {...}}`, Elastic's test-harness envelope, is unwrapped to its `json`).
  */
 export function jsonRecords(file: string, wrapper?: WrapperKey): Sql {
+  // A wrapper file (a CloudTrail S3 object, an API page) is one JSON value: allow it well past DuckDB's 16 MB default.
   const objects = sql`SELECT ordinality AS object_row, json AS object
-    FROM read_json_objects(${file}, format = 'auto') WITH ORDINALITY`;
+    FROM read_json_objects(${file}, format = 'auto', maximum_object_size = 268435456) WITH ORDINALITY`;
   if (wrapper === undefined) return sql`SELECT object_row AS source_row, object AS record FROM (${objects})`;
   const member = raw(`'$.${wrapper}'`);
   const elements = raw(`'$.${wrapper}[*]'`);
