@@ -1,4 +1,10 @@
+import normal from '@stdlib/stats-base-dists-normal';
+import { evaluateCohortMetric } from '../../src/evaluate/evaluate-cohort-metric.js';
 import { evaluateStage } from '../../src/evaluate/evaluate-stage.js';
+import type { CohortMetricInput } from '../../src/evaluate/hourly-stats.js';
+import { driftCorrectedStream } from '../../src/evaluate/rate-did.js';
+import { withinSplitStream } from '../../src/evaluate/rate-within.js';
+import { normalMixtureHalfWidth } from '../../src/stats/normal-mixture-half-width.js';
 import { twoProportionZ } from '../../src/stats/two-proportion-z.js';
 import type { Cohort } from '../../src/types.js';
 import { cohortId } from '../../src/evaluate/cohort-id.js';
@@ -73,4 +79,55 @@ export function calibrate(options: SimulationOptions, stages: number, seed0 = 1)
     naive += outcome.naiveAlarm ? 1 : 0;
   }
   return { falseRegression: regressions / stages, naive: naive / stages, stages };
+}
+
+/** Detection of an injected regression over `stages` simulated stages, against the power the plan's sequential formula promises. */
+export interface PowerFigures {
+  stages: number;
+  /** Share of stages where the target cohort got a regression verdict at some hourly look (BH across all cohorts). */
+  detected: number;
+  /** Share where its always-valid p at the last look was ≤ α before adjustment (the plan's per-cohort power). */
+  detectedUnadjusted: number;
+  /** Mean planned power Φ(δ/√v − h(v)/√v), v the target's variance at the stage end, h the CS half-width there. */
+  planned: number;
+  /** Among stages where the target was detected, the share whose rollback rules at the last look were exactly `[target]`. */
+  rightScope: number;
+  /** Median first look (hour) of detection among detected stages. */
+  medianHour: number | null;
+}
+
+/** Runs `stages` stages with an injected regression on `target` and measures detection and scope. */
+export function power(options: SimulationOptions, target: Cohort, stages: number, seed0 = 1): PowerFigures {
+  let [detected, unadjusted, planned, rightScope] = [0, 0, 0, 0];
+  const hours: number[] = [];
+  for (let s = 0; s < stages; s++) {
+    const o = { ...options, seed: seed0 + s };
+    const outcome = runStage(o, target);
+    const stage = simulateStage(o);
+    const input = stage.inputs.find((i) => cohortId(i.cohort) === cohortId(target));
+    if (!input?.rate?.legacy) continue;
+    const result = evaluateCohortMetric(input);
+    const v = withinOrDid(input);
+    const delta = options.regression?.increase ?? 0;
+    planned += normal.cdf(delta / Math.sqrt(v) - normalMixtureHalfWidth(v, input.tau2, options.alpha) / Math.sqrt(v), 0, 1);
+    unadjusted += (result.p_value ?? 1) <= options.alpha && (result.effect ?? 0) < 0 ? 1 : 0;
+    detected += outcome.firstDetection !== null ? 1 : 0;
+    if (outcome.firstDetection !== null) hours.push(outcome.firstDetection);
+    if (outcome.firstDetection !== null) rightScope += outcome.rules.length === 1 && outcome.rules[0] === cohortId(target) ? 1 : 0;
+  }
+  hours.sort((a, b) => a - b);
+  return {
+    stages,
+    detected: detected / stages,
+    detectedUnadjusted: unadjusted / stages,
+    planned: planned / stages,
+    rightScope: detected > 0 ? rightScope / detected : 0,
+    medianHour: hours.length ? (hours[Math.floor(hours.length / 2)] ?? null) : null,
+  };
+}
+
+function withinOrDid(input: CohortMetricInput): number {
+  const rate = input.rate!;
+  const stream = input.design === 'within_cohort_split' ? withinSplitStream(rate.candidate, rate.legacy!, input.hours) : driftCorrectedStream(rate.candidate, rate.expectation!, input.hours);
+  return stream.looks.at(-1)?.v ?? Infinity;
 }

@@ -34,6 +34,8 @@ export interface SimulationOptions {
   baselineHours: number;
   alpha: number;
   tolerance: number;
+  /** Mean attempts per hour of particular tenants (by name), instead of a random draw around attemptsPerHour. */
+  volumes?: Record<string, number>;
   /** Injected regression: candidate failure rate + `increase` in the scope's tenants from hour `start`. */
   regression?: { scope: Cohort; increase: number; start: number };
 }
@@ -124,7 +126,8 @@ export function simulateStage(options: SimulationOptions): SimulatedStage {
   const metric: PlanMetric = { ...SUCCESS_RATE, tolerance: o.tolerance };
   const tenants: Tenant[] = Array.from({ length: o.tenants }, (_, i) => {
     const idp = `idp${i % o.idps}`;
-    const volume = o.attemptsPerHour * Math.exp(0.5 * random.normal() - 0.125);
+    const drawn = o.attemptsPerHour * Math.exp(0.5 * random.normal() - 0.125);
+    const volume = o.volumes?.[`t${i}`] ?? drawn;
     const level = logit(o.failureRate) + 0.4 * random.normal();
     const p = expit(level);
     const varLevel = 1 / (o.baselineHours * volume * p * (1 - p)) * 2 + o.shockSd ** 2 / o.baselineHours;
