@@ -35,6 +35,16 @@ describe('cloudtrail.stage', () => {
     expect(row(rows, 6)).toMatchObject({ idp: 'AssumedRole', user_raw: expect.stringContaining('assumed-role/AWSReservedSSO_DevAdmin') });
   });
 
+  it('unwraps the {"Records": [...]} files CloudTrail writes to S3', async () => {
+    const rows = await stagedRows(connection, cloudtrail, fixture('cloudtrail/handmade_s3-records.json'));
+    expect(tally(rows)).toEqual({ rows: 3, success: 1, failure: 1, unmapped: 0, skipped: { 'not a login event: SwitchRole': 1 } });
+    expect(row(rows, 1)).toMatchObject({
+      event_id: 'c0000000-0000-4000-8000-000000000001', user_raw: 'ana', mfa_challenged: 'true',
+      app: 'https://console.aws.amazon.com/console/home', region: 'eu-north-1', tenant: '210987654321',
+    });
+    expect(row(rows, 2)).toMatchObject({ user_raw: 'arn:aws:iam::210987654321:root', idp: 'Root', mfa_challenged: 'false' });
+  });
+
   it('loads through ingestFile: 27 tests share eventID "1", and two id-less ones stage to the same values', async () => {
     expect(await ingestCounts(cloudtrail, panther)).toEqual({
       rowsRead: 45, loaded: 7, quarantined: 5, duplicates: 27, skipped: 6,
