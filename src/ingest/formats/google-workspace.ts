@@ -1,8 +1,24 @@
 import type { LoginFormat } from '../format.js';
-import { sql, type Sql } from '../../store/sql.js';
+import { ident, join, sql, type Sql } from '../../store/sql.js';
 import { at, sampleObjects, type JsonObject } from './vendor-detect.js';
 import { jsonRecords } from './vendor-json.js';
 import { attributesObject, stagedSelect } from './vendor-staged.js';
+
+const PARAMETERS = ['login_type', 'login_failure_type', 'login_challenge_method', 'is_second_factor', 'is_suspicious',
+  'application_name', 'saml_status_code'] as const;
+
+/**
+ * A login parameter as text (a multi-valued one, login_challenge_method, joined with '+'), as a column named
+ * for it. The Reports API lists `[{name, value | multiValue | boolValue | intValue}]`; Panther has `{name: value}`.
+ */
+function parameter(name: (typeof PARAMETERS)[number]): Sql {
+  const value = sql`CASE WHEN json_type(parameters) = 'ARRAY'
+      THEN list_transform(list_filter(json_extract(parameters, '$[*]'), lambda p: (p ->> '$.name') = ${name}),
+                          lambda p: coalesce(p -> '$.value', p -> '$.multiValue', p -> '$.boolValue', p -> '$.intValue'))[1]
+      ELSE parameters -> ${'$.' + name} END`;
+  return sql`CASE WHEN json_type(${value}) = 'ARRAY' THEN array_to_string(json_extract_string(${value}, '$[*]'), '+')
+                  ELSE json_extract_string(${value}, '$') END AS ${ident(name)}`;
+}
 
 // One activity per record. The Reports API gives `events` as an array (the login event is taken:
 // the first named login_success/login_failure, else the first); Elastic's fixtures give one object;
@@ -16,38 +32,17 @@ const fields = (file: string) => sql`
                               record -> '$.events[0]')
                 ELSE record -> '$.events' END AS event
     FROM (${jsonRecords(file, 'items')})
+  ),
+  events AS (
+    SELECT source_row, record,
+           coalesce(event ->> '$.name', record ->> '$.name') AS name,
+           coalesce(event ->> '$.type', record ->> '$.type') AS type,
+           coalesce(event -> '$.parameters', record -> '$.parameters') AS parameters
+    FROM activities
   )
-  SELECT source_row, record,
-         coalesce(event ->> '$.name', record ->> '$.name') AS name,
-         coalesce(event ->> '$.type', record ->> '$.type') AS type,
-         coalesce(event -> '$.parameters', record -> '$.parameters') AS parameters
-  FROM activities`;
-
-type Parameter = 'login_type' | 'login_failure_type' | 'login_challenge_method' | 'is_second_factor' | 'is_suspicious'
-  | 'application_name' | 'saml_status_code';
-
-/**
- * A login parameter as JSON: the Reports API lists `[{name, value | multiValue | boolValue | intValue}]`,
- * Panther's layout has an object `{name: value}`.
- */
-function parameter(name: Parameter): Sql {
-  return sql`CASE WHEN json_type(parameters) = 'ARRAY'
-      THEN list_transform(list_filter(json_extract(parameters, '$[*]'), lambda p: (p ->> '$.name') = ${name}),
-                          lambda p: coalesce(p -> '$.value', p -> '$.multiValue', p -> '$.boolValue', p -> '$.intValue'))[1]
-      ELSE parameters -> ${'$.' + name} END`;
-}
-
-/** A parameter as text; a multi-valued one (login_challenge_method) joined with '+'. */
-function parameterText(name: Parameter): Sql {
-  const value = parameter(name);
-  return sql`CASE WHEN json_type(${value}) = 'ARRAY' THEN array_to_string(json_extract_string(${value}, '$[*]'), '+')
-                  ELSE json_extract_string(${value}, '$') END`;
-}
-
-const LOGIN_NAMES = sql`('login_success', 'login_failure')`;
-const method = parameter('login_challenge_method');
-const challengeMethods = sql`CASE WHEN json_type(${method}) = 'ARRAY' THEN json_extract_string(${method}, '$[*]')
-                                  WHEN ${method} IS NOT NULL THEN [json_extract_string(${method}, '$')] END`;
+  SELECT source_row, record, name, type, ${join(PARAMETERS.map(parameter), ', ')},
+         string_split(login_challenge_method, '+') AS challenge_methods
+  FROM events`;
 
 function looksLikeGoogleWorkspace(record: JsonObject): boolean {
   const application = at(record, 'id', 'applicationName');
@@ -72,24 +67,24 @@ export const googleWorkspace: LoginFormat = {
       ts: sql`record ->> '$.id.time'`,
       user_raw: sql`record ->> '$.actor.email'`,
       tenant: sql`coalesce(record ->> '$.id.customerId', record ->> '$.ownerDomain')`,
-      idp: parameterText('login_type'),
-      app: parameterText('application_name'),
+      idp: sql`login_type`,
+      app: sql`application_name`,
       outcome: sql`CASE name WHEN 'login_success' THEN 'success' WHEN 'login_failure' THEN 'failure' ELSE name END`,
-      error_code: sql`CASE WHEN name = 'login_failure' THEN ${parameterText('login_failure_type')} END`,
-      mfa_challenged: sql`CASE WHEN len(${challengeMethods}) > 0
-                               THEN CAST(len(list_filter(${challengeMethods}, lambda m: m NOT IN ('password', 'none'))) > 0 AS VARCHAR) END`,
+      error_code: sql`CASE WHEN name = 'login_failure' THEN login_failure_type END`,
+      mfa_challenged: sql`CASE WHEN login_challenge_method IS NOT NULL
+                               THEN CAST(len(list_filter(challenge_methods, lambda m: m NOT IN ('password', 'none'))) > 0 AS VARCHAR) END`,
       ip_raw: sql`record ->> '$.ipAddress'`,
       skip_reason: sql`CASE WHEN name IS NULL THEN 'no event name'
                             WHEN name IN ('login_challenge', 'login_verification') THEN 'intermediate step: ' || name
-                            WHEN name NOT IN ${LOGIN_NAMES} THEN 'not a login event: ' || name
+                            WHEN name NOT IN ('login_success', 'login_failure') THEN 'not a login event: ' || name
                             WHEN type IS DISTINCT FROM 'login' AND (record ->> '$.id.applicationName') IS DISTINCT FROM 'saml'
                               THEN 'not a login event: ' || coalesce(type, '(no type)') || '.' || name END`,
       attributes: attributesObject({
         application: sql`record ->> '$.id.applicationName'`,
-        challenge_method: parameterText('login_challenge_method'),
-        is_second_factor: parameterText('is_second_factor'),
-        is_suspicious: parameterText('is_suspicious'),
-        saml_status_code: parameterText('saml_status_code'),
+        challenge_method: sql`login_challenge_method`,
+        is_second_factor: sql`is_second_factor`,
+        is_suspicious: sql`is_suspicious`,
+        saml_status_code: sql`saml_status_code`,
         profile_id: sql`record ->> '$.actor.profileId'`,
       }),
     }),
