@@ -70,15 +70,47 @@ export function naiveAlarm(stage: SimulatedStage, options: SimulationOptions): b
   return false;
 }
 
-/** Share of `stages` simulated stages (seeds seed0, seed0 + 1, …) with any false regression, and with a naive alarm. */
-export function calibrate(options: SimulationOptions, stages: number, seed0 = 1): { falseRegression: number; naive: number; stages: number } {
-  let [regressions, naive] = [0, 0];
+/**
+ * A less naive test: each cohort's candidate vs the same cohort's legacy arm (user routing only),
+ * binomial variance, every hourly look at p < α, no adjustment across cohorts.
+ */
+export function naiveWithinAlarm(stage: SimulatedStage, options: SimulationOptions): boolean {
+  for (const input of stage.inputs) {
+    const legacy = input.rate?.legacy;
+    const candidate = input.rate?.candidate;
+    if (!legacy || !candidate) continue;
+    let [xT, nT, xC, nC] = [0, 0, 0, 0];
+    for (let h = 0; h < options.hours; h++) {
+      [xT, nT, xC, nC] = [xT + (candidate.x[h] ?? 0), nT + (candidate.n[h] ?? 0), xC + (legacy.x[h] ?? 0), nC + (legacy.n[h] ?? 0)];
+      if (nT < 1 || nC < 1) continue;
+      if (twoProportionZ({ xT, nT, xC, nC }, 'less').pValue < options.alpha) return true;
+    }
+  }
+  return false;
+}
+
+/** False-alarm shares over simulated A/A stages. */
+export interface Calibration {
+  stages: number;
+  /** Stages with any regression verdict at any hourly look (BH across cohorts at each look). */
+  falseRegression: number;
+  /** Stages where the naive test (candidate vs everyone else on legacy) alarmed at some look. */
+  naive: number;
+  /** Stages where the within-cohort naive test (binomial, hourly, unadjusted) alarmed; user routing only. */
+  naiveWithin: number | null;
+}
+
+/** Runs `stages` A/A stages (seeds seed0, seed0 + 1, …). */
+export function calibrate(options: SimulationOptions, stages: number, seed0 = 1): Calibration {
+  let [regressions, naive, naiveWithin] = [0, 0, 0];
   for (let s = 0; s < stages; s++) {
-    const outcome = runStage({ ...options, seed: seed0 + s });
+    const o = { ...options, seed: seed0 + s };
+    const outcome = runStage(o);
     regressions += outcome.anyRegression ? 1 : 0;
     naive += outcome.naiveAlarm ? 1 : 0;
+    if (options.routing === 'user') naiveWithin += naiveWithinAlarm(simulateStage(o), o) ? 1 : 0;
   }
-  return { falseRegression: regressions / stages, naive: naive / stages, stages };
+  return { stages, falseRegression: regressions / stages, naive: naive / stages, naiveWithin: options.routing === 'user' ? naiveWithin / stages : null };
 }
 
 /** Detection of an injected regression over `stages` simulated stages, against the power the plan's sequential formula promises. */
