@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshAggregates } from '../../src/baseline/aggregate.js';
+import type { ShadowCohortStats } from '../../src/shadow/evaluate-shadow.js';
 import { shadowCohortStats, shadowCoverage, shadowDiffKinds } from '../../src/shadow/shadow-sql.js';
 import { openStore, type Store } from '../../src/store/open.js';
 import { all } from '../../src/store/query.js';
@@ -17,7 +18,7 @@ afterAll(() => store.close());
 
 describe('shadowCohortStats', () => {
   it('gives one row per cohort × hour of candidate shadow counts, as ShadowCohortStats', async () => {
-    const rows = await all(store.connection, shadowCohortStats(['tenant'], period, 'nova'));
+    const rows = await all<ShadowCohortStats>(store.connection, shadowCohortStats(['tenant'], period, 'nova'));
     expect(rows).toHaveLength(4 * 24);
     expect(rows[0]).toEqual({
       cohort_key: 'tenant=t1', hour: '2026-10-04T00:00:00Z', pairs: 1000, mismatches: 1, shadow_errors: 1,

@@ -3,6 +3,7 @@ import { registerDecide, registerDecisions } from './decide.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerIngest } from './ingest.js';
 import { registerReport } from './report.js';
+import { registerShadow } from './shadow.js';
 import { registerSimulate } from './simulate.js';
 import { registerStatus } from './status.js';
 
@@ -12,6 +13,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerIngest,
   registerStatus,
   registerEvaluate,
+  registerShadow,
   registerDecide,
   registerDecisions,
   registerReport,
