@@ -48,3 +48,17 @@ export { holm } from './stats/holm.js';
 export { eBh } from './stats/e-bh.js';
 export { srmChiSquare, type ChiSquareTest } from './stats/srm-chi-square.js';
 export { chiSquareHomogeneity } from './stats/chi-square-homogeneity.js';
+export {
+  evaluateShadow, type EvaluateShadowOptions, type PairedOutcome, type ShadowCohortStats, type ShadowResult,
+} from './shadow/evaluate-shadow.js';
+export { adjustShadowFamily } from './shadow/adjust-shadow-family.js';
+export { shadowVerdict } from './shadow/shadow-verdict.js';
+export { shadowPrior, type BetaPrior } from './shadow/shadow-prior.js';
+export { truncatedBetaMixtureLogE } from './shadow/truncated-beta-mixture.js';
+export { betaMixtureUpperBound } from './shadow/beta-mixture-upper-bound.js';
+export { shadowPairsNeeded, type ShadowPairsNeeded } from './shadow/shadow-pairs-needed.js';
+export { shadowCohortStats, shadowCoverage, shadowDiffKinds, type ShadowCoverage, type ShadowDiffRow } from './shadow/shadow-sql.js';
+export {
+  shadowReport, type ShadowConcentration, type ShadowKindCount, type ShadowReport, type ShadowReportInput,
+} from './shadow/shadow-report.js';
+export { shadowReportText } from './shadow/shadow-report-text.js';
