@@ -1,6 +1,7 @@
 import type { CohortBaseline, CohortSeries, CohortResult, Evaluation } from '../types.js';
 import { cohortKey } from './format.js';
 import { metricKind } from './metric-kind.js';
+import { byConcern } from './notable.js';
 import type { HourlyRow } from './report-sql.js';
 
 const HOUR_MS = 3_600_000;
@@ -46,17 +47,22 @@ export function cohortSeries(rows: readonly HourlyRow[], model: CohortBaseline, 
   return { cohort: model.cohort, metric: model.metric, points };
 }
 
-/** The cohort × metric results worth a series chart: regressions, then inconclusive results, of metrics with a baseline model; each once. */
+/**
+ * The cohort × metric results worth a series chart, each once: regressions, then inconclusive
+ * results, strongest evidence first (`byConcern`), among metrics with a baseline model (not shadow).
+ */
 export function flaggedResults(evaluations: readonly Evaluation[], limit: number): CohortResult[] {
   const seen = new Set<string>();
+  const candidates = evaluations
+    .flatMap((e) => e.results)
+    .filter((r) => (r.verdict === 'regression' || r.verdict === 'inconclusive') && metricKind(r.metric) !== 'shadow')
+    .sort(byConcern);
   const flagged: CohortResult[] = [];
-  for (const verdict of ['regression', 'inconclusive'] as const) {
-    for (const result of evaluations.flatMap((e) => e.results)) {
-      const key = `${cohortKey(result.cohort)}#${result.metric}`;
-      if (result.verdict !== verdict || metricKind(result.metric) === 'shadow' || seen.has(key)) continue;
-      seen.add(key);
-      flagged.push(result);
-    }
+  for (const result of candidates) {
+    const key = `${cohortKey(result.cohort)}#${result.metric}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    flagged.push(result);
   }
   return flagged.slice(0, limit);
 }

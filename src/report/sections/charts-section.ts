@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { CohortResult, Evaluation } from '../../types.js';
+import type { CohortResult, Evaluation, SrmResult } from '../../types.js';
 import { forestChart, latencyChart, seriesChart, shadowChart, srmChart } from '../charts.js';
 import { cohortKey, formatCount } from '../format.js';
 import { html, jsonScript, trusted, type Html } from '../html.js';
@@ -11,8 +11,16 @@ import { slug } from '../slug.js';
 
 /** At most this many cohorts per chart (every regression is always drawn); the tables list all. */
 export const CHART_ROWS = 30;
-/** At most this many flagged-cohort series charts. */
-export const SERIES_CHARTS = 12;
+/** At most this many flagged-cohort series charts (each holds every hour of a week of baseline and the stages). */
+export const SERIES_CHARTS = 8;
+/** At most this many split checks per stage in the SRM chart: everyone, then mismatches, then the smallest p-values. */
+export const SRM_ROWS_PER_STAGE = 8;
+
+/** The split checks worth drawing for one stage; the Summary names every mismatch. */
+export function srmRows(srm: readonly SrmResult[], limit: number): SrmResult[] {
+  const rank = (s: SrmResult) => (Object.keys(s.cohort).length === 0 ? 0 : s.mismatch ? 1 : 2);
+  return [...srm].sort((a, b) => rank(a) - rank(b) || a.p_value - b.p_value).slice(0, limit);
+}
 
 interface Chart {
   /** The heading the chart sits under: a stage, the flagged series, or the traffic split. */
@@ -84,11 +92,15 @@ function allCharts(input: ReportInput): Chart[] {
     });
   }
   if (input.evaluations.some((e) => e.srm.length > 0)) {
+    const drawn = input.evaluations.map((e) => ({ ...e, srm: srmRows(e.srm, SRM_ROWS_PER_STAGE) }));
+    const total = input.evaluations.reduce((n, e) => n + e.srm.length, 0);
+    const shownRows = drawn.reduce((n, e) => n + e.srm.length, 0);
+    const more = shownRows < total ? ` Showing ${formatCount(shownRows)} of ${formatCount(total)} checks: per stage everyone, every mismatch, then the smallest p-values.` : '';
     charts.push({
       group: 'Traffic split (SRM)',
       id: 'srm',
-      spec: srmChart(input.evaluations),
-      caption: 'Observed candidate share of routed units (point) against the planned share (tick); red means the split is off (p < 0.001).',
+      spec: srmChart(drawn),
+      caption: `Observed candidate share of routed units (point) against the planned share (tick); red means the split is off (p < 0.001).${more}`,
     });
   }
   return charts;

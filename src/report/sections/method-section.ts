@@ -16,11 +16,14 @@ function baselineLine(baseline: BaselineSnapshot | null): Html {
   return html`<li>Baseline snapshot <code>${baseline.snapshotId}</code>, created ${formatInstant(baseline.createdAt.toISOString())}: data ${formatInstant(baseline.dataFrom.toISOString())} to ${formatInstant(baseline.dataTo.toISOString())}, ${formatCount(baseline.events)} events, ${formatCount(baseline.cohorts)} cohorts (toolkit ${baseline.toolkitVersion}).</li>`;
 }
 
-/** Each test the results name, with the per-cohort detail in parentheses (e.g. a design effect) left out, and how many results used it. */
-function testCounts(evaluations: readonly Evaluation[]): [string, number][] {
+/**
+ * Each test the results name, with per-result detail (parentheses, look counts, design effects)
+ * generalised so one test is one line, and how many results used it.
+ */
+export function testCounts(evaluations: readonly Evaluation[]): [string, number][] {
   const counts = new Map<string, number>();
   for (const r of evaluations.flatMap((e) => e.results)) {
-    const test = r.method.replace(/\s*\([^)]*\)\s*$/, '');
+    const test = r.method.replace(/\s*\([^)]*\)/g, '').replace(/\d+(\.\d+)?(e-?\d+)?/g, 'n').trim() || 'no test (too little data)';
     counts.set(test, (counts.get(test) ?? 0) + 1);
   }
   return [...counts.entries()];
