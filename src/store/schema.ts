@@ -6,8 +6,10 @@ import type { DuckDBConnection } from '@duckdb/node-api';
  * their own modules, so the whole schema reads in one place.
  */
 export const SCHEMA: readonly string[] = [
+  // No PRIMARY KEY on event_id: `stagewise ingest` is the only writer (the store lock) and drops duplicate ids
+  // itself; an index of every id would cost memory and load time that grow with the store.
   `CREATE TABLE IF NOT EXISTS login_events (
-     event_id        VARCHAR PRIMARY KEY,
+     event_id        VARCHAR NOT NULL,
      ts              TIMESTAMPTZ NOT NULL,
      user_id         VARCHAR,            -- keyed hash of the source user; the raw value is never stored
      tenant          VARCHAR,
