@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { all, run, transaction } from '../store/query.js';
-import { sql } from '../store/sql.js';
+import { ident, sql } from '../store/sql.js';
 import { checkedRows, type CheckSettings } from './checked-rows.js';
 import type { LoginFormat, StageOptions } from './format.js';
 
@@ -58,14 +58,29 @@ export async function ingestFile(connection: DuckDBConnection, input: IngestInpu
     await run(connection, sql`
       INSERT INTO skipped (run_id, reason, count)
       SELECT ${runId}, skip_reason, count(*) FROM ingest_checked WHERE skip_reason IS NOT NULL GROUP BY skip_reason`);
+    // Duplicates are found with small tables, not a window over every row: rows whose event_id came earlier in
+    // the file, and event_ids of this file already in the store (the store is probed, the file's ids are hashed).
+    await run(connection, sql`
+      CREATE OR REPLACE TEMP TABLE ingest_repeats AS
+      SELECT source_row FROM (
+        SELECT source_row, row_number() OVER (PARTITION BY event_id ORDER BY source_row) AS nth
+        FROM ingest_checked
+        WHERE skip_reason IS NULL AND problem IS NULL AND event_id IN (
+          SELECT event_id FROM ingest_checked WHERE skip_reason IS NULL AND problem IS NULL
+          GROUP BY event_id HAVING count(*) > 1))
+      WHERE nth > 1`);
+    await run(connection, sql`
+      CREATE OR REPLACE TEMP TABLE ingest_known AS
+      SELECT event_id FROM login_events
+      WHERE event_id IN (SELECT event_id FROM ingest_checked WHERE skip_reason IS NULL AND problem IS NULL)`);
     const [inserted] = await all<{ Count: bigint }>(connection, sql`
       INSERT INTO login_events
       SELECT event_id, ts, user_id, tenant, idp, app, region, provider, outcome, error_code, latency_ms,
              mfa_challenged, shadow_outcome, shadow_diff, ip_prefix, attributes, ${format}, ${runId}
       FROM ingest_checked c
-      WHERE skip_reason IS NULL AND problem IS NULL
-        AND NOT EXISTS (SELECT 1 FROM login_events e WHERE e.event_id = c.event_id)
-      QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY source_row) = 1`);
+      ANTI JOIN ingest_known k ON k.event_id = c.event_id
+      ANTI JOIN ingest_repeats r ON r.source_row = c.source_row
+      WHERE skip_reason IS NULL AND problem IS NULL`);
     const [counts] = await all<{ rowsRead: bigint; quarantined: bigint; skipped: bigint; valid: bigint }>(connection, sql`
       SELECT count(*) AS "rowsRead",
              count(*) FILTER (WHERE problem IS NOT NULL) AS quarantined,
@@ -84,7 +99,7 @@ export async function ingestFile(connection: DuckDBConnection, input: IngestInpu
     await run(connection, sql`
       INSERT INTO ingest_runs VALUES (${runId}, ${input.file}, ${input.sha256}, ${format}, ${startedAt}::TIMESTAMPTZ,
         ${new Date().toISOString()}::TIMESTAMPTZ, ${result.rowsRead}, ${result.loaded}, ${result.quarantined}, ${result.duplicates}, ${result.skipped})`);
-    await run(connection, sql`DROP TABLE ingest_checked`);
+    for (const table of ['ingest_checked', 'ingest_repeats', 'ingest_known']) await run(connection, sql`DROP TABLE ${ident(table)}`);
     return result;
   });
 }
