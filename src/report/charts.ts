@@ -10,7 +10,7 @@ export const CHART_WIDTH = 720;
 /** Shared chart configuration: legends under the plot, so the plot gets the width; long labels allowed. */
 const CONFIG = {
   legend: { orient: 'bottom', direction: 'horizontal', labelLimit: 320, titleLimit: 320 },
-  axisY: { labelLimit: 220 },
+  axisY: { labelLimit: 320 },
   title: { anchor: 'start', fontSize: 13 },
 } as const;
 

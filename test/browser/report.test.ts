@@ -10,7 +10,10 @@ import { fixtureInput } from '../report/report-fixture.js';
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
-const DEMO_REPORT = join(import.meta.dirname, '..', '..', 'data', 'demo', 'report', 'index.html');
+const ROOT = join(import.meta.dirname, '..', '..');
+/** `npm run demo` keeps its store and inputs in data/demo and writes the report to reports/demo (README). */
+const DEMO_DATA = join(ROOT, 'data', 'demo');
+const DEMO_REPORT = process.env['STAGEWISE_DEMO_REPORT'] ?? join(ROOT, 'reports', 'demo', 'index.html');
 
 interface Visit {
   page: Page;
@@ -139,8 +142,9 @@ describe('renderReport in a browser', () => {
   });
 });
 
-describe.runIf(existsSync(DEMO_REPORT))('the demo report in a browser', () => {
+describe.runIf(existsSync(DEMO_DATA) || process.env['STAGEWISE_DEMO_REPORT'] !== undefined)('the demo report in a browser', () => {
   it('shows the summary and every chart, loads nothing from the network and logs no error', async () => {
+    expect(existsSync(DEMO_REPORT), `${DEMO_REPORT} is missing: run 'npm run demo'`).toBe(true);
     await checkReport(await visit(DEMO_REPORT), 'demo-report.png');
   });
 });
