@@ -1,6 +1,6 @@
 import type { LoginFormat } from '../format.js';
 import { sql } from '../../store/sql.js';
-import { at, isJsonObject, sampleObjects, type JsonObject } from './vendor-detect.js';
+import { at, sampleObjects, type JsonObject } from './vendor-detect.js';
 import { jsonRecords } from './vendor-json.js';
 import { attributesObject, inList, stagedSelect } from './vendor-staged.js';
 
@@ -10,17 +10,11 @@ const FAILURE_TYPES = ['f', 'fp', 'fu', 'fcoa', 'fsa', 'feacft'] as const;
 
 const fields = (file: string) => sql`
   SELECT source_row, record, record -> '$.data' AS data, record ->> '$.data.type' AS type
-  FROM (${jsonRecords(file, 'events')})`;
+  FROM (${jsonRecords(file, ['events'])})`;
 
-/** An Auth0 log event `{log_id, data: {type, date, …}}`, bare or inside a log-stream envelope `{json: …}`. */
-function isAuth0Event(value: unknown): boolean {
-  const event = isJsonObject(value) && isJsonObject(value['json']) ? value['json'] : value;
-  return typeof at(event, 'data', 'type') === 'string' && (at(event, 'data', 'date') !== undefined || at(event, 'log_id') !== undefined);
-}
-
+/** An Auth0 log event `{log_id, data: {type, date, …}}`. */
 function looksLikeAuth0(record: JsonObject): boolean {
-  const events = record['events'];
-  return isAuth0Event(record) || (Array.isArray(events) && events.some(isAuth0Event));
+  return typeof at(record, 'data', 'type') === 'string' && (at(record, 'data', 'date') !== undefined || 'log_id' in record);
 }
 
 /**
@@ -30,7 +24,7 @@ function looksLikeAuth0(record: JsonObject): boolean {
 export const auth0: LoginFormat = {
   name: 'auth0',
   description: 'Auth0 log events ({log_id, data} JSON Lines, or log-stream {"events": [...]} batches)',
-  detect: (sample) => sampleObjects(sample).some(looksLikeAuth0),
+  detect: (sample) => sampleObjects(sample, ['events']).some(looksLikeAuth0),
   stage: (file) =>
     stagedSelect(fields(file), {
       event_id: sql`record ->> '$.log_id'`,

@@ -1,22 +1,17 @@
 import type { LoginFormat } from '../format.js';
 import { sql } from '../../store/sql.js';
-import { isJsonObject, sampleObjects, type JsonObject } from './vendor-detect.js';
+import { sampleObjects, type JsonObject } from './vendor-detect.js';
 import { jsonRecords } from './vendor-json.js';
 import { attributesObject, stagedSelect } from './vendor-staged.js';
 
 const fields = (file: string) => sql`
   SELECT source_row, record, record ->> '$.eventName' AS event_name,
          record ->> '$.responseElements.ConsoleLogin' AS result
-  FROM (${jsonRecords(file, 'Records')})`;
-
-function isCloudTrailRecord(record: unknown): boolean {
-  return isJsonObject(record) && typeof record['eventName'] === 'string' && typeof record['eventSource'] === 'string'
-    && ('userIdentity' in record || 'eventVersion' in record || 'awsRegion' in record);
-}
+  FROM (${jsonRecords(file, ['Records'])})`;
 
 function looksLikeCloudTrail(record: JsonObject): boolean {
-  const records = record['Records'];
-  return isCloudTrailRecord(record) || (Array.isArray(records) && records.some(isCloudTrailRecord));
+  return typeof record['eventName'] === 'string' && typeof record['eventSource'] === 'string'
+    && ('userIdentity' in record || 'eventVersion' in record || 'awsRegion' in record);
 }
 
 /**
@@ -27,7 +22,7 @@ function looksLikeCloudTrail(record: JsonObject): boolean {
 export const cloudtrail: LoginFormat = {
   name: 'cloudtrail',
   description: 'AWS CloudTrail ConsoleLogin events (JSON Lines or {"Records": [...]} files)',
-  detect: (sample) => sampleObjects(sample).some(looksLikeCloudTrail),
+  detect: (sample) => sampleObjects(sample, ['Records']).some(looksLikeCloudTrail),
   stage: (file) =>
     stagedSelect(fields(file), {
       event_id: sql`record ->> '$.eventID'`,

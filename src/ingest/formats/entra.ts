@@ -21,17 +21,25 @@ function nested(column: NestedColumn): Sql {
   return sql`CASE WHEN json_type(record, ${path}) = 'VARCHAR' THEN TRY_CAST(record ->> ${path} AS JSON) ELSE record -> ${path} END`;
 }
 
-// Two shapes: Log Analytics `SigninLogs` rows (PascalCase columns at the top) and diagnostic-settings
-// records (`category`, `properties.*` camelCase). Panther's fixtures lower-case some top-level keys.
+// Three shapes: Log Analytics `SigninLogs` rows (PascalCase columns at the top), diagnostic-settings
+// records (`category`, `properties.*` camelCase) and Graph API `signIn` resources (the same camelCase
+// fields at the top, no category). Panther's fixtures lower-case some top-level keys.
 const fields = (file: string) => sql`
-  WITH shaped AS (
-    SELECT source_row, record, record -> '$.properties' AS props,
+  WITH graph AS (
+    SELECT *, json_exists(record, '$.createdDateTime') AND json_exists(record, '$.userPrincipalName') AS is_graph
+    FROM (${/\.csv(\.gz)?$/i.test(file) ? csvRecords(file) : jsonRecords(file, ['records', 'value'])})
+  ),
+  shaped AS (
+    SELECT source_row, record, is_graph, coalesce(record -> '$.properties', CASE WHEN is_graph THEN record END) AS props,
            ${nested('Status')} AS table_status, ${nested('DeviceDetail')} AS device, ${nested('MfaDetail')} AS mfa_detail,
            ${nested('LocationDetails')} AS location_details
-    FROM (${/\.csv(\.gz)?$/i.test(file) ? csvRecords(file) : jsonRecords(file)})
+    FROM graph
   )
   SELECT *,
-         coalesce(record ->> '$.Category', record ->> '$.category', record ->> '$.Type') AS category,
+         coalesce(record ->> '$.Category', record ->> '$.category', record ->> '$.Type',
+                  CASE WHEN is_graph THEN CASE record ->> '$.signInEventTypes[0]'
+                    WHEN 'nonInteractiveUser' THEN 'NonInteractiveUserSignInLogs' WHEN 'servicePrincipal' THEN 'ServicePrincipalSignInLogs'
+                    WHEN 'managedIdentity' THEN 'ManagedIdentitySignInLogs' ELSE 'SignInLogs' END END) AS category,
          coalesce(table_status ->> '$.errorCode', props ->> '$.status.errorCode', record ->> '$.ResultType',
                   record ->> '$.resultType', record ->> '$.resulttype') AS code,
          coalesce(nullif(record ->> '$.AuthenticationRequirement', ''), props ->> '$.authenticationRequirement') AS requirement,
@@ -45,6 +53,7 @@ const outcome = sql`CASE WHEN code = '0' OR lower(code) = 'success' THEN 'succes
                          ELSE code END`;
 
 function looksLikeEntra(record: JsonObject): boolean {
+  if (typeof record['createdDateTime'] === 'string' && 'userPrincipalName' in record && isJsonObject(record['status'])) return true;
   const category = record['Category'] ?? record['category'] ?? record['Type'];
   if (typeof category !== 'string' || !/signinlogs$/i.test(category)) return false;
   return 'ResultType' in record || 'UserPrincipalName' in record || isJsonObject(record['properties']);
@@ -57,14 +66,15 @@ function looksLikeEntraCsv(header: string): boolean {
 
 /**
  * Microsoft Entra ID sign-in logs: Log Analytics / Sentinel `SigninLogs` rows (JSON Lines, or CSV
- * with nested columns JSON-encoded; chosen by the `.csv` extension) and Azure Monitor
- * diagnostic-settings records (`category`, `properties.*`). User sign-ins (interactive and
+ * with nested columns JSON-encoded; chosen by the `.csv` extension), Azure Monitor
+ * diagnostic-settings records (`category`, `properties.*`), and Graph API `signIn` resources
+ * (JSON Lines, or `{"value": [...]}` pages). User sign-ins (interactive and
  * non-interactive) are login attempts; workload-identity sign-ins and other categories are skipped.
  */
 export const entra: LoginFormat = {
   name: 'entra',
-  description: 'Microsoft Entra ID sign-in logs (SigninLogs rows as JSON Lines or CSV, or diagnostic-settings JSON)',
-  detect: (sample) => sampleObjects(sample).some(looksLikeEntra) || looksLikeEntraCsv(sampleLines(sample, 1)[0] ?? ''),
+  description: 'Microsoft Entra ID sign-in logs (SigninLogs rows as JSON Lines or CSV, diagnostic-settings JSON, Graph signIns)',
+  detect: (sample) => sampleObjects(sample, ['records', 'value']).some(looksLikeEntra) || looksLikeEntraCsv(sampleLines(sample, 1)[0] ?? ''),
   stage: (file) =>
     stagedSelect(fields(file), {
       event_id: sql`coalesce(record ->> '$.Id', props ->> '$.id')`,
@@ -72,7 +82,7 @@ export const entra: LoginFormat = {
       user_raw: sql`coalesce(nullif(record ->> '$.UserPrincipalName', ''), props ->> '$.userPrincipalName')`,
       // Log Analytics' TenantId is the workspace's tenant; AADTenantId is the directory signed in to.
       tenant: sql`coalesce(nullif(record ->> '$.AADTenantId', ''), record ->> '$.tenantId', record ->> '$.tenantid',
-                           props ->> '$.tenantId', record ->> '$.TenantId')`,
+                           props ->> '$.tenantId', record ->> '$.TenantId', props ->> '$.resourceTenantId')`,
       idp: sql`coalesce(nullif(record ->> '$.TokenIssuerType', ''), props ->> '$.tokenIssuerType')`,
       app: sql`coalesce(nullif(record ->> '$.AppDisplayName', ''), props ->> '$.appDisplayName')`,
       region: sql`coalesce(nullif(record ->> '$.Location', ''), props ->> '$.location.countryOrRegion', record ->> '$.location')`,

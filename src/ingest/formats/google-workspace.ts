@@ -31,7 +31,7 @@ const fields = (file: string) => sql`
                                           lambda e: (e ->> 'name') IN ('login_success', 'login_failure'))[1],
                               record -> '$.events[0]')
                 ELSE record -> '$.events' END AS event
-    FROM (${jsonRecords(file, 'items')})
+    FROM (${jsonRecords(file, ['items'])})
   ),
   events AS (
     SELECT source_row, record,
@@ -58,7 +58,7 @@ function looksLikeGoogleWorkspace(record: JsonObject): boolean {
 export const googleWorkspace: LoginFormat = {
   name: 'google_workspace',
   description: 'Google Workspace Reports API login activities (JSON Lines, API pages, or Panther-flattened)',
-  detect: (sample) => sampleObjects(sample).some(looksLikeGoogleWorkspace),
+  detect: (sample) => sampleObjects(sample, ['items']).some(looksLikeGoogleWorkspace),
   stage: (file) =>
     stagedSelect(fields(file), {
       event_id: sql`CASE WHEN (record ->> '$.id.uniqueQualifier') IS NOT NULL

@@ -1,4 +1,5 @@
 import type { FormatSample } from '../format.js';
+import type { WrapperKey } from './vendor-json.js';
 
 /** A parsed JSON object. */
 export type JsonObject = Record<string, unknown>;
@@ -18,9 +19,19 @@ export function at(value: unknown, ...path: readonly string[]): unknown {
   return current;
 }
 
-/** The sample's records as objects, with records that are arrays (a JSON-array file read whole) flattened. */
-export function sampleObjects(sample: FormatSample): JsonObject[] {
-  return sample.records.flatMap((record) => (Array.isArray(record) ? record : [record])).filter(isJsonObject);
+/**
+ * The sample's records as objects, as `jsonRecords(file, wrappers)` stages them: arrays flattened, an
+ * object whose wrapper member is an array replaced by its elements, `{json: …}` envelopes opened.
+ */
+export function sampleObjects(sample: FormatSample, wrappers: readonly WrapperKey[] = []): JsonObject[] {
+  const unwrap = (value: unknown): unknown[] => {
+    if (Array.isArray(value)) return value.flatMap(unwrap);
+    if (!isJsonObject(value)) return [];
+    const key = wrappers.find((name) => Array.isArray(value[name]));
+    if (key === undefined) return [value];
+    return (value[key] as unknown[]).map((element) => (isJsonObject(element) && isJsonObject(element['json']) ? element['json'] : element));
+  };
+  return sample.records.flatMap(unwrap).filter(isJsonObject);
 }
 
 /** The first `max` lines of the sample text, without line ends. */

@@ -20,6 +20,8 @@ describe('detect (vendor formats)', () => {
     ['entra/msticpy_aad_logons_SigninLogs.jsonl', 'entra'],
     ['entra/msticpy_aad_logons_SigninLogs.csv', 'entra'],
     ['entra/panther_azure_signinlogs_tests.jsonl', 'entra'],
+    ['entra/handmade_graph-signins-page.json', 'entra'],
+    ['entra/handmade_event-hub-records.json', 'entra'],
     ['cloudtrail/panther_cloudtrail_signin_tests.jsonl', 'cloudtrail'],
     ['cloudtrail/handmade_s3-records.json', 'cloudtrail'],
     ['google-workspace/panther_gsuite_login_tests.jsonl', 'google_workspace'],

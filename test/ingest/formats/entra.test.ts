@@ -48,6 +48,27 @@ describe('entra.stage', () => {
     expect(row(rows, 13)).toMatchObject({ event_id: 'd9ae0e20-c959-42a3-ba74-00f59ac9f6c6', ts: '2023-07-21 05:03:52.160562400', latency_ms: '343' });
   });
 
+  it('maps Graph API signIn pages: the same camelCase fields at the top, signInEventTypes as the category', async () => {
+    const rows = await stagedRows(connection, entra, fixture('entra/handmade_graph-signins-page.json'));
+    expect(tally(rows)).toEqual({
+      rows: 3, success: 1, failure: 1, unmapped: 0, skipped: { 'not a user sign-in: ServicePrincipalSignInLogs': 1 },
+    });
+    expect(row(rows, 1)).toMatchObject({
+      event_id: '6e7c1a2b-0000-4e00-8000-000000000001', ts: '2026-03-02T06:00:00Z', user_raw: 'ana@acme.test',
+      tenant: '7a000000-0000-4000-8000-0000000000aa', idp: 'AzureAD', app: 'Azure Portal', region: 'NO',
+      outcome: 'success', latency_ms: '412', mfa_challenged: 'true', ip_raw: '198.51.100.7',
+    });
+    expect(row(rows, 2)).toMatchObject({ outcome: 'failure', error_code: '50126', mfa_challenged: 'false', region: 'SE' });
+    expect(row(rows, 2).attributes).toMatchObject({ os: 'MacOs', city: 'Stockholm' });
+  });
+
+  it('unwraps Event Hub {"records": [...]} messages; non-interactive sign-ins count, audit records are skipped', async () => {
+    const rows = await stagedRows(connection, entra, fixture('entra/handmade_event-hub-records.json'));
+    expect(tally(rows)).toEqual({ rows: 3, success: 1, failure: 1, unmapped: 0, skipped: { 'not a sign-in: AuditLogs': 1 } });
+    expect(row(rows, 2)).toMatchObject({ error_code: '70044', ts: '2026-03-02T05:01:00.0000000+00:00', app: 'Microsoft Teams' });
+    expect(row(rows, 2).attributes).toMatchObject({ category: 'NonInteractiveUserSignInLogs', is_interactive: 'false' });
+  });
+
   it('loads msticpy rows through ingestFile: each sign-in Id appears twice in Microsoft\'s sample', async () => {
     expect(await ingestCounts(entra, fixture('entra/msticpy_aad_logons_SigninLogs.csv'))).toEqual({
       rowsRead: 86, loaded: 45, quarantined: 0, duplicates: 41, skipped: 0, reasons: {},
