@@ -16,7 +16,7 @@ beforeAll(async () => {
   for (const e of [stage1, stage2, { ...stage2, evaluation_id: 'ev-old', created_at: '2026-10-22T00:00:00.000Z' }]) await insertEvaluation(store.connection, e);
   await seedAggregates(store.connection);
 });
-afterAll(() => store.close());
+afterAll(() => store?.close());
 
 describe('latestEvaluations', () => {
   it('returns the newest document of each asked stage', async () => {
