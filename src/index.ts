@@ -62,3 +62,11 @@ export {
   shadowReport, type ShadowConcentration, type ShadowKindCount, type ShadowReport, type ShadowReportInput,
 } from './shadow/shadow-report.js';
 export { shadowReportText } from './shadow/shadow-report-text.js';
+export { STAGED_COLUMNS, type FormatName, type FormatSample, type LoginFormat, type StageOptions } from './ingest/format.js';
+export { FORMATS, detectFormat, formatNamed } from './ingest/formats/index.js';
+export { CANONICAL_COLUMNS, canonical } from './ingest/formats/canonical.js';
+export { planIngest, type FormatChoice, type PlannedFile } from './ingest/plan-ingest.js';
+export { ingestFile, type IngestInput, type IngestResult, type IngestSettings } from './ingest/ingest-file.js';
+export { fileSha256 } from './ingest/file-sha256.js';
+export { PSEUDONYM_KEY_ENV, pseudonymKey, pseudonymKeyFile } from './ingest/pseudonym-key.js';
+export { storeStatus, type StoreStatus } from './ingest/store-status.js';
