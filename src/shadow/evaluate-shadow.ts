@@ -33,7 +33,10 @@ export interface ShadowCohortStats {
 export interface EvaluateShadowOptions {
   /** Level of the always-valid test and confidence sequence. */
   alpha: number;
-  /** 'hourly' (default): p is the running minimum of 1/M over every hourly cumulative look; 'final': 1/M at the last look only. Both are valid. */
+  /**
+   * 'hourly' (default): p is the running minimum of 1/M, and the upper bound the running minimum of the
+   * confidence sequence, over every hourly cumulative look; 'final': both at the last look only. Both are valid.
+   */
   looks?: 'hourly' | 'final';
   /** Concentration k of the Beta(m0·k, (1 − m0)·k) mixture (default: see `shadowPrior`). */
   concentration?: number;
@@ -96,7 +99,8 @@ export function evaluateShadow(rows: readonly ShadowCohortStats[], metric: PlanM
       if (totals.pairs === 0) continue;
       const logE = truncatedBetaMixtureLogE(totals.mismatches, totals.pairs, m0, prior);
       p = options.looks === 'final' ? Math.min(1, Math.exp(-logE)) : alwaysValidP(p, logE);
-      upper = Math.min(upper, betaMixtureUpperBound(totals.mismatches, totals.pairs, options.alpha, prior));
+      const bound = betaMixtureUpperBound(totals.mismatches, totals.pairs, options.alpha, prior);
+      upper = options.looks === 'final' ? bound : Math.min(upper, bound);
     }
     return shadowResult(key, totals, { p, upper, m0, needed, alpha: options.alpha, concentration: prior.a + prior.b });
   });
