@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PlanMetric } from '../../src/plan/plan.js';
 import { adjustShadowFamily } from '../../src/shadow/adjust-shadow-family.js';
 import { evaluateShadow, type ShadowCohortStats } from '../../src/shadow/evaluate-shadow.js';
+import { betaMixtureUpperBound } from '../../src/shadow/beta-mixture-upper-bound.js';
 import { shadowPrior } from '../../src/shadow/shadow-prior.js';
 import { truncatedBetaMixtureLogE } from '../../src/shadow/truncated-beta-mixture.js';
 import { benjaminiHochberg } from '../../src/stats/benjamini-hochberg.js';
@@ -57,6 +58,16 @@ describe('evaluateShadow', () => {
     expect(first).toBeLessThan(last);
     expect(evaluateShadow(rows, metric(0.01), { alpha: 0.05 })[0]?.p_value).toBeCloseTo(first, 14);
     expect(evaluateShadow(rows, metric(0.01), { alpha: 0.05, looks: 'final' })[0]?.p_value).toBeCloseTo(last, 14);
+  });
+
+  it('keeps the smallest upper bound over hourly looks, and the last one with looks: final', () => {
+    const rows = [row('', 0, 2000, 0), row('', 1, 100, 10)];
+    const prior = shadowPrior(0.01);
+    const first = betaMixtureUpperBound(0, 2000, 0.05, prior);
+    const last = betaMixtureUpperBound(10, 2100, 0.05, prior);
+    expect(first).toBeLessThan(last);
+    expect(evaluateShadow(rows, metric(0.01), { alpha: 0.05 })[0]?.ci?.[1]).toBe(first);
+    expect(evaluateShadow(rows, metric(0.01), { alpha: 0.05, looks: 'final' })[0]?.ci?.[1]).toBe(last);
   });
 
   it('orders looks by hour whatever the row order', () => {
