@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { withStore } from '../../src/store/open.js';
 import type { Evaluation } from '../../src/types.js';
-import { fixtureInput } from '../report/report-fixture.js';
+import { run } from '../../src/store/query.js';
+import { sql } from '../../src/store/sql.js';
+import { fixtureInput, forbiddenIdentifiers } from '../report/report-fixture.js';
 import { ensureEvaluationsTable, insertDecisionRow, insertEvaluation, seedAggregates, seedBaseline } from '../report/report-store.js';
 
 const PLAN = {
@@ -52,6 +54,13 @@ beforeAll(async () => {
     for (const decision of input.decisions) await insertDecisionRow(connection, decision);
     await seedBaseline(connection, 'bs-20261019-7f3a2c');
     await seedAggregates(connection);
+    const { userIds, ipPrefixes } = forbiddenIdentifiers();
+    for (const [i, userId] of userIds.entries()) {
+      await run(connection, sql`
+        INSERT INTO login_events (event_id, ts, user_id, tenant, idp, app, region, provider, outcome, ip_prefix, source_format, ingest_run_id)
+        VALUES (${`e${i}`}, '2026-10-22T10:00:00Z'::TIMESTAMPTZ, ${userId}, 't012', 'okta', 'portal', 'eu-west', 'keycloak', 'failure',
+                ${ipPrefixes[i % ipPrefixes.length] ?? null}, 'canonical', 'run-1')`);
+    }
   });
 });
 
@@ -81,6 +90,17 @@ describe('stagewise report', () => {
     expect(data.evaluations[1]?.results[1]?.effect).toBe(-0.031);
     expect(data.evaluations[1]?.results[1]?.p_value).toBe(0.000021);
     expect(data.decisions).toHaveLength(3);
+  });
+
+  it('writes no user id or IP from the store into the report or its JSON', async () => {
+    const out = join(dir, 'private');
+    await stagewise('report', '--db', db, '--plan', planFile, '--out', out);
+    const { userIds, ipPrefixes } = forbiddenIdentifiers();
+    for (const file of ['index.html', 'evaluation.json']) {
+      const text = await readFile(join(out, file), 'utf8');
+      expect(text.match(/\b(?:\d{1,3}\.){3}\d{1,3}\b/g)).toBeNull();
+      for (const id of [...userIds, ...ipPrefixes]) expect(text).not.toContain(id);
+    }
   });
 
   it('reports one stage with --stage', async () => {
