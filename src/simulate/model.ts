@@ -36,7 +36,7 @@ export const IDPS: readonly IdpModel[] = [
   },
   {
     name: 'azure-ad-saml',
-    firstAttemptFailure: 0.012,
+    firstAttemptFailure: 0.01,
     latencyMedianMs: 240,
     errorMix: { invalid_credentials: 0.5, mfa_timeout: 0.15, saml_response_invalid: 0.15, user_not_found: 0.12, upstream_timeout: 0.08 },
   },
@@ -48,13 +48,13 @@ export const IDPS: readonly IdpModel[] = [
   },
   {
     name: 'pingfed-saml',
-    firstAttemptFailure: 0.015,
+    firstAttemptFailure: 0.012,
     latencyMedianMs: 300,
     errorMix: { invalid_credentials: 0.45, mfa_timeout: 0.12, saml_response_invalid: 0.2, user_not_found: 0.13, upstream_timeout: 0.1 },
   },
   {
     name: 'adfs-saml',
-    firstAttemptFailure: 0.018,
+    firstAttemptFailure: 0.014,
     latencyMedianMs: 380,
     errorMix: { invalid_credentials: 0.45, mfa_timeout: 0.1, saml_response_invalid: 0.22, user_not_found: 0.13, upstream_timeout: 0.1 },
   },
@@ -130,7 +130,7 @@ export const MODEL = {
   /** Share of a user's sessions on the user's main app; the rest follow the tenant mix. */
   mainAppShare: 0.7,
   /** SD of the logit offsets: tenant level, user frailty. */
-  tenantFailureSd: 0.3,
+  tenantFailureSd: 0.25,
   userFailureSd: 0.6,
   /** Failure-logit drift per week: shared by all tenants, and SD of each tenant's own. */
   driftPerWeek: 0.02,
@@ -138,8 +138,8 @@ export const MODEL = {
   /** Failure-logit shift at full load (peak hour on a weekday). */
   loadFailureShift: 0.3,
   /** SD of the logit-normal failure shocks per tenant×IdP×hour and per tenant×IdP×day. */
-  hourShockSd: 0.4,
-  dayShockSd: 0.2,
+  hourShockSd: 0.5,
+  dayShockSd: 0.25,
   /** Failure-logit shift of a retry over the first attempt (a user who just failed tends to fail again). */
   retryLogitShift: 2,
   /** Probability that a user retries after a failure; at most maxAttempts per session. */

@@ -2,7 +2,7 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join as joinPath } from 'node:path';
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { allJson, run } from '../store/query.js';
-import { raw, sql, type Sql } from '../store/sql.js';
+import { raw, Sql, sql } from '../store/sql.js';
 import { eventsSql } from './events-sql.js';
 import type { SimulateOptions, SimulationFormat } from './options.js';
 import { prepareSimulation, type PreparedSimulation } from './simulate.js';
@@ -30,13 +30,23 @@ const COPY_OPTIONS: Record<SimulationFormat, string> = {
 };
 const READER: Record<SimulationFormat, string> = { parquet: 'read_parquet', csv: 'read_csv', jsonl: 'read_json' };
 
+/**
+ * The statement with `?` placeholders numbered `$1, $2, …`: DuckDB 1.5 fails to bind `COPY … TO ?`
+ * when the query has `?` parameters too ("Unsupported parameter type for filename"), but binds
+ * numbered ones. Our SQL text has no `?` inside string literals, so every `?` is a placeholder.
+ */
+function positional(statement: Sql): Sql {
+  let n = 0;
+  return new Sql(statement.text.replace(/\?/g, () => `$${++n}`), statement.values);
+}
+
 /** The week's events sorted by time; text formats get `ts` as an ISO-8601 UTC string, whatever the session time zone. */
-function weekQuery(format: SimulationFormat): Sql {
+function weekQuery(events: Sql, format: SimulationFormat): Sql {
   const projection =
     format === 'parquet'
       ? raw('*')
       : raw(`* REPLACE (strftime(ts AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS ts)`);
-  return sql`SELECT ${projection} FROM sim_week ORDER BY ts, event_id`;
+  return sql`SELECT ${projection} FROM (${events}) ORDER BY ts, event_id`;
 }
 
 /**
@@ -60,20 +70,17 @@ export async function writeSimulation(
   for (let week = 0; week < weeks; week++) {
     const file = joinPath(out, `events-week-${String(week + 1).padStart(2, '0')}.${EXTENSION[format]}`);
     const events = eventsSql(options, prepared.injections, week * 168, Math.min(options.days * 24, (week + 1) * 168));
-    // COPY … TO ? fails to bind when the query has parameters too (DuckDB 1.5), so stage the week first.
-    await run(connection, sql`CREATE OR REPLACE TEMP TABLE sim_week AS ${events}`);
-    await run(connection, sql`COPY (${weekQuery(format)}) TO ${file} ${raw(COPY_OPTIONS[format])}`);
+    await run(connection, positional(sql`COPY (${weekQuery(events, format)}) TO ${file} ${raw(COPY_OPTIONS[format])}`));
     files.push(file);
   }
   const planFile = joinPath(out, 'plan.json');
   const truthFile = joinPath(out, 'truth.json');
   await writeFile(planFile, `${JSON.stringify(prepared.plan, null, 2)}\n`);
   await writeFile(truthFile, `${JSON.stringify(prepared.truth, null, 2)}\n`);
-  await run(connection, sql`DROP TABLE sim_week`);
   const [counts] = await allJson<SimulationCounts>(
     connection,
-    sql`SELECT count(*)::BIGINT AS events, count(DISTINCT user_id)::BIGINT AS users,
-               count(*) FILTER (WHERE provider = ${prepared.plan.providers.candidate})::BIGINT AS candidate_events,
+    sql`SELECT count(*)::DOUBLE AS events, count(DISTINCT user_id)::DOUBLE AS users,
+               count(*) FILTER (WHERE provider = ${prepared.plan.providers.candidate})::DOUBLE AS candidate_events,
                avg((outcome = 'success')::INTEGER) AS success_rate
         FROM ${raw(READER[format])}(${listValue(files)})`,
   );
