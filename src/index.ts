@@ -70,3 +70,12 @@ export { ingestFile, type IngestInput, type IngestResult, type IngestSettings } 
 export { fileSha256 } from './ingest/file-sha256.js';
 export { PSEUDONYM_KEY_ENV, pseudonymKey, pseudonymKeyFile } from './ingest/pseudonym-key.js';
 export { storeStatus, type StoreStatus } from './ingest/store-status.js';
+export { simulate, prepareSimulation, type PreparedSimulation, type SimulationResult } from './simulate/simulate.js';
+export { writeSimulation, type SimulationCounts, type WrittenSimulation } from './simulate/write-simulation.js';
+export { eventsSql } from './simulate/events-sql.js';
+export { parseInjection, checkInjection, injectionStart, type Injection, type InjectionMetric } from './simulate/injection.js';
+export { rolloutSchedule, MIN_DAYS, type RolloutSchedule, type ScheduleStage } from './simulate/schedule.js';
+export { SIMULATE_DEFAULTS, defaultInjectionSpecs, type SimulateOptions, type SimulationFormat } from './simulate/options.js';
+export { simulationPlan } from './simulate/plan-content.js';
+export type { SimulationTruth, TruthIncident, TruthInjection } from './simulate/truth.js';
+export { APPS, ERROR_CODES, IDPS, MODEL, PROVIDERS, REGIONS } from './simulate/model.js';
