@@ -70,6 +70,10 @@ export { ingestFile, type IngestInput, type IngestResult, type IngestSettings } 
 export { fileSha256 } from './ingest/file-sha256.js';
 export { PSEUDONYM_KEY_ENV, pseudonymKey, pseudonymKeyFile } from './ingest/pseudonym-key.js';
 export { storeStatus, type StoreStatus } from './ingest/store-status.js';
+export { renderReport } from './report/render-report.js';
+export type { PostRolloutFindings, ReportInput, ReportMetric, ReportPlanSummary, ReportStage } from './report/report-input.js';
+export { forestChart, latencyChart, seriesChart, shadowChart, srmChart } from './report/charts.js';
+export { html, Html, jsonScript } from './report/html.js';
 export { simulate, prepareSimulation, type PreparedSimulation, type SimulationResult } from './simulate/simulate.js';
 export { writeSimulation, type SimulationCounts, type WrittenSimulation } from './simulate/write-simulation.js';
 export { eventsSql } from './simulate/events-sql.js';
