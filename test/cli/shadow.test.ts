@@ -94,3 +94,26 @@ describe('stagewise shadow', () => {
     expect(err[1]).toMatch(/^error: plan .* has no shadow_mismatch_rate metric/);
   });
 });
+
+describe('stagewise shadow on simulated history (simulate → ingest → shadow)', () => {
+  it('finds the injected mismatch regression in tenant t002 only where it was injected', async () => {
+    const sim = join(dir, 'sim');
+    const db = join(dir, 'sim.duckdb');
+    const inject = 'tenant=t002:shadow_mismatch_rate:+0.03@stage-3';
+    expect(await main(['node', 'stagewise', 'simulate', '--out', sim, '--seed', '3', '--days', '14', '--tenants', '6',
+      '--events-per-day', '8000', '--inject', inject])).toBe(0);
+    expect(await main(['node', 'stagewise', 'ingest', '--db', db, join(sim, '*.parquet')])).toBe(0);
+    const planFile = join(sim, 'plan.json');
+    // Before the injection (stage-2) nothing is flagged; from stage-3 on t002 is.
+    expect(await shadow('--db', db, '--plan', planFile, '--stage', 'stage-2')).toBe(0);
+    const json = join(dir, 'stage-4.json');
+    expect(await shadow('--db', db, '--plan', planFile, '--stage', 'stage-4', '--json', json)).toBe(3);
+    const report = JSON.parse(await readFile(json, 'utf8')) as ShadowReport;
+    const regressions = report.results.filter((r) => r.verdict === 'regression');
+    expect(regressions.map((r) => r.cohort)).toContainEqual({ tenant: 't002' });
+    // Every flagged cohort with a tenant is t002; the others are parents holding t002's pairs.
+    expect(regressions.every((r) => r.cohort.tenant === undefined || r.cohort.tenant === 't002')).toBe(true);
+    expect(report.concentration.cohorts[0]?.cohort.tenant).toBe('t002');
+    expect(err).toEqual([]);
+  });
+});
