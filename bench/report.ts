@@ -1,5 +1,6 @@
 // Bench: a report for 1,000 cohorts × 5 metrics renders in < 3 s and is < 3 MB.
 // Run: npx tsx bench/report.ts   (prints time and size; exits 1 when a budget is missed)
+import { writeFileSync } from 'node:fs';
 import { renderReport } from '../src/report/render-report.js';
 import type { ReportInput } from '../src/report/report-input.js';
 import type { CohortResult, CohortSeries, Evaluation, StagePlanRow, Verdict } from '../src/types.js';
@@ -75,12 +76,16 @@ function syntheticInput(): ReportInput {
 const input = syntheticInput();
 await renderReport(input); // warm-up: module loading and JIT are not what the budget is about
 const started = performance.now();
+const cpuStarted = process.cpuUsage();
 const page = await renderReport(input);
-if (process.env.BENCH_OUT) (await import("node:fs")).writeFileSync(process.env.BENCH_OUT, page);
 const ms = performance.now() - started;
+const cpu = process.cpuUsage(cpuStarted);
+// BENCH_OUT=file keeps the page, to look at what was measured.
+if (process.env['BENCH_OUT']) writeFileSync(process.env['BENCH_OUT'], page);
 const bytes = Buffer.byteLength(page);
 const regressions = input.evaluations[0]?.results.filter((r) => r.verdict === 'regression').length ?? 0;
-console.log(`report: ${COHORTS.toLocaleString('en-US')} cohorts × ${METRICS.length} metrics (${regressions} regressions), stage plan for 2 stages, 12 series`);
-console.log(`render: ${ms.toFixed(0)} ms (budget ${TIME_BUDGET_MS} ms)`);
+console.log(`report: ${COHORTS.toLocaleString('en-US')} cohorts × ${METRICS.length} metrics (${regressions} regressions), stage plan for 2 stages, 12 flagged series (8 drawn)`);
+// CPU time says what the render costs when other processes share the cores; the budget is on wall time.
+console.log(`render: ${ms.toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU (budget ${TIME_BUDGET_MS} ms)`);
 console.log(`size:   ${(bytes / 1024 / 1024).toFixed(2)} MB (${bytes.toLocaleString('en-US')} bytes; budget 3 MB)`);
 if (ms >= TIME_BUDGET_MS || bytes >= SIZE_BUDGET_BYTES) process.exitCode = 1;
