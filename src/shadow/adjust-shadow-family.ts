@@ -1,5 +1,5 @@
 import { benjaminiHochberg } from '../stats/benjamini-hochberg.js';
-import type { ShadowResult } from './evaluate-shadow.js';
+import type { ShadowResult } from './shadow-result.js';
 import { shadowVerdict } from './shadow-verdict.js';
 
 /**

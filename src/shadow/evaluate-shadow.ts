@@ -4,30 +4,14 @@ import { alwaysValidP } from '../stats/always-valid-p.js';
 import { clopperPearsonLower } from '../stats/clopper-pearson-lower.js';
 import { clopperPearsonUpper } from '../stats/clopper-pearson-upper.js';
 import { mcnemarExact } from '../stats/mcnemar-exact.js';
-import type { CohortResult } from '../types.js';
 import { betaMixtureUpperBound } from './beta-mixture-upper-bound.js';
+import type { ShadowCohortStats, ShadowResult } from './shadow-result.js';
 import { shadowPairsNeeded } from './shadow-pairs-needed.js';
 import { shadowPrior } from './shadow-prior.js';
 import { shadowVerdict } from './shadow-verdict.js';
 import { truncatedBetaMixtureLogE } from './truncated-beta-mixture.js';
 
-/** One cohort × hour of shadow pairs on the candidate provider (a row of `shadowCohortStats`). */
-export interface ShadowCohortStats {
-  /** `cohortKey` of the cohort, `tenant=t012|idp=okta`; '' for everyone. */
-  cohort_key: string;
-  /** Start of the UTC hour, ISO text (`2026-10-04T13:00:00Z`); looks are taken in this order. */
-  hour: string;
-  /** Candidate attempts that carried a legacy shadow token (shadow_outcome not NULL). */
-  pairs: number;
-  /** Pairs whose tokens differed (shadow_outcome = 'mismatch'). */
-  mismatches: number;
-  /** Pairs where the legacy provider failed to issue its token (shadow_outcome = 'shadow_error'). */
-  shadow_errors: number;
-  /** McNemar b: the live (candidate) login failed where the legacy shadow succeeded. */
-  live_fail_legacy_ok: number;
-  /** McNemar c: the live login succeeded where the legacy shadow failed. */
-  live_ok_legacy_fail: number;
-}
+export type { PairedOutcome, ShadowCohortStats, ShadowResult } from './shadow-result.js';
 
 /** How the shadow test is run. */
 export interface EvaluateShadowOptions {
@@ -40,28 +24,6 @@ export interface EvaluateShadowOptions {
   looks?: 'hourly' | 'final';
   /** Concentration k of the Beta(m0·k, (1 − m0)·k) mixture (default: see `shadowPrior`). */
   concentration?: number;
-}
-
-/** The paired live-vs-shadow comparison of one cohort (McNemar, statistics.md 2.4). */
-export interface PairedOutcome {
-  /** Live fail, legacy ok. */
-  b: number;
-  /** Live ok, legacy fail. */
-  c: number;
-  /** Exact one-sided McNemar p-value for b > c (fixed horizon: descriptive, not part of the verdict). */
-  p_value: number;
-}
-
-/** A `shadow_mismatch_rate` result with the shadow counts and the paired comparison. */
-export interface ShadowResult extends CohortResult {
-  /** Mismatches and legacy shadow errors in the window (`n` holds the pairs). */
-  mismatches: number;
-  shadow_errors: number;
-  /** Exact one-sided Clopper–Pearson upper bound (1 − α) on m at the last look (fixed horizon). */
-  upper_exact: number | null;
-  /** Pairs needed to ever pass with zero mismatches: always-valid and fixed-horizon counts. */
-  pairs_needed: { sequential: number; fixed: number };
-  paired: PairedOutcome;
 }
 
 interface Totals {

@@ -1,6 +1,6 @@
 import { parseCohortKey } from '../baseline/cohort-key.js';
 import type { Cohort } from '../types.js';
-import type { ShadowResult } from './evaluate-shadow.js';
+import type { ShadowResult } from './shadow-result.js';
 import type { ShadowDiffRow } from './shadow-sql.js';
 
 /** Mismatches with one kind of difference, and their share of the cohort's mismatch kinds. */

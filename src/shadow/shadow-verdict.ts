@@ -1,4 +1,4 @@
-import type { ShadowResult } from './evaluate-shadow.js';
+import type { ShadowResult } from './shadow-result.js';
 
 /**
  * The result with its verdict set from a p-value (raw, or adjusted across a family):

@@ -83,10 +83,11 @@ function stageWindow(stage: PlanStage, at: Date | undefined): Period {
   return window;
 }
 
-/** Everyone, then the plan's dimension sets (each once). */
+/** Everyone, then the plan's dimension sets (a set repeated in another order once, under its first order). */
 function dimensionSets(plan: Plan): Dimension[][] {
   const sets: Dimension[][] = [[]];
-  for (const dims of plan.dimensions) if (!sets.some((s) => s.join() === dims.join())) sets.push([...dims]);
+  const key = (dims: readonly Dimension[]) => [...dims].sort().join();
+  for (const dims of plan.dimensions) if (!sets.some((s) => key(s) === key(dims))) sets.push([...dims]);
   return sets;
 }
 
