@@ -125,11 +125,11 @@ interface QuantileRow {
   quantile: number;
 }
 
-/** Per set × cohort over the whole baseline period: the sums the snapshot rows need beyond the fit (in hour order: same bits every run). */
+/** Per set × cohort over the whole baseline period: the sums the snapshot rows need beyond the fit (integers, and log latency in the fixed point of aggregate.ts: same bits every run). */
 export function cohortTotals(): Sql {
   const columns = ['attempts', 'failures', 'users', 'user_sxx', 'user_snn', 'user_sxn', 'latency_n', 'latency_sum_log', 'shadow_pairs', 'shadow_mismatches'];
   return sql`
-    SELECT set_id, cohort_key, ${raw(columns.map((c) => `fsum(${c} ORDER BY hour)::DOUBLE AS ${c}`).join(', '))}
+    SELECT set_id, cohort_key, ${raw(columns.map((c) => `${c === 'latency_sum_log' ? `sum(round(${c} * 1e9)::HUGEINT) / 1e9` : `sum(${c})`}::DOUBLE AS ${c}`).join(', '))}
     FROM bl_hourly GROUP BY set_id, cohort_key ORDER BY set_id, cohort_key`;
 }
 

@@ -14,6 +14,8 @@ import {
   largestChange,
   paramsTable,
   refreshOffsets,
+  resetFits,
+  CONVERGED,
   rawProfiles,
   residualsTable,
   seriesTotals,
@@ -25,7 +27,6 @@ import { HOURS_PER_WEEK, chooseShape, parentKey, smoothShape } from './shapes.js
 /** Below this many expected events and non-events (Σ n μ q) a rate cohort's level is shrunk to its parent (statistics.md 1.1). */
 export const SHRINK_BELOW = 50;
 const MAX_IRLS_STEPS = 30;
-const CONVERGED = 1e-10;
 
 /** One fitted cohort × metric, on the model scale (before the latency quantile offset). */
 export interface FittedCohort {
@@ -175,13 +176,17 @@ async function estimateShapes(
   return shapes;
 }
 
-/** Runs IRLS steps until the largest change is below 1e-10 (latency, being linear, converges in two). */
+/**
+ * Runs IRLS steps on the cohorts not yet converged until every change is below `CONVERGED`
+ * (latency, being linear, converges in two), then fixes the fits that ran off.
+ */
 async function iterate(connection: DuckDBConnection): Promise<void> {
   for (let step = 0; step < MAX_IRLS_STEPS; step++) {
     await run(connection, irlsStep());
     const [row] = await all<{ change: number }>(connection, largestChange());
-    if (!row || !(row.change > CONVERGED)) return;
+    if (!row || !(row.change > CONVERGED)) break;
   }
+  await run(connection, resetFits());
 }
 
 function toFit(p: ParamsRow, source: { k: string; src: string } | undefined, big: ReadonlyMap<string, ReadonlyMap<string, number>>): FittedCohort {

@@ -9,13 +9,30 @@ import { raw, sql, type Sql } from '../store/sql.js';
  *
  * Stage 1 fits with sampling weights only (W = nμ(1 − μ) on the logit scale, 1/s²_w for
  * latency). Residuals r_w = (x − nμ)/√(nμ(1 − μ)) (latency: (ȳ − ŷ)/s_w) give a robust scale
- * 1.4826·MAD; windows more than 4·max(1, scale) from the median are flagged as incidents. The
+ * 1.4826·MAD; windows more than 4·max(1, scale) from the median (with binomial variance ≥ 1,
+ * where a residual can tell an incident from a rare event) are flagged as incidents. The
  * shapes are estimated again without them and the cohort refitted; then, over the unflagged
  * windows (residuals winsorised at the same cut), DerSimonian–Laird on the model scale:
  *     τ² = max(0, (X² − (k − 2)) / (ΣW − ΣW²/ΣW)),   φ = X²/(k − 2).
  * Stage 2 refits with weights 1/(1/W + τ²), so the (a, b) covariance (the inverse of the
  * weighted information) carries the window-to-window variance.
  */
+
+/**
+ * Σ expr, exact and independent of the order rows arrive in: each term is rounded to a multiple of
+ * 2⁻⁵² and summed as HUGEINT. DuckDB's threads meet rows in any order, and plain floating-point
+ * sums would then differ in the last bits from run to run; this is what makes the same data give
+ * the same snapshot, bit for bit. (Ordered aggregates do the same 60 times slower.)
+ */
+export function exactSum(expr: Sql): Sql {
+  return sql`(sum(((${expr}) * 4503599627370496)::HUGEINT)::DOUBLE / 4503599627370496)`;
+}
+
+/** IRLS stops for a cohort when |Δa| + |Δb| falls below this. */
+export const CONVERGED = 1e-10;
+/** A fit beyond these bounds (|level| on the model scale, |drift| per day) is separated data: the cohort is fixed at its pooled level. */
+export const DIVERGED_LEVEL = 25;
+export const DIVERGED_TREND = 2;
 
 /** Rate cohorts with at least this many events and non-events per hour-of-week on average estimate their own shape. */
 export const OWN_SHAPE_RATE_EVENTS = 20;
@@ -44,7 +61,7 @@ export function rawProfiles(source: 'bl_series' | 'bl_fit'): Sql {
     rows AS (SELECT * FROM ${from})
     SELECT set_id, metric, cohort_key, how::INT AS how,
            CASE WHEN any_value(family) = 'rate' THEN ln((sum(x) + 0.5) / (sum(n) - sum(x) + 0.5))
-                ELSE fsum(n * x ORDER BY hour) / sum(n) END AS value
+                ELSE ${exactSum(sql`n * x`)} / sum(n) END AS value
     FROM rows SEMI JOIN big USING (set_id, metric, cohort_key)
     GROUP BY set_id, metric, cohort_key, how
     ORDER BY set_id, metric, cohort_key, how`;
@@ -90,13 +107,13 @@ export function paramsTable(): Sql {
   return sql`
     CREATE OR REPLACE TEMP TABLE bl_params AS
     SELECT set_id, metric, any_value(family) AS family, cohort_key, count(*) AS windows, sum(n) AS n,
-           CASE WHEN any_value(family) = 'rate' THEN sum(x) ELSE fsum(n * x ORDER BY hour) END AS x,
-           fsum(n * t ORDER BY hour) / sum(n) AS t_bar,
-           CASE WHEN any_value(family) = 'rate' THEN ln((sum(x) + 0.5) / (sum(n) - sum(x) + 0.5)) ELSE fsum(n * x ORDER BY hour) / sum(n) END
-             - fsum(n * off ORDER BY hour) / sum(n) AS a,
+           CASE WHEN any_value(family) = 'rate' THEN sum(x) ELSE ${exactSum(sql`n * x`)} END AS x,
+           ${exactSum(sql`n * t`)} / sum(n) AS t_bar,
+           CASE WHEN any_value(family) = 'rate' THEN ln((sum(x) + 0.5) / (sum(n) - sum(x) + 0.5)) ELSE ${exactSum(sql`n * x`)} / sum(n) END
+             - ${exactSum(sql`n * off`)} / sum(n) AS a,
            0::DOUBLE AS b, 0::DOUBLE AS tau2, 1::DOUBLE AS phi, 0::BIGINT AS flagged,
            (any_value(family) = 'rate' AND (sum(x) = 0 OR sum(x) = sum(n))) OR count(DISTINCT t) < 2 AS fixed,
-           0::DOUBLE AS s0, 0::DOUBLE AS s1, 0::DOUBLE AS s2, 0::DOUBLE AS change
+           0::DOUBLE AS s0, 0::DOUBLE AS s1, 0::DOUBLE AS s2, 1::DOUBLE AS change
     FROM bl_fit GROUP BY set_id, metric, cohort_key`;
 }
 
@@ -106,9 +123,9 @@ const WORKING = sql`
     SELECT f.set_id, f.metric, f.cohort_key, f.hour, f.family, f.n, f.x, f.s2, f.off, f.t - p.t_bar AS d, p.tau2,
            p.a + p.b * (f.t - p.t_bar) + f.off AS eta
     FROM bl_fit f JOIN bl_params p USING (set_id, metric, cohort_key)
-    WHERE NOT p.fixed AND NOT f.flagged
+    WHERE NOT p.fixed AND NOT f.flagged AND p.change > ${raw(String(CONVERGED))}
   ), g AS (
-    SELECT *, CASE WHEN family = 'rate' THEN 1 / (1 + exp(-eta)) END AS mu FROM e
+    SELECT *, CASE WHEN family = 'rate' THEN 1 / (1 + exp(-least(greatest(eta, -30), 30))) END AS mu FROM e
   ), h AS (
     SELECT *, CASE WHEN family = 'rate' THEN greatest(n * mu * (1 - mu), 1e-300) ELSE 1 / s2 END AS wb FROM g
   ), k AS (
@@ -118,23 +135,24 @@ const WORKING = sql`
   )`;
 
 /**
- * One IRLS (Fisher scoring) step for every non-fixed cohort: the weighted least-squares
- * solution of z on (1, d) with weights w, and the change |Δa| + |Δb|. Sums use `fsum`
- * in hour order: DuckDB's threads meet rows in any order, and a fixed summation order is what
- * makes the same data give the same bits.
+ * One IRLS (Fisher scoring) step for every non-converged cohort: the weighted least-squares
+ * solution of z on (1, d) with weights w, and the change |Δa| + |Δb| (sums by `exactSum`).
  */
 export function irlsStep(): Sql {
   return sql`
     UPDATE bl_params AS p
-    SET a = u.a, b = u.b, s0 = u.s0, s1 = u.s1, s2 = u.s2, change = abs(u.a - p.a) + abs(u.b - p.b)
+    SET a = u.a, b = u.b, s0 = u.s0, s1 = u.s1, s2 = u.s2,
+        -- a fit running off stops here; resetFits fixes it at its pooled level
+        change = CASE WHEN abs(u.a) > ${raw(String(DIVERGED_LEVEL))} OR abs(u.b) > ${raw(String(DIVERGED_TREND))} THEN 0
+                      ELSE abs(u.a - p.a) + abs(u.b - p.b) END
     FROM (
       SELECT set_id, metric, cohort_key, s0, s1, s2,
              CASE WHEN s0 * s2 - s1 * s1 > 1e-9 * s0 * s2 THEN (s2 * b0 - s1 * b1) / (s0 * s2 - s1 * s1) ELSE b0 / s0 END AS a,
              CASE WHEN s0 * s2 - s1 * s1 > 1e-9 * s0 * s2 THEN (s0 * b1 - s1 * b0) / (s0 * s2 - s1 * s1) ELSE 0 END AS b
       FROM (
         WITH ${WORKING}
-        SELECT set_id, metric, cohort_key, fsum(w ORDER BY hour) AS s0, fsum(w * d ORDER BY hour) AS s1,
-               fsum(w * d * d ORDER BY hour) AS s2, fsum(w * z ORDER BY hour) AS b0, fsum(w * d * z ORDER BY hour) AS b1
+        SELECT set_id, metric, cohort_key, ${exactSum(sql`w`)} AS s0, ${exactSum(sql`w * d`)} AS s1,
+               ${exactSum(sql`w * d * d`)} AS s2, ${exactSum(sql`w * z`)} AS b0, ${exactSum(sql`w * d * z`)} AS b1
         FROM k GROUP BY set_id, metric, cohort_key
       )
     ) AS u
@@ -143,6 +161,30 @@ export function irlsStep(): Sql {
 
 /** The largest change of the last IRLS step. */
 export const largestChange = (): Sql => sql`SELECT coalesce(max(change), 0) AS change FROM bl_params WHERE NOT fixed`;
+
+/**
+ * Fixes cohorts whose fit ran off (quasi-separated data: the few events all at one end, or none
+ * left after incidents) at the pooled level of their unflagged windows with no drift; marks the
+ * others for another round of IRLS.
+ */
+export function resetFits(): Sql {
+  return sql`
+    UPDATE bl_params AS p
+    SET fixed = p.fixed OR u.degenerate OR abs(p.a) > ${raw(String(DIVERGED_LEVEL))} OR abs(p.b) > ${raw(String(DIVERGED_TREND))},
+        a = CASE WHEN p.fixed OR u.degenerate OR abs(p.a) > ${raw(String(DIVERGED_LEVEL))} OR abs(p.b) > ${raw(String(DIVERGED_TREND))}
+                 THEN u.a0 ELSE p.a END,
+        b = CASE WHEN p.fixed OR u.degenerate OR abs(p.a) > ${raw(String(DIVERGED_LEVEL))} OR abs(p.b) > ${raw(String(DIVERGED_TREND))}
+                 THEN 0 ELSE p.b END,
+        change = 1
+    FROM (
+      SELECT set_id, metric, cohort_key,
+             (any_value(family) = 'rate' AND (sum(x) = 0 OR sum(x) = sum(n))) OR count(DISTINCT t) < 2 AS degenerate,
+             CASE WHEN any_value(family) = 'rate' THEN ln((sum(x) + 0.5) / (sum(n) - sum(x) + 0.5)) ELSE ${exactSum(sql`n * x`)} / sum(n) END
+               - ${exactSum(sql`n * off`)} / sum(n) AS a0
+      FROM bl_fit WHERE NOT flagged GROUP BY set_id, metric, cohort_key
+    ) AS u
+    WHERE p.set_id = u.set_id AND p.metric = u.metric AND p.cohort_key = u.cohort_key`;
+}
 
 /** `bl_resid`: standardised residuals r and model-scale precision W of every window of a fitted cohort. */
 export function residualsTable(scope: 'all' | 'unflagged'): Sql {
@@ -154,12 +196,15 @@ export function residualsTable(scope: 'all' | 'unflagged'): Sql {
       FROM bl_fit f JOIN bl_params p USING (set_id, metric, cohort_key)
       WHERE NOT p.fixed${scope === 'unflagged' ? sql` AND NOT f.flagged` : sql``}
     ), m AS (
-      SELECT *, CASE WHEN family = 'rate' THEN greatest(n / (1 + exp(-eta)) * (1 - 1 / (1 + exp(-eta))), 1e-300) ELSE 1 / s2 END AS wb
-      FROM r
+      SELECT *, 1 / (1 + exp(-least(greatest(eta, -30), 30))) AS mu FROM r
+    ), v AS (
+      SELECT *, CASE WHEN family = 'rate' THEN greatest(n * mu * (1 - mu), 1e-300) ELSE 1 / s2 END AS wb FROM m
     )
     SELECT set_id, metric, cohort_key, hour, wb,
-           CASE WHEN family = 'rate' THEN (x - n / (1 + exp(-eta))) / sqrt(wb) ELSE (x - eta) * sqrt(wb) END AS r
-    FROM m`;
+           CASE WHEN family = 'rate' THEN (x - n * mu) / sqrt(wb) ELSE (x - eta) * sqrt(wb) END AS r,
+           -- A window is judged as an incident only where its residual is near normal (binomial variance ≥ 1).
+           family <> 'rate' OR wb >= 1 AS judgeable
+    FROM v`;
 }
 
 /** Per cohort: median residual, incident cut, winsorised X², windows, ΣW, ΣW² and flagged windows (see the module doc). */
@@ -175,9 +220,9 @@ export function dispersionTable(): Sql {
       GROUP BY set_id, metric, cohort_key
     )
     SELECT set_id, metric, cohort_key, any_value(c.med) AS med, any_value(c.cut) AS cut, count(*) AS k,
-           fsum(pow(greatest(least(r.r, c.med + c.cut), c.med - c.cut), 2) ORDER BY r.hour) AS x2,
-           fsum(r.wb ORDER BY r.hour) AS sw, fsum(r.wb * r.wb ORDER BY r.hour) AS sww,
-           count(*) FILTER (WHERE abs(r.r - c.med) > c.cut) AS flagged
+           ${exactSum(sql`pow(greatest(least(r.r, c.med + c.cut), c.med - c.cut), 2)`)} AS x2,
+           ${exactSum(sql`r.wb`)} AS sw, ${exactSum(sql`r.wb * r.wb`)} AS sww,
+           count(*) FILTER (WHERE abs(r.r - c.med) > c.cut AND r.judgeable) AS flagged
     FROM bl_resid r JOIN cut c USING (set_id, metric, cohort_key)
     GROUP BY set_id, metric, cohort_key`;
 }
@@ -197,7 +242,7 @@ export function flagIncidents(): Sql {
   return sql`
     UPDATE bl_fit AS f SET flagged = TRUE
     FROM (SELECT r.set_id, r.metric, r.cohort_key, r.hour FROM bl_resid r JOIN bl_disp d USING (set_id, metric, cohort_key)
-          WHERE abs(r.r - d.med) > d.cut) AS i
+          WHERE abs(r.r - d.med) > d.cut AND r.judgeable) AS i
     WHERE f.set_id = i.set_id AND f.metric = i.metric AND f.cohort_key = i.cohort_key AND f.hour = i.hour`;
 }
 

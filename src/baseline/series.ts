@@ -109,10 +109,17 @@ function metricColumns(metric: PlanMetric, codes: readonly string[]): { n: Sql; 
 }
 
 /**
- * `bl_series`: one row per set × cohort × modelled metric × hour before `fitTo` with data: n, x
- * (events, or mean log latency), s2 (latency: variance of the window mean), the model family.
+ * `bl_series` (or `bl_holdout`): one row per set × cohort × modelled metric × hour before `fitTo`
+ * (and from `from`) with data: n, x (events, or mean log latency), s2 (latency: variance of the
+ * window mean), the model family.
  */
-export function seriesTable(metrics: readonly PlanMetric[], codes: readonly string[], fitTo: Date): Sql {
+export function seriesTable(
+  metrics: readonly PlanMetric[],
+  codes: readonly string[],
+  fitTo: Date,
+  options: { table?: 'bl_series' | 'bl_holdout'; from?: Date } = {},
+): Sql {
+  const from = options.from ? sql` AND hour >= ${instant(options.from)}` : sql``;
   const parts = metrics.flatMap((metric) => {
     const columns = metricColumns(metric, codes);
     if (!columns) return [];
@@ -120,10 +127,10 @@ export function seriesTable(metrics: readonly PlanMetric[], codes: readonly stri
     return [
       sql`SELECT set_id, ${metric.name} AS metric, ${family} AS family, cohort_key, hour, t, how,
                  ${columns.n} AS n, ${columns.x} AS x, ${columns.s2}::DOUBLE AS s2
-          FROM bl_hourly WHERE ${columns.where} AND hour < ${instant(fitTo)}`,
+          FROM bl_hourly WHERE ${columns.where} AND hour < ${instant(fitTo)}${from}`,
     ];
   });
-  return sql`CREATE OR REPLACE TEMP TABLE bl_series AS ${parts.length ? join(parts, ' UNION ALL ') : sql`SELECT NULL::INT AS set_id, NULL::VARCHAR AS metric, NULL::VARCHAR AS family, NULL::VARCHAR AS cohort_key, NULL::TIMESTAMPTZ AS hour, NULL::DOUBLE AS t, NULL::BIGINT AS how, NULL::DOUBLE AS n, NULL::DOUBLE AS x, NULL::DOUBLE AS s2 WHERE FALSE`}`;
+  return sql`CREATE OR REPLACE TEMP TABLE ${ident(options.table ?? 'bl_series')} AS ${parts.length ? join(parts, ' UNION ALL ') : sql`SELECT NULL::INT AS set_id, NULL::VARCHAR AS metric, NULL::VARCHAR AS family, NULL::VARCHAR AS cohort_key, NULL::TIMESTAMPTZ AS hour, NULL::DOUBLE AS t, NULL::BIGINT AS how, NULL::DOUBLE AS n, NULL::DOUBLE AS x, NULL::DOUBLE AS s2 WHERE FALSE`}`;
 }
 
 /** `bl_hist`: per set × cohort, the legacy provider's latency histogram over the period (sparse bins). */

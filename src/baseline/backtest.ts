@@ -1,0 +1,114 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Plan } from '../plan/plan.js';
+import { all, run } from '../store/query.js';
+import { sql, type Sql } from '../store/sql.js';
+import { cohortSets } from './cohort-sets.js';
+import { fitCohorts, type FittedCohort } from './fit-cohorts.js';
+import { errorCodes, hourlyTable, seriesTable } from './series.js';
+
+/** Days held out at the end of the baseline period. */
+export const HOLDOUT_DAYS = 14;
+
+/** Coverage of hourly 95% prediction intervals for one rate metric over the held-out weeks. */
+export interface BacktestRow {
+  metric: string;
+  /** Held-out cohort-hours with attempts (every stored cohort, everyone included). */
+  windows: number;
+  /** Share inside the baseline model's interval: level + drift + shape, τ² and the fit's covariance. */
+  coverage: number;
+  /** Share inside the naive interval: the flat mean of the fit period with binomial variance only. */
+  naiveCoverage: number;
+  /** Median half-width of the model's interval relative to the naive one's. */
+  widthRatio: number;
+}
+
+/** The backtest of a plan's rate metrics. */
+export interface Backtest {
+  fitFrom: Date;
+  fitTo: Date;
+  holdoutTo: Date;
+  rows: BacktestRow[];
+}
+
+/**
+ * Holds out the last two weeks of the baseline period, fits every stored cohort on the rest and
+ * predicts each held-out hour of each rate metric:
+ *
+ *     μ_w = expit(level + trend·(t_w − t̄) + s(h_w)),   v_w = (μq)² (τ² + d'Cov d) + μq / n_w,   d = (1, t_w − t̄)
+ *
+ * (delta method from the logit scale), covered when |x_w/n_w − μ_w| ≤ 1.96 √v_w. The naive model
+ * is the fit period's pooled rate p̄ with v_w = p̄q̄/n_w.
+ *
+ * @throws {RangeError} if the baseline period is not longer than the hold-out.
+ */
+export async function backtest(connection: DuckDBConnection, plan: Plan): Promise<Backtest> {
+  const fitFrom = plan.baseline.start;
+  const holdoutTo = plan.baseline.end;
+  const fitTo = new Date(holdoutTo.getTime() - HOLDOUT_DAYS * 86_400_000);
+  if (fitTo <= fitFrom) {
+    throw new RangeError(`backtest needs a baseline period longer than ${HOLDOUT_DAYS} days, got ${fitFrom.toISOString()} – ${holdoutTo.toISOString()}`);
+  }
+  const sets = cohortSets(plan);
+  const rates = plan.metrics.filter((m) => m.family === 'rate');
+  await run(connection, hourlyTable(sets, errorCodes(plan.metrics), plan.providers.legacy, { from: fitFrom, to: holdoutTo }));
+  const { fits } = await fitCohorts(connection, { metrics: rates }, sets, fitTo);
+  await run(connection, seriesTable(rates, errorCodes(plan.metrics), holdoutTo, { table: 'bl_holdout', from: fitTo }));
+  const stored = new Set(sets.filter((s) => s.stored).map((s) => s.id));
+  const rows = await all<{ metric: string; windows: number; covered: number; naive: number; width_ratio: number }>(
+    connection,
+    coverage(JSON.stringify(fits.filter((f) => stored.has(f.setId)).map(predictionParams))),
+  );
+  return {
+    fitFrom,
+    fitTo,
+    holdoutTo,
+    rows: rows.map((r) => ({
+      metric: r.metric,
+      windows: r.windows,
+      coverage: r.covered / r.windows,
+      naiveCoverage: r.naive / r.windows,
+      widthRatio: r.width_ratio,
+    })),
+  };
+}
+
+function predictionParams(f: FittedCohort) {
+  return {
+    s: f.setId,
+    m: f.metric,
+    c: f.cohortKey,
+    level: f.level,
+    trend: f.trendPerDay,
+    tbar: f.tBar.getTime() / 86_400_000,
+    vl: f.varLevel,
+    vt: f.varTrend,
+    cv: f.covLevelTrend,
+    tau2: f.tau2,
+    k: f.shapeKey,
+    pbar: f.n > 0 ? f.x / f.n : 0,
+  };
+}
+
+/** Per metric: held-out windows, those inside the model's and the naive 95% interval, and the median width ratio. */
+export function coverage(paramsJson: string): Sql {
+  return sql`
+    WITH p AS (
+      SELECT unnest(from_json(${paramsJson}::JSON, '[{"s":"INTEGER","m":"VARCHAR","c":"VARCHAR","level":"DOUBLE","trend":"DOUBLE","tbar":"DOUBLE","vl":"DOUBLE","vt":"DOUBLE","cv":"DOUBLE","tau2":"DOUBLE","k":"VARCHAR","pbar":"DOUBLE"}]'), recursive := true)
+    ), w AS (
+      SELECT h.metric, h.n, h.x / h.n AS rate, h.t - p.tbar AS d, p.*,
+             1 / (1 + exp(-(p.level + p.trend * (h.t - p.tbar) + o.off))) AS mu
+      FROM bl_holdout h
+      JOIN p ON p.s = h.set_id AND p.m = h.metric AND p.c = h.cohort_key
+      JOIN bl_offsets o ON o.shape_key = p.k AND o.metric = h.metric AND o.how = h.how
+    ), v AS (
+      SELECT metric, rate, mu, pbar,
+             sqrt(mu * (1 - mu) / n + pow(mu * (1 - mu), 2) * (tau2 + vl + 2 * d * cv + d * d * vt)) AS sd,
+             sqrt(pbar * (1 - pbar) / n) AS naive_sd
+      FROM w
+    )
+    SELECT metric, count(*)::DOUBLE AS windows,
+           count(*) FILTER (WHERE abs(rate - mu) <= 1.959963984540054 * sd)::DOUBLE AS covered,
+           count(*) FILTER (WHERE abs(rate - pbar) <= 1.959963984540054 * naive_sd)::DOUBLE AS naive,
+           median(sd / nullif(naive_sd, 0)) AS width_ratio
+    FROM v GROUP BY metric ORDER BY metric`;
+}
