@@ -41,9 +41,11 @@ export interface CohortSums {
   arms: [ArmSums, ArmSums];
 }
 
+/** An arm of zeros; its eight series share one buffer (one allocation, not eight: there are two per cohort). */
 export function emptyArm(hours: number): ArmSums {
-  const a = () => new Float64Array(hours);
-  return { attempts: a(), failures: a(), mfaKnown: a(), mfaChallenged: a(), K: a(), sxx: a(), snn: a(), sxn: a(), errors: new Map() };
+  const buffer = new Float64Array(8 * hours);
+  const a = (i: number) => buffer.subarray(i * hours, (i + 1) * hours);
+  return { attempts: a(0), failures: a(1), mfaKnown: a(2), mfaChallenged: a(3), K: a(4), sxx: a(5), snn: a(6), sxn: a(7), errors: new Map() };
 }
 
 /** Adds one cell row into an arm at hour h. */
@@ -91,9 +93,8 @@ export function rateArm(arm: ArmSums, metric: { name: string; errorCode?: string
     return { n: arm.attempts, x, designEffect };
   }
   const hours = arm.attempts.length;
-  const x = new Float64Array(hours);
-  const sxx = new Float64Array(hours);
-  const sxn = new Float64Array(hours);
+  const buffer = new Float64Array(3 * hours);
+  const [x, sxx, sxn] = [0, 1, 2].map((i) => buffer.subarray(i * hours, (i + 1) * hours)) as [Float64Array, Float64Array, Float64Array];
   for (let h = 0; h < hours; h++) {
     const [n, f, snn, sfn, sff] = [arm.attempts[h] ?? 0, arm.failures[h] ?? 0, arm.snn[h] ?? 0, arm.sxn[h] ?? 0, arm.sxx[h] ?? 0];
     x[h] = n - f;
@@ -122,18 +123,25 @@ export interface LatencyRow {
   count: number;
 }
 
-/** Sparse latency rows of one cohort and provider, ordered by hour, as a per-hour CSR histogram. */
-export function latencyArm(rows: readonly LatencyRow[], startSec: number, hours: number): LatencyArm {
+/** One provider's sparse latency rows of a cohort, as a per-hour CSR histogram (rows in any order). */
+export function latencyArm(rows: readonly LatencyRow[], provider: string, startSec: number, hours: number): LatencyArm {
   const offsets = new Int32Array(hours + 1);
-  const kept = rows.filter((r) => r.t >= startSec && r.t < startSec + hours * 3600);
-  for (const r of kept) offsets[Math.floor((r.t - startSec) / 3600) + 1]! += 1;
-  for (let h = 0; h < hours; h++) offsets[h + 1]! += offsets[h] ?? 0;
-  const bins = new Int16Array(kept.length);
-  const counts = new Float64Array(kept.length);
+  const hourOf = (r: LatencyRow) => Math.floor((r.t - startSec) / 3600);
+  let kept = 0;
+  for (const r of rows) {
+    const h = hourOf(r);
+    if (r.provider !== provider || h < 0 || h >= hours) continue;
+    offsets[h + 1] = (offsets[h + 1] ?? 0) + 1;
+    kept++;
+  }
+  for (let h = 0; h < hours; h++) offsets[h + 1] = (offsets[h + 1] ?? 0) + (offsets[h] ?? 0);
+  const bins = new Int16Array(kept);
+  const counts = new Float64Array(kept);
   const cursor = offsets.slice(0, hours);
-  for (const r of kept) {
-    const h = Math.floor((r.t - startSec) / 3600);
-    const i = cursor[h]!;
+  for (const r of rows) {
+    const h = hourOf(r);
+    if (r.provider !== provider || h < 0 || h >= hours) continue;
+    const i = cursor[h] ?? 0;
     bins[i] = r.bin;
     counts[i] = r.count;
     cursor[h] = i + 1;

@@ -20,27 +20,62 @@ const judged = (r: CohortResult): boolean => r.verdict !== 'insufficient_data' &
  * `justified_by` lists the regressions inside the rule's cohort and those of enclosing cohorts.
  */
 export function scopedRollback(results: readonly CohortResult[]): RollbackRule[] {
+  const index = enclosingIndex(results);
   const regressions = results
-    .filter((r) => r.verdict === 'regression')
-    .sort((a, b) => cohortDepth(a.cohort) - cohortDepth(b.cohort) || cohortId(a.cohort).localeCompare(cohortId(b.cohort)));
-  const accepted: Cohort[] = [];
-  const add = (cohort: Cohort) => {
-    if (!accepted.some((rule) => cohortId(rule) === cohortId(cohort))) accepted.push(cohort);
-  };
-  for (const r of regressions) {
-    if (accepted.some((rule) => within(r.cohort, rule))) continue;
-    if (spread(r, results)) add(r.cohort);
+    .map((r, i) => ({ r, i }))
+    .filter(({ r }) => r.verdict === 'regression')
+    .sort((a, b) => cohortDepth(a.r.cohort) - cohortDepth(b.r.cohort) || cohortId(a.r.cohort).localeCompare(cohortId(b.r.cohort)));
+  const accepted = new Map<string, Cohort>();
+  const insideAccepted = (cohort: Cohort) => enclosing(cohort).some((id) => accepted.has(id));
+  for (const { r } of regressions) {
+    if (insideAccepted(r.cohort)) continue;
+    if (spread(r, index.get(`${r.metric}|${cohortId(r.cohort)}`) ?? [])) accepted.set(cohortId(r.cohort), r.cohort);
   }
-  for (const r of regressions) if (!accepted.some((rule) => intersects(rule, r.cohort))) add(r.cohort);
-  return accepted.map((cohort) => ({
-    cohort,
-    justified_by: results.flatMap((r, i) => (r.verdict === 'regression' && (within(r.cohort, cohort) || within(cohort, r.cohort)) ? [i] : [])),
-  }));
+  for (const { r } of regressions) {
+    if (![...accepted.values()].some((rule) => intersects(rule, r.cohort))) accepted.set(cohortId(r.cohort), r.cohort);
+  }
+  const regressionIds = new Map<string, number[]>();
+  for (const { r, i } of regressions) regressionIds.set(cohortId(r.cohort), [...(regressionIds.get(cohortId(r.cohort)) ?? []), i]);
+  return [...accepted.values()].map((cohort) => {
+    const inside = regressions.filter(({ r }) => within(r.cohort, cohort)).map(({ i }) => i);
+    const enclosingIds = enclosing(cohort).flatMap((id) => (id === cohortId(cohort) ? [] : (regressionIds.get(id) ?? [])));
+    return { cohort, justified_by: [...new Set([...inside, ...enclosingIds])].sort((a, b) => a - b) };
+  });
 }
 
-function spread(parent: CohortResult, results: readonly CohortResult[]): boolean {
-  const depth = cohortDepth(parent.cohort);
-  const kids = results.filter((r) => r.metric === parent.metric && judged(r) && cohortDepth(r.cohort) > depth && within(r.cohort, parent.cohort));
+/** The ids of every cohort enclosing `cohort` (itself included): one per subset of its dimensions. */
+function enclosing(cohort: Cohort): string[] {
+  const dims = DIMENSIONS.filter((d) => cohort[d] !== undefined);
+  const ids: string[] = [];
+  for (let mask = 0; mask < 1 << dims.length; mask++) {
+    const sub: Cohort = {};
+    dims.forEach((d, k) => {
+      const value = cohort[d];
+      if (mask & (1 << k) && value !== undefined) sub[d] = value;
+    });
+    ids.push(cohortId(sub));
+  }
+  return ids;
+}
+
+/** For each metric × cohort, the judged results of strictly finer cohorts inside it. */
+function enclosingIndex(results: readonly CohortResult[]): Map<string, CohortResult[]> {
+  const index = new Map<string, CohortResult[]>();
+  for (const r of results) {
+    if (!judged(r)) continue;
+    const own = cohortId(r.cohort);
+    for (const id of enclosing(r.cohort)) {
+      if (id === own) continue;
+      const key = `${r.metric}|${id}`;
+      const list = index.get(key);
+      if (list) list.push(r);
+      else index.set(key, [r]);
+    }
+  }
+  return index;
+}
+
+function spread(parent: CohortResult, kids: readonly CohortResult[]): boolean {
   if (kids.length === 0) return true;
   const sets = new Set(kids.map((k) => dimsOf(k.cohort)));
   const nextFiner = [...sets].filter((set) => ![...sets].some((other) => other !== set && isSubset(other, set)));

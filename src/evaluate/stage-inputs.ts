@@ -93,22 +93,33 @@ export function stageInputs(data: StageData): StageInputs {
     }
     return { key, cell };
   };
+  // One cohortKey per distinct cell, not per row: rows of the same cell share their targets.
+  const targets = new Map<string, { key: string; cell: ReturnType<typeof cellOf>['cell']; groups: Group[] }>();
+  const targetsOf = (row: Pick<CellRow, Dimension>) => {
+    const raw = union.map((d) => row[d] ?? '').join('\u0000');
+    let target = targets.get(raw);
+    if (!target) {
+      const { key, cell } = cellOf(row);
+      const rowGroups = sets.map((set) => groupOf(set, row));
+      for (const group of rowGroups) group.cells.add(key);
+      target = { key, cell, groups: rowGroups };
+      targets.set(raw, target);
+    }
+    return target;
+  };
   for (const row of data.cells) {
     const [a, h] = [arm(row.provider), Math.floor((row.t - startSec) / 3600)];
     if (a < 0 || h < 0 || h >= hours) continue;
-    const { key, cell } = cellOf(row);
-    addRow(cell.sums.arms[a]!, h, row);
-    for (const set of sets) {
-      const group = groupOf(set, row);
-      addRow(group.sums.arms[a]!, h, row);
-      group.cells.add(key);
-    }
+    const target = targetsOf(row);
+    addRow(target.cell.sums.arms[a]!, h, row);
+    for (const group of target.groups) addRow(group.sums.arms[a]!, h, row);
   }
   for (const row of data.errors) {
     const [a, h] = [arm(row.provider), Math.floor((row.t - startSec) / 3600)];
     if (a < 0 || h < 0 || h >= hours) continue;
-    addErrors(cellOf(row).cell.sums.arms[a]!, h, row.error_code, row.failures);
-    for (const set of sets) addErrors(groupOf(set, row).sums.arms[a]!, h, row.error_code, row.failures);
+    const target = targetsOf(row);
+    addErrors(target.cell.sums.arms[a]!, h, row.error_code, row.failures);
+    for (const group of target.groups) addErrors(group.sums.arms[a]!, h, row.error_code, row.failures);
   }
   const context = new Context(data, sets, union, hours, cells, groups);
   const out: StageInputs = { inputs: [], unjudged: [], units: unitCounts(data, sets), withoutCandidate: 0 };
@@ -242,7 +253,7 @@ class Context {
     const rows = this.latencyRows(group.set.id, group.key);
     const everyoneRows = this.latencyRows(this.sets[0]?.id ?? 0, '');
     const startSec = this.data.window.from.getTime() / 1000;
-    const byProvider = (rs: readonly LatencyRow[], provider: string) => latencyArm(rs.filter((r) => r.provider === provider), startSec, this.hours);
+    const byProvider = (rs: readonly LatencyRow[], provider: string) => latencyArm(rs, provider, startSec, this.hours);
     const candidate = byProvider(rows, this.data.plan.providers.candidate);
     const legacy = byProvider(rows, this.data.plan.providers.legacy);
     const hasLegacy = legacy.counts.length > 0;
@@ -275,14 +286,21 @@ class Context {
   }
 
   private latencyIndex: Map<string, LatencyRow[]> | undefined;
+  /** The latency rows of one cohort; the rows arrive ordered by set and cohort key, so each cohort is one run. */
   private latencyRows(setId: number, key: string): LatencyRow[] {
     if (!this.latencyIndex) {
       this.latencyIndex = new Map();
-      for (const r of this.data.latency) {
-        const id = `${r.set_id}#${r.cohort_key}`;
-        const list = this.latencyIndex.get(id) ?? [];
-        list.push(r);
-        this.latencyIndex.set(id, list);
+      const rows = this.data.latency;
+      let begin = 0;
+      for (let i = 1; i <= rows.length; i++) {
+        const [previous, current] = [rows[i - 1], rows[i]];
+        if (current && previous && current.set_id === previous.set_id && current.cohort_key === previous.cohort_key) continue;
+        if (previous) {
+          const id = `${previous.set_id}#${previous.cohort_key}`;
+          const run = rows.slice(begin, i);
+          this.latencyIndex.set(id, [...(this.latencyIndex.get(id) ?? []), ...run]);
+        }
+        begin = i;
       }
     }
     return this.latencyIndex.get(`${setId}#${key}`) ?? [];
