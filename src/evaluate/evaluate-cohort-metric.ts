@@ -73,15 +73,22 @@ export function evaluateCohortMetric(input: CohortMetricInput): CohortResult {
       };
     }
   }
-  if (!latency && stream.exact && stream.expectedEvents >= EXACT_MIN_EVENTS) return exactResult(base, stream.exact, alpha);
+  if (!latency && stream.exact && stream.expectedEvents >= EXACT_MIN_EVENTS) {
+    return exactResult(base, stream.exact, alpha, Math.max(input.plannedLooks ?? input.hours, input.hours));
+  }
   return { ...base, verdict: 'insufficient_data', note: insufficientNote(input, stream) };
 }
 
-function exactResult(base: CohortResult, counts: ExactCounts, alpha: number): CohortResult {
+/**
+ * Fixed-n exact test of a small cohort, made valid for hourly looks by Bonferroni over every look
+ * the stage will have: P(some look's p ≤ α/L) ≤ α. Conservative; such cohorts are better judged
+ * through their parent.
+ */
+function exactResult(base: CohortResult, counts: ExactCounts, alpha: number, plannedLooks: number): CohortResult {
   const effective = (count: number) => Math.round(count / counts.designEffect);
   const [xT, nT] = [effective(counts.xT), Math.max(effective(counts.nT), 1)];
-  const looks = Math.max(counts.looks, 1);
-  const honesty = `on counts ÷ design effect ${counts.designEffect.toFixed(2)}, Bonferroni over ${looks} look(s) in the exact band; below the mSPRT burn-in of ${BURN_IN_EVENTS} events`;
+  const looks = Math.max(plannedLooks, 1);
+  const honesty = `on counts ÷ design effect ${counts.designEffect.toFixed(2)}, Bonferroni over the stage's ${looks} hourly looks; below the mSPRT burn-in of ${BURN_IN_EVENTS} events`;
   if (counts.xC !== undefined && counts.nC !== undefined) {
     const [xC, nC] = [effective(counts.xC), Math.max(effective(counts.nC), 1)];
     const fisher = fisherExact({ a: Math.min(xT, nT), b: nT - Math.min(xT, nT), c: Math.min(xC, nC), d: nC - Math.min(xC, nC) });

@@ -68,6 +68,11 @@ export interface CohortMetricInput {
   design: Design;
   /** Hours in the window so far; there is one look per hour. */
   hours: number;
+  /**
+   * Hourly looks the whole stage will have (its planned length); the exact tests of small cohorts
+   * are Bonferroni-corrected over them, a bound fixed before the stage. Defaults to `hours`.
+   */
+  plannedLooks?: number;
   /** False-alarm level of the always-valid test and of the confidence sequence. */
   alpha: number;
   /** Mixing variance of the mSPRT, fixed before the stage (`mixtureTau2` of the planned end's variance). */

@@ -184,6 +184,10 @@ class Context {
     return p;
   }
 
+  private plannedLooks(): number {
+    return Math.round((this.data.stage.end.getTime() - this.data.stage.start.getTime()) / HOUR_MS);
+  }
+
   private design(group: Group, legacyIn: (g: Group) => boolean): Design {
     if (this.data.stage.unit === 'user' && legacyIn(group)) return 'within_cohort_split';
     return this.legacyAnywhere ? 'difference_in_differences' : 'baseline_projection';
@@ -235,7 +239,7 @@ class Context {
     const legacyIn = (g: Group) => g.sums.arms[1].attempts.some((n) => n > 0);
     const design = this.design(group, legacyIn);
     const [candidate, legacy] = [rateArm(group.sums.arms[0], metric), rateArm(group.sums.arms[1], metric)];
-    const base = { cohort: group.sums.cohort, metric, design, hours: this.hours, alpha: this.data.plan.alpha, tau2: this.tau2(group, metric, design) };
+    const base = { cohort: group.sums.cohort, metric, design, hours: this.hours, plannedLooks: this.plannedLooks(), alpha: this.data.plan.alpha, tau2: this.tau2(group, metric, design) };
     if (design === 'within_cohort_split') return { ...base, rate: { candidate, legacy } };
     const own = this.baselineOf(group.set.dimensions, group.key, metric.name);
     let expectation: RateExpectation;
@@ -258,7 +262,7 @@ class Context {
     const legacy = byProvider(rows, this.data.plan.providers.legacy);
     const hasLegacy = legacy.counts.length > 0;
     const design = this.data.stage.unit === 'user' && hasLegacy ? 'within_cohort_split' : this.design(group, () => false);
-    const base = { cohort: group.sums.cohort, metric, design, hours: this.hours, alpha: this.data.plan.alpha, tau2: this.tau2(group, metric, design) };
+    const base = { cohort: group.sums.cohort, metric, design, hours: this.hours, plannedLooks: this.plannedLooks(), alpha: this.data.plan.alpha, tau2: this.tau2(group, metric, design) };
     if (design === 'within_cohort_split') return { ...base, latency: { candidate, legacy } };
     const own = this.baselineOf(group.set.dimensions, group.key, metric.name);
     const everyone = this.baselineOf([], '', metric.name);

@@ -28,16 +28,14 @@ export interface EffectStream {
 }
 
 /**
- * Counts for the exact tests of small cohorts (statistics.md 5.1), with what keeps them honest:
- * the design effect (user clustering; counts are divided by it, Kish's effective sample size)
- * and the number of hourly looks so far at which the cohort was in the exact band (the p-value
- * is Bonferroni-corrected over them, so running evaluate hourly does not inflate it).
+ * Counts for the exact tests of small cohorts (statistics.md 5.1), with the design effect that
+ * keeps them honest under user clustering (counts are divided by it: Kish's effective sample size).
  */
 
 export interface ExactCounts {
   /** Design effect of the candidate's variance (≥ 1). */
   designEffect: number;
-  /** Hourly looks so far with ≥ EXACT_MIN_EVENTS but < BURN_IN_EVENTS expected events. */
+  /** Hourly looks so far with ≥ EXACT_MIN_EVENTS but < BURN_IN_EVENTS expected events (reported only). */
   looks: number;
   xT: number;
   nT: number;

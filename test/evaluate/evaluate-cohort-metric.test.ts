@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateCohortMetric } from '../../src/evaluate/evaluate-cohort-metric.js';
 import type { CohortMetricInput } from '../../src/evaluate/hourly-stats.js';
 import { withinSplitStream } from '../../src/evaluate/rate-within.js';
+import { fisherExact } from '../../src/stats/fisher-exact.js';
 import { normalMixtureSequence } from '../../src/stats/normal-mixture-sequence.js';
 import { FAILURES, P95, binomialArm, steadyArm, steadyLatency } from './fixtures.js';
 
@@ -38,12 +39,13 @@ describe('evaluateCohortMetric', () => {
     expect(result.p_value).toBeNull();
     expect(result.note).toMatch(/needs ≥ 10 expected events per arm/);
   });
-  it('uses Fisher exact test, Bonferroni over the looks in the exact band, for small cohorts', () => {
-    // 6 expected failures on the candidate after hour 2, 7.5 after hour 3 (rate 5%): two looks in the band.
-    const result = evaluateCohortMetric(within(steadyArm(3, 50, 6), steadyArm(3, 200, 8), 3));
-    expect(result.verdict).toBe('inconclusive');
-    expect(result.method).toMatch(/^Fisher exact test .*Bonferroni over 2 look\(s\)/);
-    expect(result.p_value).toBeGreaterThan(0);
+  it('uses Fisher exact test, Bonferroni over every planned look of the stage, for small cohorts', () => {
+    // 7.5 expected failures on the smaller arm after 3 hours (pooled rate 24/750): in the exact band.
+    const input = { ...within(steadyArm(3, 50, 6), steadyArm(3, 200, 6), 3), plannedLooks: 48 };
+    const result = evaluateCohortMetric(input);
+    const fixedN = fisherExact({ a: 18, b: 132, c: 18, d: 582 }).pValue;
+    expect(result.method).toMatch(/^Fisher exact test .*Bonferroni over the stage's 48 hourly looks/);
+    expect(result.p_value).toBeCloseTo(Math.min(1, 48 * fixedN), 12);
   });
   it('compares latency quantiles as a ratio with a relative effect', () => {
     const bins = [100, 110, 120, 130];

@@ -178,7 +178,7 @@ function assemble(o: SimulationOptions, metric: PlanMetric, tenants: Tenant[], a
     const volume = members.reduce((s, i) => s + (tenants[i]?.volume ?? 0), 0);
     const design = o.routing === 'user' ? 'within_cohort_split' : 'difference_in_differences';
     const vStar = plannedVariance({ design, family: 'rate', rate: p, expectedN: volume * o.hours, share: o.share, hours: o.hours, tau2: o.shockSd ** 2, varLevel: 0 });
-    const input: CohortMetricInput = { cohort, metric, design, hours: o.hours, alpha: o.alpha, tau2: mixtureTau2(vStar, o.alpha), rate: { candidate, legacy } };
+    const input: CohortMetricInput = { cohort, metric, design, hours: o.hours, plannedLooks: o.hours, alpha: o.alpha, tau2: mixtureTau2(vStar, o.alpha), rate: { candidate, legacy } };
     if (design === 'difference_in_differences') {
       const mix = new ExpectedMix(o.hours);
       members.forEach((i) => {
