@@ -5,7 +5,8 @@
  *
  * Generates N canonical rows in DuckDB (COPY … TO parquet and csv), then times, each into a fresh store file:
  * `CREATE TABLE AS SELECT * FROM read_parquet(…)` vs our ingest of that parquet, and the same for CSV.
- * Prints rows/s, ours ÷ bare, and peak RSS; `--steps` adds the time of each statement of our ingest.
+ * Prints wall and CPU rates, ours ÷ bare by CPU time (wall time swings with other load on a shared machine; on
+ * an idle one, compare the wall rates too), and peak RSS; `--steps` adds the wall time of each statement.
  * Target at 10M rows: ours ≥ 0.5× bare.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -63,12 +64,18 @@ function mib(kib: number): string {
   return `${(kib / 1024).toFixed(0)} MiB`;
 }
 
+/** Runs `body` and prints its wall and CPU seconds; returns the CPU seconds (steadier than wall time on a shared machine). */
 async function timed(label: string, body: () => Promise<void>): Promise<number> {
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   await body();
   const seconds = (performance.now() - start) / 1000;
-  console.log(`${label.padEnd(28)} ${seconds.toFixed(2).padStart(7)} s  ${Math.round(rows / seconds).toLocaleString('en').padStart(12)} rows/s`);
-  return seconds;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const rate = (s: number): string => Math.round(rows / s).toLocaleString('en').padStart(11);
+  console.log(`${label.padEnd(26)} wall ${seconds.toFixed(2).padStart(6)} s ${rate(seconds)} rows/s   ` +
+    `cpu ${cpuSeconds.toFixed(2).padStart(6)} s ${rate(cpuSeconds)} rows/cpu-s`);
+  return cpuSeconds;
 }
 
 async function freshStore(name: string): Promise<string> {
@@ -136,5 +143,5 @@ const bareParquet = await bare('parquet', sql`read_parquet(${parquet})`);
 const oursParquet = await ours('parquet', parquet);
 const bareCsv = await bare('csv', sql`read_csv(${csv})`);
 const oursCsv = await ours('csv', csv);
-console.log(`parquet: ours/bare rate ${(bareParquet / oursParquet).toFixed(2)}×   csv: ours/bare rate ${(bareCsv / oursCsv).toFixed(2)}×`);
+console.log(`ours/bare rate (CPU time): parquet ${(bareParquet / oursParquet).toFixed(2)}×, csv ${(bareCsv / oursCsv).toFixed(2)}×`);
 console.log(`peak RSS ${mib(process.resourceUsage().maxRSS)}`);
