@@ -172,5 +172,5 @@ export const MODEL = {
   shadowMismatch: 0.0005,
   shadowError: 0.0002,
   /** Mean attempts per session (used only to turn --events-per-day into sessions per day). */
-  attemptsPerSession: 1.03,
+  attemptsPerSession: 1.015,
 } as const;
