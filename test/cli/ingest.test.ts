@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { canonical } from '../../src/ingest/formats/canonical.js';
 import { withStore } from '../../src/store/open.js';
@@ -27,7 +27,14 @@ afterEach(() => {
 const stagewise = (...args: string[]): Promise<number> => main(['node', 'stagewise', ...args]);
 
 describe('stagewise ingest', () => {
-  it('prints one line per file with the format, why, and the counts', async () => {
+  it('prints one line per file with the format, why, and the counts, and no progress when stderr is not a terminal', async () => {
+    const progress = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const tty = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+    Object.defineProperty(process.stderr, 'isTTY', { value: false, configurable: true });
+    onTestFinished(() => {
+      if (tty) Object.defineProperty(process.stderr, 'isTTY', tty);
+      else delete (process.stderr as { isTTY?: boolean }).isTTY;
+    });
     const code = await stagewise('ingest', canonicalFixture('logins.csv'), canonicalFixture('bad.csv'), '--db', db);
     expect(err).toEqual([]);
     expect(code).toBe(0);
@@ -35,6 +42,7 @@ describe('stagewise ingest', () => {
     expect(out[0]).toMatch(/logins\.csv: canonical \(detected: .*\): read 4, loaded 4, quarantined 0, duplicates 0, skipped 0$/);
     expect(out[1]).toMatch(/bad\.csv: canonical .*: read 10, loaded 1, quarantined 8, duplicates 1, skipped 0$/);
     expect(existsSync(`${db}.pseudonym-key`)).toBe(true);
+    expect(progress).not.toHaveBeenCalled();
   });
 
   it('says a file was already ingested and loads nothing the second time', async () => {

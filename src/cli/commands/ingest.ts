@@ -66,8 +66,8 @@ function parseDate(value: string): string {
 
 function showProgress(file: string, { rows, percent, seconds }: Progress): void {
   const rate = seconds > 0 ? Math.round(rows / seconds) : 0;
-  const done = percent >= 0 ? ` ${percent.toFixed(0)}%` : '';
-  process.stderr.write(`\r\x1b[K${file}:${done} ${rows.toLocaleString('en')} rows, ${rate.toLocaleString('en')} rows/s`);
+  const step = percent >= 0 ? `, step ${percent.toFixed(0)}% done` : '';
+  process.stderr.write(`\r\x1b[K${file}: ${rows.toLocaleString('en')} rows processed, ${rate.toLocaleString('en')} rows/s${step}`);
 }
 
 function summary(file: PlannedFile, result: IngestResult): string {
