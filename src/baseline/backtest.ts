@@ -5,6 +5,7 @@ import { sql, type Sql } from '../store/sql.js';
 import { cohortSets } from './cohort-sets.js';
 import { fitCohorts, type FittedCohort } from './fit-cohorts.js';
 import { errorCodes, hourlyTable, seriesTable } from './series.js';
+import { cohortTotals, designEffect, type TotalsRow } from './build-baseline.js';
 
 /** Days held out at the end of the baseline period. */
 export const HOLDOUT_DAYS = 14;
@@ -34,9 +35,10 @@ export interface Backtest {
  * Holds out the last two weeks of the baseline period, fits every stored cohort on the rest and
  * predicts each held-out hour of each rate metric:
  *
- *     μ_w = expit(level + trend·(t_w − t̄) + s(h_w)),   v_w = (μq)² (τ² + d'Cov d) + μq / n_w,   d = (1, t_w − t̄)
+ *     μ_w = expit(level + trend·(t_w − t̄) + s(h_w)),   v_w = (μq)² (τ² + d'Cov d) + DE μq / n_w,   d = (1, t_w − t̄)
  *
- * (delta method from the logit scale), covered when |x_w/n_w − μ_w| ≤ 1.96 √v_w. The naive model
+ * (delta method from the logit scale; DE the cohort's design effect from per-user sums, for the
+ * failure-based rates: one user's retries fail together), covered when |x_w/n_w − μ_w| ≤ 1.96 √v_w. The naive model
  * is the fit period's pooled rate p̄ with v_w = p̄q̄/n_w.
  *
  * @throws {RangeError} if the baseline period is not longer than the hold-out.
@@ -54,9 +56,13 @@ export async function backtest(connection: DuckDBConnection, plan: Plan): Promis
   const { fits } = await fitCohorts(connection, { metrics: rates }, sets, fitTo);
   await run(connection, seriesTable(rates, errorCodes(plan.metrics), holdoutTo, { table: 'bl_holdout', from: fitTo }));
   const stored = new Set(sets.filter((s) => s.stored).map((s) => s.id));
+  const effects = new Map((await all<TotalsRow>(connection, cohortTotals())).map((t) => [`${t.set_id}|${t.cohort_key}`, designEffect(t)]));
+  const params = fits
+    .filter((f) => stored.has(f.setId))
+    .map((f) => predictionParams(f, f.metric === 'mfa_rate' ? 1 : (effects.get(`${f.setId}|${f.cohortKey}`) ?? 1)));
   const rows = await all<{ metric: string; windows: number; covered: number; naive: number; width_ratio: number }>(
     connection,
-    coverage(JSON.stringify(fits.filter((f) => stored.has(f.setId)).map(predictionParams))),
+    coverage(JSON.stringify(params)),
   );
   return {
     fitFrom,
@@ -72,8 +78,9 @@ export async function backtest(connection: DuckDBConnection, plan: Plan): Promis
   };
 }
 
-function predictionParams(f: FittedCohort) {
+function predictionParams(f: FittedCohort, designEffect: number) {
   return {
+    de: Math.max(designEffect, 1),
     s: f.setId,
     m: f.metric,
     c: f.cohortKey,
@@ -93,7 +100,7 @@ function predictionParams(f: FittedCohort) {
 export function coverage(paramsJson: string): Sql {
   return sql`
     WITH p AS (
-      SELECT unnest(from_json(${paramsJson}::JSON, '[{"s":"INTEGER","m":"VARCHAR","c":"VARCHAR","level":"DOUBLE","trend":"DOUBLE","tbar":"DOUBLE","vl":"DOUBLE","vt":"DOUBLE","cv":"DOUBLE","tau2":"DOUBLE","k":"VARCHAR","pbar":"DOUBLE"}]'), recursive := true)
+      SELECT unnest(from_json(${paramsJson}::JSON, '[{"de":"DOUBLE","s":"INTEGER","m":"VARCHAR","c":"VARCHAR","level":"DOUBLE","trend":"DOUBLE","tbar":"DOUBLE","vl":"DOUBLE","vt":"DOUBLE","cv":"DOUBLE","tau2":"DOUBLE","k":"VARCHAR","pbar":"DOUBLE"}]'), recursive := true)
     ), w AS (
       SELECT h.metric, h.n, h.x / h.n AS rate, h.t - p.tbar AS d, p.*,
              1 / (1 + exp(-(p.level + p.trend * (h.t - p.tbar) + o.off))) AS mu
@@ -101,8 +108,8 @@ export function coverage(paramsJson: string): Sql {
       JOIN p ON p.s = h.set_id AND p.m = h.metric AND p.c = h.cohort_key
       JOIN bl_offsets o ON o.shape_key = p.k AND o.metric = h.metric AND o.how = h.how
     ), v AS (
-      SELECT metric, rate, mu, pbar,
-             sqrt(mu * (1 - mu) / n + pow(mu * (1 - mu), 2) * (tau2 + vl + 2 * d * cv + d * d * vt)) AS sd,
+      SELECT metric, rate, mu, pbar, de,
+             sqrt(de * mu * (1 - mu) / n + pow(mu * (1 - mu), 2) * (tau2 + vl + 2 * d * cv + d * d * vt)) AS sd,
              sqrt(pbar * (1 - pbar) / n) AS naive_sd
       FROM w
     )

@@ -89,13 +89,14 @@ export async function buildBaseline(connection: DuckDBConnection, plan: Plan, op
     );
     await run(connection, insertCohorts(JSON.stringify(rows)));
     await run(connection, insertShapes(id, JSON.stringify(shapeRows)));
-    await run(connection, insertVolumes(id, stored, period));
+    await run(connection, insertVolumes(id, stored, { from: coverage.dataFrom, to: coverage.dataTo }));
     await run(connection, insertHistograms(id, stored));
   });
   return { snapshotId: id, reused: false, events: coverage.events, cohorts, rows: rows.length };
 }
 
-interface TotalsRow {
+/** Per set × cohort sums of `cohortTotals`. */
+export interface TotalsRow {
   set_id: number;
   cohort_key: string;
   attempts: number;
@@ -218,7 +219,7 @@ function snapshotRows(
 }
 
 /** Design effect of the failure rate from per-user-hour sums (1 when there are too few units to tell). */
-function designEffect(t: TotalsRow): number {
+export function designEffect(t: TotalsRow): number {
   if (t.users < 2 || t.failures === 0 || t.failures === t.attempts) return 1;
   return ratioVariance({ K: t.users, Sx: t.failures, Sn: t.attempts, Sxx: t.user_sxx, Snn: t.user_snn, Sxn: t.user_sxn }).designEffect;
 }

@@ -1,0 +1,264 @@
+import normal from '@stdlib/stats-base-dists-normal';
+import { cohortKey, dimensionsText } from '../baseline/cohort-key.js';
+import { fitBetaMoments } from '../stats/fit-beta-moments.js';
+import { mdeBaselineOnly } from '../stats/mde-baseline-only.js';
+import { sequentialMdeFactor } from '../stats/sequential-mde-factor.js';
+import type { CohortBaseline, Dimension, StagePlanRow } from '../types.js';
+import type { Plan, PlanMetric, PlanStage } from './plan.js';
+
+/** What planning needs of a cohort beyond its baselines: traffic by hour-of-week and how its units cluster. */
+export interface CohortTraffic {
+  /** Mean legacy attempts per hour for each hour-of-week (168) over the baseline period. */
+  attemptsPerHour: Float64Array;
+  /** Design effect of the failure rate from per-user sums (user clustering, retries). */
+  designEffect: number;
+  /** Tenants in the cohort, and the effective number (Σv)²/Σv² by attempts. */
+  tenants: number;
+  tenantsEffective: number;
+  /** Standard deviation of log(ms) of one latency observation (from the baseline histogram); 0 if none. */
+  logSd: number;
+}
+
+/** The baselines and traffic `stagePlan` works from. */
+export interface PlanningInputs {
+  /** Every cohort × metric of a snapshot. */
+  cohorts: readonly CohortBaseline[];
+  /** `dimensionsText(dims) + '|' + cohortKey` → traffic. */
+  traffic: ReadonlyMap<string, CohortTraffic>;
+  /** The baseline period's first hour and the hour after its last. */
+  baselineFrom: Date;
+  baselineTo: Date;
+}
+
+/** Longest stage `stagePlan` suggests lengthening to, in multiples of the planned length. */
+export const MAX_LENGTHEN = 4;
+const HOUR_MS = 3_600_000;
+const HOURS_PER_WEEK = 168;
+
+/**
+ * Hours of each hour-of-week in [from, to): hour-of-week = (ISO dow − 1)·24 + UTC hour.
+ */
+export function hourOfWeekCounts(from: Date, to: Date): Float64Array {
+  const counts = new Float64Array(HOURS_PER_WEEK);
+  for (let t = Math.ceil(from.getTime() / HOUR_MS); t < Math.ceil(to.getTime() / HOUR_MS); t++) {
+    const how = ((Math.floor(t / 24) + 3) % 7) * 24 + (t % 24);
+    counts[how] = (counts[how] ?? 0) + 1;
+  }
+  return counts;
+}
+
+const dot = (a: Float64Array, b: Float64Array): number => a.reduce((s, v, i) => s + v * (b[i] ?? 0), 0);
+
+/**
+ * What each stage can see for each cohort × metric (statistics.md 7): expected attempts on each
+ * provider from the cohort's hour-of-week volumes over the stage × share, the minimum detectable
+ * regression at the plan's α and power for one look (fixed) and hourly looks (sequential, the
+ * mixture-boundary factor of `sequentialMdeFactor`), and advice when the tolerance is below it.
+ *
+ * Designs: with user routing (share < 1) both providers serve the cohort concurrently:
+ *     MDE = (z_{1−α/2} + z_{1−β}) √(DE p₀q₀ (1/n_T + 1/n_C))     (rates; Fleiss normal form, DE = user clustering)
+ * With tenant routing a tenant moves whole: a cohort inside one tenant, or with fewer than one
+ * effective tenant expected on either side, has no concurrent control and is judged against its
+ * projected baseline (`mdeBaselineOnly`: the τ² floor no volume removes; n_T is then the cohort's
+ * whole volume, as the MDE is what it can show if it moves); otherwise DE also carries the
+ * tenant clustering 1 + (m − 1)ρ_t (Kish), m attempts per effective tenant, ρ_t fitted across
+ * the plan's tenant cohorts. Latency quantiles (relative): Var(log Q̂) ≈ σ² q(1 − q)/(n φ(z_q)²)
+ * per arm. Shadow mismatch: one-sided, one sample, at the tolerated rate.
+ */
+export function stagePlan(plan: Plan, inputs: PlanningInputs, options: { stage?: string } = {}): StagePlanRow[] {
+  const stages = plan.stages.filter((s) => options.stage === undefined || s.name === options.stage);
+  const z = normal.quantile(1 - plan.alpha / 2, 0, 1) + normal.quantile(plan.power, 0, 1);
+  const zOneSided = normal.quantile(1 - plan.alpha, 0, 1) + normal.quantile(plan.power, 0, 1);
+  const sequential = sequentialMdeFactor(plan.alpha, plan.power).mdeRatio;
+  const baselineHours = hourOfWeekCounts(inputs.baselineFrom, inputs.baselineTo);
+  const metrics = new Map(plan.metrics.map((m) => [m.name, m]));
+  const tenantRho = tenantClustering(inputs.cohorts);
+  const rows: StagePlanRow[] = [];
+  for (const stage of stages) {
+    const hours = hourOfWeekCounts(stage.start, stage.end);
+    const context: RowContext = { plan, stage, hours, baselineHours, z, zOneSided, sequential, tenantRho };
+    const start = rows.length;
+    for (const cohort of inputs.cohorts) {
+      const metric = metrics.get(cohort.metric);
+      const traffic = inputs.traffic.get(`${dimensionsText(cohort.dimensions)}|${cohort.cohortKey}`);
+      if (metric && traffic) rows.push(planRow(context, cohort, metric, traffic));
+    }
+    adviseStage(rows.slice(start), stage, context, inputs);
+  }
+  return rows;
+}
+
+interface RowContext {
+  plan: Plan;
+  stage: PlanStage;
+  hours: Float64Array;
+  baselineHours: Float64Array;
+  z: number;
+  zOneSided: number;
+  sequential: number;
+  tenantRho: ReadonlyMap<string, number>;
+}
+
+/** ρ across the plan's single-tenant cohorts, per metric (rates), for tenant-routing clustering. */
+function tenantClustering(cohorts: readonly CohortBaseline[]): Map<string, number> {
+  const byMetric = new Map<string, { x: number; n: number }[]>();
+  for (const c of cohorts) {
+    if (c.dimensions.length !== 1 || c.dimensions[0] !== 'tenant' || !(c.n >= 1)) continue;
+    const rows = byMetric.get(c.metric) ?? [];
+    rows.push({ x: Math.round(c.x), n: Math.round(c.n) });
+    byMetric.set(c.metric, rows);
+  }
+  const rho = new Map<string, number>();
+  for (const [metric, rows] of byMetric) {
+    try {
+      rho.set(metric, fitBetaMoments(rows).rho);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error; // fewer than two tenants, or no events: unknown
+    }
+  }
+  return rho;
+}
+
+/** Expected observations of the metric over the stage (all providers), and whether the cohort keeps a concurrent control. */
+function volumes(context: RowContext, cohort: CohortBaseline, traffic: CohortTraffic) {
+  const attempts = dot(traffic.attemptsPerHour, context.hours);
+  const baselineAttempts = dot(traffic.attemptsPerHour, context.baselineHours);
+  // mfa_rate counts attempts with a known MFA outcome, latency those with a latency: scale by the baseline's ratio.
+  const ratio = cohort.metric.startsWith('shadow') || baselineAttempts <= 0 ? 1 : Math.min(cohort.n / baselineAttempts, 1);
+  const total = attempts * ratio;
+  const { share, unit } = context.stage;
+  const wholeTenant = unit === 'tenant' && (cohort.dimensions.includes('tenant') || traffic.tenantsEffective * Math.min(share, 1 - share) < 1);
+  return { total, control: share < 1 && !wholeTenant, hoursInStage: context.hours.reduce((s, v) => s + v, 0) };
+}
+
+function planRow(context: RowContext, cohort: CohortBaseline, metric: PlanMetric, traffic: CohortTraffic): StagePlanRow {
+  const { stage, sequential } = context;
+  const { total, control, hoursInStage } = volumes(context, cohort, traffic);
+  const nT = stage.share * total;
+  const nC = (1 - stage.share) * total;
+  const mde = mdeFor(context, cohort, metric, traffic, { total, control, hours: hoursInStage });
+  const row: StagePlanRow = {
+    stage: stage.name,
+    dimensions: cohort.dimensions,
+    cohort: cohort.cohort,
+    metric: cohort.metric,
+    expected_n_candidate: nT,
+    expected_n_legacy: nC,
+    baseline_value: metric.family === 'shadow' ? metric.tolerance : cohort.mean,
+    mde_fixed: mde,
+    mde_sequential: mde * sequential,
+    tolerance: metric.tolerance,
+    detectable: false,
+  };
+  row.detectable = Number.isFinite(row.mde_sequential) && metric.tolerance >= row.mde_sequential;
+  return row;
+}
+
+/** The fixed-horizon MDE of one cohort × metric in a stage of `hours` hours with `total` observations. */
+function mdeFor(
+  context: RowContext,
+  cohort: CohortBaseline,
+  metric: PlanMetric,
+  traffic: CohortTraffic,
+  stage: { total: number; control: boolean; hours: number },
+): number {
+  const { z, zOneSided, plan } = context;
+  const share = context.stage.share;
+  if (!(stage.total > 0) || !(stage.hours > 0)) return Infinity;
+  if (metric.family === 'shadow') {
+    const p0 = metric.tolerance;
+    return zOneSided * Math.sqrt((p0 * (1 - p0)) / (share * stage.total));
+  }
+  if (metric.family === 'latency_quantile') {
+    const q = metric.quantile ?? 0.5;
+    const perObservation = (traffic.logSd ** 2 * q * (1 - q)) / normal.pdf(normal.quantile(q, 0, 1), 0, 1) ** 2;
+    const v = stage.control
+      ? perObservation * (1 / (share * stage.total) + 1 / ((1 - share) * stage.total))
+      : perObservation / stage.total + cohort.tau2 / stage.hours + cohort.varLevel;
+    return Math.expm1(z * Math.sqrt(v));
+  }
+  const p0 = Math.min(Math.max(cohort.mean, 1e-9), 1 - 1e-9);
+  const pq = p0 * (1 - p0);
+  if (!stage.control) {
+    return mdeBaselineOnly({
+      p0,
+      nPerWindow: stage.total / stage.hours,
+      windows: stage.hours,
+      tau2: cohort.tau2 * pq * pq,
+      varianceBaseline: cohort.varLevel * pq * pq,
+      alpha: plan.alpha,
+      power: plan.power,
+    }).mde;
+  }
+  const nT = share * stage.total;
+  const nC = (1 - share) * stage.total;
+  let designEffect = Math.max(traffic.designEffect, 1);
+  if (context.stage.unit === 'tenant') {
+    const rho = context.tenantRho.get(cohort.metric) ?? 0;
+    designEffect = Math.max(designEffect, 1 + (stage.total / Math.max(traffic.tenantsEffective, 1) - 1) * rho);
+  }
+  return z * Math.sqrt(designEffect * pq * (1 / nT + 1 / nC));
+}
+
+/**
+ * Advice for the undetectable rows of one stage: lengthen the stage when some length up to
+ * `MAX_LENGTHEN` times the planned one would do; else judge the cohort through a detectable
+ * parent (a single-dimension projection with the fewest expected attempts, or everyone).
+ */
+function adviseStage(rows: StagePlanRow[], stage: PlanStage, context: RowContext, inputs: PlanningInputs): void {
+  const byKey = new Map(rows.map((r) => [`${r.metric}|${cohortKey(r.cohort, r.dimensions)}|${r.dimensions.length}`, r]));
+  const cohorts = new Map(inputs.cohorts.map((c) => [`${dimensionsText(c.dimensions)}|${c.cohortKey}|${c.metric}`, c]));
+  const days = (stage.end.getTime() - stage.start.getTime()) / 86_400_000;
+  for (const row of rows) {
+    if (row.detectable) continue;
+    const key = cohortKey(row.cohort, row.dimensions);
+    const longer = lengthNeeded(row, days, context, cohorts.get(`${dimensionsText(row.dimensions)}|${key}|${row.metric}`), inputs);
+    if (longer !== undefined) {
+      row.advice = `lengthen ${stage.name} to ~${Math.ceil(longer)} days`;
+      continue;
+    }
+    const parent = detectableParent(row, byKey);
+    row.advice = parent === undefined
+      ? `untestable in ${stage.name}, even through a parent: raise the share or aggregate`
+      : `judge through parent ${parent === '' ? 'everyone' : parent}`;
+  }
+}
+
+function lengthNeeded(
+  row: StagePlanRow,
+  days: number,
+  context: RowContext,
+  cohort: CohortBaseline | undefined,
+  inputs: PlanningInputs,
+): number | undefined {
+  if (!cohort || !Number.isFinite(row.mde_sequential)) return undefined;
+  const traffic = inputs.traffic.get(`${dimensionsText(cohort.dimensions)}|${cohort.cohortKey}`);
+  const metric = context.plan.metrics.find((m) => m.name === row.metric);
+  if (!traffic || !metric) return undefined;
+  for (let factor = 1.25; factor <= MAX_LENGTHEN; factor *= 1.25) {
+    const end = new Date(context.stage.start.getTime() + days * factor * 86_400_000);
+    const hours = hourOfWeekCounts(context.stage.start, end);
+    const longer = { ...context, hours, stage: { ...context.stage, end } };
+    const stage = volumes(longer, cohort, traffic);
+    const mde = mdeFor(longer, cohort, metric, traffic, { total: stage.total, control: stage.control, hours: stage.hoursInStage });
+    if (mde * context.sequential <= row.tolerance) return days * factor;
+  }
+  return undefined;
+}
+
+function detectableParent(row: StagePlanRow, byKey: ReadonlyMap<string, StagePlanRow>): string | undefined {
+  const candidates: StagePlanRow[] = [];
+  if (row.dimensions.length > 1) {
+    for (const dim of row.dimensions) {
+      const key = cohortKey(row.cohort, [dim as Dimension]);
+      const parent = byKey.get(`${row.metric}|${key}|1`);
+      if (parent?.detectable) candidates.push(parent);
+    }
+  }
+  if (candidates.length > 0) {
+    const best = candidates.reduce((a, b) => (b.expected_n_candidate < a.expected_n_candidate ? b : a));
+    return cohortKey(best.cohort, best.dimensions);
+  }
+  const everyone = byKey.get(`${row.metric}||0`);
+  return row.dimensions.length > 0 && everyone?.detectable ? '' : undefined;
+}
