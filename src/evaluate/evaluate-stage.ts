@@ -1,5 +1,6 @@
 import type { PlanMetric } from '../plan/plan.js';
 import type { CohortResult, RollbackRule, SrmResult } from '../types.js';
+import { cellOverlap, type CandidateCell } from './cell-overlap.js';
 import { evaluateCohortMetric } from './evaluate-cohort-metric.js';
 import { flagdDefinition, type FlagdDefinition } from './flagd.js';
 import type { CohortMetricInput } from './hourly-stats.js';
@@ -22,6 +23,8 @@ export interface StageInput {
    * statistics.md 2.4), built elsewhere; they join the multiplicity adjustment and the rollback.
    */
   shadowResults?: readonly CohortResult[];
+  /** The window's cells with their candidate attempts, so scoped rollback can attribute cross-cutting regressions exactly. */
+  cells?: readonly CandidateCell[];
   /** Cohort × metrics that could not be set up at all (no baseline to compare with): `insufficient_data` results. */
   unjudged?: readonly CohortResult[];
 }
@@ -38,6 +41,6 @@ export function evaluateStage(input: StageInput): StageFindings {
   const srm = srmResults(input.units, input.share, input.unit);
   const raw = [...input.inputs.map(evaluateCohortMetric), ...(input.unjudged ?? []), ...(input.shadowResults ?? [])];
   const results = judgeResults(raw, input.metrics, srm, input.alpha);
-  const rules = scopedRollback(results);
+  const rules = scopedRollback(results, input.cells ? cellOverlap(input.cells) : undefined);
   return { srm, results, rollback: { rules, flagd: flagdDefinition(rules, input.providers) } };
 }

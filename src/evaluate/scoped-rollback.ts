@@ -4,43 +4,65 @@ import { cohortDepth, cohortId, within } from './cohort-id.js';
 
 const dimsOf = (cohort: Cohort): string => DIMENSIONS.filter((d) => cohort[d] !== undefined).join(',');
 const intersects = (a: Cohort, b: Cohort): boolean => DIMENSIONS.every((d) => a[d] === undefined || b[d] === undefined || a[d] === b[d]);
-const judged = (r: CohortResult): boolean => r.verdict !== 'insufficient_data' && r.n > 0 && r.effect !== null;
+const estimated = (r: CohortResult): boolean => r.n > 0 && r.effect !== null;
+
+/** Candidate attempts in the intersection of two cohorts (exact from the window's cells when the caller knows them). */
+export type Overlap = (a: Cohort, b: Cohort) => number;
 
 /**
  * The smallest set of rollback rules, each at the most general scope the evidence supports.
  *
- * A regressed cohort S (for metric m) is a rule when it has no judged finer cohorts, or when,
- * for some next-finer dimension set, it has two or more judged sub-cohorts for m, none of them
- * passes or improves, and the sub-cohorts that did not regress still show, on average (weighted
- * by n), at least half of S's harm: then the harm is spread over S ("every tenant on this IdP
- * regresses" → `{idp}`, not one rule per tenant, even when small tenants are not significant on
- * their own). Otherwise the harm sits in the regressed sub-cohorts, which are tried in turn
- * (one tenant on one IdP → `{tenant, idp}`). Scopes are tried from the most general down; one
- * inside an accepted rule is skipped; a regression no rule touches becomes a rule of its own.
+ * 1. From the most general down, a regressed cohort S (for a metric m) with finer cohorts becomes a
+ *    rule when its harm is spread over them: for some next-finer dimension set it has two or more
+ *    sub-cohorts with traffic and an estimate (judged or not), none passes or improves, and those
+ *    that did not regress still show, n-weighted, at least half of S's harm ("every tenant on this
+ *    IdP regresses" → `{idp}`, even when small tenants are not significant on their own). A cohort
+ *    inside an accepted rule is skipped.
+ * 2. Then every other regression, finest first, becomes a rule unless the rules so far explain it:
+ *    the harm they carry inside it, Σ |effect_R| · overlap(R, S), is at least half of S's harm
+ *    n_S |effect_S| (one tenant on one IdP → `{tenant, idp}`; the IdP's and the tenant's region's
+ *    regressions are explained by it).
+ *
  * `justified_by` lists the regressions inside the rule's cohort and those of enclosing cohorts.
+ * Without `overlap`, only nested cohorts overlap (a cross-cutting regression keeps its own rule).
  */
-export function scopedRollback(results: readonly CohortResult[]): RollbackRule[] {
+export function scopedRollback(results: readonly CohortResult[], overlap?: Overlap): RollbackRule[] {
   const index = enclosingIndex(results);
   const regressions = results
     .map((r, i) => ({ r, i }))
     .filter(({ r }) => r.verdict === 'regression')
     .sort((a, b) => cohortDepth(a.r.cohort) - cohortDepth(b.r.cohort) || cohortId(a.r.cohort).localeCompare(cohortId(b.r.cohort)));
-  const accepted = new Map<string, Cohort>();
+  const accepted = new Map<string, { cohort: Cohort; harm: number }>();
   const insideAccepted = (cohort: Cohort) => enclosing(cohort).some((id) => accepted.has(id));
+  const harmOf = (r: CohortResult) => Math.abs(r.effect ?? 0);
   for (const { r } of regressions) {
-    if (insideAccepted(r.cohort)) continue;
-    if (spread(r, index.get(`${r.metric}|${cohortId(r.cohort)}`) ?? [])) accepted.set(cohortId(r.cohort), r.cohort);
+    const kids = index.get(`${r.metric}|${cohortId(r.cohort)}`) ?? [];
+    if (kids.length === 0 || insideAccepted(r.cohort)) continue;
+    if (spread(r, kids)) accepted.set(cohortId(r.cohort), { cohort: r.cohort, harm: harmOf(r) });
   }
-  for (const { r } of regressions) {
-    if (![...accepted.values()].some((rule) => intersects(rule, r.cohort))) accepted.set(cohortId(r.cohort), r.cohort);
+  const overlapOf = overlap ?? ((a: Cohort, b: Cohort) => (within(a, b) ? sizeOf(results, a) : within(b, a) ? sizeOf(results, b) : 0));
+  const rest = [...regressions].sort((a, b) => cohortDepth(b.r.cohort) - cohortDepth(a.r.cohort) || (b.r.n * harmOf(b.r)) - (a.r.n * harmOf(a.r)));
+  for (const { r } of rest) {
+    if (insideAccepted(r.cohort)) continue;
+    let explained = 0;
+    for (const rule of accepted.values()) if (intersects(rule.cohort, r.cohort)) explained += rule.harm * overlapOf(rule.cohort, r.cohort);
+    if (explained === 0 || explained < 0.5 * r.n * harmOf(r)) accepted.set(cohortId(r.cohort), { cohort: r.cohort, harm: harmOf(r) });
   }
   const regressionIds = new Map<string, number[]>();
   for (const { r, i } of regressions) regressionIds.set(cohortId(r.cohort), [...(regressionIds.get(cohortId(r.cohort)) ?? []), i]);
-  return [...accepted.values()].map((cohort) => {
-    const inside = regressions.filter(({ r }) => within(r.cohort, cohort)).map(({ i }) => i);
-    const enclosingIds = enclosing(cohort).flatMap((id) => (id === cohortId(cohort) ? [] : (regressionIds.get(id) ?? [])));
-    return { cohort, justified_by: [...new Set([...inside, ...enclosingIds])].sort((a, b) => a - b) };
-  });
+  return [...accepted.values()]
+    .map(({ cohort }) => cohort)
+    .sort((a, b) => cohortDepth(a) - cohortDepth(b) || cohortId(a).localeCompare(cohortId(b)))
+    .map((cohort) => {
+      const inside = regressions.filter(({ r }) => within(r.cohort, cohort)).map(({ i }) => i);
+      const enclosingIds = enclosing(cohort).flatMap((id) => (id === cohortId(cohort) ? [] : (regressionIds.get(id) ?? [])));
+      return { cohort, justified_by: [...new Set([...inside, ...enclosingIds])].sort((a, b) => a - b) };
+    });
+}
+
+function sizeOf(results: readonly CohortResult[], cohort: Cohort): number {
+  const id = cohortId(cohort);
+  return results.reduce((n, r) => (cohortId(r.cohort) === id ? Math.max(n, r.n) : n), 0);
 }
 
 /** The ids of every cohort enclosing `cohort` (itself included): one per subset of its dimensions. */
@@ -58,11 +80,11 @@ function enclosing(cohort: Cohort): string[] {
   return ids;
 }
 
-/** For each metric × cohort, the judged results of strictly finer cohorts inside it. */
+/** For each metric × cohort, the results of strictly finer cohorts inside it that have traffic and an estimate. */
 function enclosingIndex(results: readonly CohortResult[]): Map<string, CohortResult[]> {
   const index = new Map<string, CohortResult[]>();
   for (const r of results) {
-    if (!judged(r)) continue;
+    if (!estimated(r)) continue;
     const own = cohortId(r.cohort);
     for (const id of enclosing(r.cohort)) {
       if (id === own) continue;

@@ -6,6 +6,7 @@ import { histogramQuantile } from '../stats/histogram-quantile.js';
 import { LATENCY_BIN_COUNT } from '../stats/latency-histogram.js';
 import { mixtureTau2 } from '../stats/mixture-tau2.js';
 import type { CohortBaseline, CohortResult, Design, Dimension, Period } from '../types.js';
+import type { CandidateCell } from './cell-overlap.js';
 import { addErrors, addRow, cohortOf, emptyArm, latencyArm, rateArm, type CellRow, type CohortSums, type ErrorRow, type LatencyRow } from './cohort-rollup.js';
 import { ExpectedMix } from './expected-mix.js';
 import type { CohortMetricInput, LatencyExpectation, RateExpectation } from './hourly-stats.js';
@@ -35,6 +36,8 @@ export interface StageInputs {
   units: UnitCounts[];
   /** Cohorts of the plan's sets with traffic in the window but none on the candidate (nothing to judge). */
   withoutCandidate: number;
+  /** The window's cells (union of the plan's dimensions) with their candidate attempts. */
+  cells: CandidateCell[];
 }
 
 interface Group {
@@ -122,7 +125,8 @@ export function stageInputs(data: StageData): StageInputs {
     for (const group of target.groups) addErrors(group.sums.arms[a]!, h, row.error_code, row.failures);
   }
   const context = new Context(data, sets, union, hours, cells, groups);
-  const out: StageInputs = { inputs: [], unjudged: [], units: unitCounts(data, sets), withoutCandidate: 0 };
+  const candidateCells = [...cells.values()].map(({ cohort, sums }) => ({ cohort, attempts: sums.arms[0].attempts.reduce((a, b) => a + b, 0) }));
+  const out: StageInputs = { inputs: [], unjudged: [], units: unitCounts(data, sets), withoutCandidate: 0, cells: candidateCells.filter((c) => c.attempts > 0) };
   const ordered = [...groups.values()].sort((x, y) => x.set.id - y.set.id || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
   for (const group of ordered) {
     if (!group.sums.arms[0].attempts.some((n) => n > 0)) {

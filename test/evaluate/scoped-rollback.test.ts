@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { flagdDefinition, type JsonLogic } from '../../src/evaluate/flagd.js';
-import { scopedRollback } from '../../src/evaluate/scoped-rollback.js';
+import { cellOverlap } from '../../src/evaluate/cell-overlap.js';
+import { scopedRollback as rollbackOf } from '../../src/evaluate/scoped-rollback.js';
 import type { Cohort, CohortResult, RollbackRule } from '../../src/types.js';
 import { result } from './fixtures.js';
 
@@ -36,6 +37,9 @@ function variantFor(rules: readonly RollbackRule[], context: Record<string, stri
 }
 
 const tenants = ['t1', 't2', 't3'];
+/** The window's cells: t1, t2, t3 on idp a; t3 and t4 on idp b; 1000 candidate attempts each. */
+const cells = ([['t1', 'a'], ['t2', 'a'], ['t3', 'a'], ['t3', 'b'], ['t4', 'b']] as const).map(([tenant, idp]) => ({ cohort: { tenant, idp }, attempts: 1000 }));
+const scopedRollback = (results: readonly CohortResult[]) => rollbackOf(results, cellOverlap(cells));
 /** Results for everyone, idps a and b, three tenants on idp a (t3 also on b), and tenant × idp cells. */
 function evaluation(regressed: (cohort: Cohort) => boolean): CohortResult[] {
   const cohorts: Cohort[] = [
@@ -47,7 +51,7 @@ function evaluation(regressed: (cohort: Cohort) => boolean): CohortResult[] {
     { tenant: 't3', idp: 'b' },
     { tenant: 't4', idp: 'b' },
   ];
-  return cohorts.map((cohort) => result({ cohort, verdict: regressed(cohort) ? 'regression' : 'pass' }));
+  return cohorts.map((cohort) => (regressed(cohort) ? result({ cohort, verdict: 'regression', effect: -0.02, ci: [-0.03, -0.01] }) : result({ cohort })));
 }
 
 describe('scopedRollback', () => {
@@ -75,6 +79,10 @@ describe('scopedRollback', () => {
   it('keeps a regression no finer cohort explains as a rule of its own', () => {
     const results = evaluation((c) => c.idp === 'b' && c.tenant === undefined);
     expect(scopedRollback(results).map((r) => r.cohort)).toEqual([{ idp: 'b' }]);
+  });
+  it('without cell overlaps keeps a cross-cutting regression as its own rule', () => {
+    const results = evaluation((c) => c.idp === 'a' || (c.tenant !== undefined && c.idp === undefined && c.tenant !== 't3'));
+    expect(rollbackOf(results).map((r) => r.cohort)).toEqual([{ idp: 'a' }, { tenant: 't1' }, { tenant: 't2' }]);
   });
   it('returns no rule without a regression', () => {
     expect(scopedRollback(evaluation(() => false))).toEqual([]);

@@ -60,6 +60,7 @@ export const registerEvaluate: RegisterCommand = (cli, context) => {
           unit: stage.unit,
           units: data.inputs.units,
           unjudged: data.inputs.unjudged,
+          cells: data.inputs.cells,
           // Hook: the shadow analysis (shadow_mismatch_rate, statistics.md 2.4) passes its results as `shadowResults`.
         });
         const document = evaluationDocument(plan, stage, window, baseline, findings, version, data.inputs.withoutCandidate);
