@@ -8,7 +8,7 @@ export function constantTables(): Sql[] {
   const idps = IDPS.map((idp, idx) => {
     const codes = ERROR_CODES.filter((code) => (idp.errorMix[code] ?? 0) > 0);
     let running = 0;
-    const cum = codes.map((code) => (running += idp.errorMix[code] ?? 0) / 1);
+    const cum = codes.map((code) => (running += idp.errorMix[code] ?? 0));
     const total = cum[cum.length - 1] ?? 1;
     return sql`(${idp.name}, ${idx}::INTEGER, ${logit(idp.firstAttemptFailure)}::DOUBLE, ${idp.latencyMedianMs}::DOUBLE,
       ${codes.join(',')}, ${cum.map((c) => c / total).join(',')})`;

@@ -1,5 +1,5 @@
 import { DIMENSIONS, type Dimension } from '../plan/plan-schema.js';
-import { ERROR_CODES } from './model.js';
+import { APPS, ERROR_CODES, IDPS, REGIONS } from './model.js';
 import type { RolloutSchedule } from './schedule.js';
 
 /** Metrics an injection can move. */
@@ -66,6 +66,15 @@ export function checkInjection(injection: Injection): Injection {
     throw new RangeError(`${name}: error and mismatch rates can only be raised`);
   }
   if (Object.keys(injection.cohort).length === 0) throw new RangeError(`${name}: cohort names no dimension`);
+  for (const [dimension, known] of Object.entries(KNOWN_VALUES)) {
+    const value = injection.cohort[dimension as Dimension];
+    if (value !== undefined && !known.includes(value)) {
+      throw new RangeError(`${name}: ${dimension} must be one of ${known.join(', ')}`);
+    }
+  }
+  if (injection.cohort.tenant !== undefined && !/^t\d{3,}$/.test(injection.cohort.tenant)) {
+    throw new RangeError(`${name}: tenant must be t001, t002, …`);
+  }
   return injection;
 }
 
@@ -82,6 +91,12 @@ export function injectionStart(injection: Injection, schedule: RolloutSchedule):
   }
   return stage.start;
 }
+
+const KNOWN_VALUES: Partial<Record<Dimension, readonly string[]>> = {
+  idp: IDPS.map((i) => i.name),
+  app: APPS.map((a) => a.name),
+  region: REGIONS.map((r) => r.name),
+};
 
 function isDimension(value: string | undefined): value is Dimension {
   return (DIMENSIONS as readonly string[]).includes(value ?? '');

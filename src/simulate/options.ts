@@ -33,14 +33,15 @@ export const SIMULATE_DEFAULTS = {
 
 /**
  * The regressions a plain `stagewise simulate` injects (none with `--no-regression`), so a
- * demo has something to find: one tenant's success rate, one region's latency, one IdP's error code.
+ * demo has something to find: one tenant's success rate, one region's latency, one app's upstream
+ * timeouts. Each cohort exists in every simulation (tenant t003, or the last one when there are fewer).
  */
 export function defaultInjectionSpecs(tenants: number): string[] {
   const tenant = `t${String(Math.min(3, tenants)).padStart(tenantWidth(tenants), '0')}`;
   return [
     `tenant=${tenant}:success_rate:-0.02@stage-2`,
     'region=ap-south:latency_p95:0.2@stage-3',
-    'idp=pingfed-saml:error_rate:saml_response_invalid:0.01@stage-4',
+    'app=android:error_rate:upstream_timeout:0.01@stage-4',
   ];
 }
 

@@ -1,10 +1,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { allJson, run } from '../store/query.js';
-import { ident, sql } from '../store/sql.js';
+import { ident, join, sql } from '../store/sql.js';
 import { constantTables } from './constants-sql.js';
 import { eventsSql } from './events-sql.js';
 import { incidentTables } from './incidents-sql.js';
-import { injectionStart } from './injection.js';
+import { injectionStart, type Injection } from './injection.js';
 import type { ActiveInjection } from './injection-sql.js';
 import { MODEL } from './model.js';
 import type { SimulateOptions } from './options.js';
@@ -12,7 +12,7 @@ import { simulationPlan } from './plan-content.js';
 import type { PlanInput } from '../plan/plan-schema.js';
 import { rolloutSchedule, type RolloutSchedule } from './schedule.js';
 import { slotsTable } from './slots-sql.js';
-import { simulationTruth, type SimulationTruth, type TruthIncident } from './truth.js';
+import { simulationTruth, type SimulationTruth, type TruthIncident, type TruthTenant } from './truth.js';
 import { tenantsTable } from './tenants-sql.js';
 import { usersTable } from './users-sql.js';
 
@@ -47,6 +47,11 @@ export async function prepareSimulation(connection: DuckDBConnection, options: S
   ]) {
     await run(connection, statement);
   }
+  for (const { injection } of injections) await checkCohortExists(connection, injection);
+  const tenants = await allJson<TruthTenant>(
+    connection,
+    sql`SELECT tenant, round(weight, 6) AS weight, home_region, idps, users FROM sim_tenants ORDER BY k`,
+  );
   const incidents = await allJson<TruthIncident>(
     connection,
     sql`SELECT idp,
@@ -61,8 +66,30 @@ export async function prepareSimulation(connection: DuckDBConnection, options: S
     schedule,
     injections,
     plan: simulationPlan(options, schedule),
-    truth: simulationTruth(options, schedule, truthInjections, incidents),
+    truth: simulationTruth(options, schedule, truthInjections, incidents, tenants),
   };
+}
+
+/**
+ * Checks that some simulated user has the injection's tenant and IdP (apps and regions vary by
+ * session and user, so they are not checked), so a tenant beyond --tenants or a tenant without
+ * that IdP is an error rather than an injection that silently touches nothing.
+ *
+ * @throws {RangeError} naming the cohort.
+ */
+async function checkCohortExists(connection: DuckDBConnection, injection: Injection): Promise<void> {
+  const conditions = Object.entries(injection.cohort)
+    .filter(([dimension]) => dimension === 'tenant' || dimension === 'idp')
+    .map(([dimension, value]) => sql`${ident(dimension)} = ${value}`);
+  if (conditions.length === 0) return;
+  const [row] = await allJson<{ n: number }>(
+    connection,
+    sql`SELECT count(*)::INTEGER AS n FROM sim_users WHERE ${join(conditions, ' AND ')}`,
+  );
+  if (!row || row.n === 0) {
+    const cohort = Object.entries(injection.cohort).map(([k, v]) => `${k}=${v}`).join(',');
+    throw new RangeError(`injection cohort ${cohort} matches no simulated user (tenants are t001…, each with the IdPs truth.json lists)`);
+  }
 }
 
 /** What `simulate` generated. */

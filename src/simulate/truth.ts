@@ -13,6 +13,15 @@ export interface TruthIncident {
   latency_multiplier: number;
 }
 
+/** A simulated tenant: its share of traffic, home region, IdPs (main first) and user count. */
+export interface TruthTenant {
+  tenant: string;
+  weight: number;
+  home_region: string;
+  idps: string[];
+  users: number;
+}
+
 /** An injected effect with the instant it starts. */
 export interface TruthInjection extends Injection {
   start: string;
@@ -36,6 +45,7 @@ export interface SimulationTruth {
   };
   injections: TruthInjection[];
   incidents: TruthIncident[];
+  tenants: TruthTenant[];
   model: { scalars: typeof MODEL; idps: typeof IDPS; apps: typeof APPS; regions: typeof REGIONS };
 }
 
@@ -45,6 +55,7 @@ export function simulationTruth(
   schedule: RolloutSchedule,
   injections: readonly TruthInjection[],
   incidents: readonly TruthIncident[],
+  tenants: readonly TruthTenant[],
 ): SimulationTruth {
   const iso = (date: Date) => date.toISOString();
   return {
@@ -64,6 +75,7 @@ export function simulationTruth(
     },
     injections: [...injections],
     incidents: [...incidents],
+    tenants: [...tenants],
     model: { scalars: MODEL, idps: IDPS, apps: APPS, regions: REGIONS },
   };
 }

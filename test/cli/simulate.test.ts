@@ -50,7 +50,7 @@ describe('stagewise simulate', () => {
     expect(truth.injections.map((i: { metric: string }) => i.metric)).toEqual([
       'success_rate',
       'latency_p95',
-      'error_rate:saml_response_invalid',
+      'error_rate:upstream_timeout',
     ]);
   });
 

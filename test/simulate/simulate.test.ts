@@ -285,6 +285,45 @@ describe('simulate', () => {
   });
 });
 
+describe('simulate, small runs', () => {
+  const small: SimulateOptions = { ...OPTIONS, tenants: 8, eventsPerDay: 1000, injections: [] };
+
+  it('gives the same events with one DuckDB thread as with two', async () => {
+    const single = await DuckDBInstance.create(':memory:', { threads: '1' });
+    const singleConnection = await single.connect();
+    try {
+      await simulate(singleConnection, small, 'one_thread');
+      await simulate(connection, small, 'two_threads');
+      const [one1] = await allJson(singleConnection, checksum('one_thread'));
+      expect(one1).toEqual(await one(checksum('two_threads')));
+    } finally {
+      singleConnection.closeSync();
+      single.closeSync();
+    }
+  });
+
+  it('lists every tenant in the truth, largest first, with the IdPs its users have', async () => {
+    const run = await simulate(connection, small, 'small_events');
+    expect(run.truth.tenants.map((t) => t.tenant)).toEqual(['t001', 't002', 't003', 't004', 't005', 't006', 't007', 't008']);
+    expect(run.truth.tenants.reduce((sum, t) => sum + t.weight, 0)).toBeCloseTo(1, 4);
+    const used = await rows<{ tenant: string; idps: string[] }>(
+      sql`SELECT tenant, list(DISTINCT idp ORDER BY idp) AS idps FROM small_events GROUP BY tenant ORDER BY tenant`,
+    );
+    expect(used).toEqual(run.truth.tenants.map((t) => ({ tenant: t.tenant, idps: [...t.idps].sort() })));
+  });
+
+  it('refuses an injection whose tenant or tenant × IdP no simulated user has', async () => {
+    await expect(simulate(connection, { ...small, injections: [parseInjection('tenant=t009:mfa_rate:0.1@stage-2')] })).rejects.toThrow(
+      /tenant=t009 matches no simulated user/,
+    );
+    const prepared = await simulate(connection, small, 'small_events');
+    const tenant = prepared.truth.tenants.find((t) => t.idps.length < 5);
+    const missing = ['okta-oidc', 'azure-ad-saml', 'google-oidc', 'pingfed-saml', 'adfs-saml'].find((i) => !tenant?.idps.includes(i));
+    const spec = `tenant=${tenant?.tenant},idp=${missing}:mfa_rate:0.1@stage-2`;
+    await expect(simulate(connection, { ...small, injections: [parseInjection(spec)] })).rejects.toThrow(/matches no simulated user/);
+  });
+});
+
 describe('simulate with --routing tenant', () => {
   it('moves whole tenants, so each tenant has one provider per stage', async () => {
     const tenantRouted = await simulate(
