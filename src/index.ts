@@ -70,6 +70,15 @@ export { ingestFile, type IngestInput, type IngestResult, type IngestSettings } 
 export { fileSha256 } from './ingest/file-sha256.js';
 export { PSEUDONYM_KEY_ENV, pseudonymKey, pseudonymKeyFile } from './ingest/pseudonym-key.js';
 export { storeStatus, type StoreStatus } from './ingest/store-status.js';
+export { evaluateStage, type StageFindings, type StageInput } from './evaluate/evaluate-stage.js';
+export { evaluateCohortMetric } from './evaluate/evaluate-cohort-metric.js';
+export type { CohortMetricInput, LatencyArm, LatencyExpectation, RateArm, RateExpectation } from './evaluate/hourly-stats.js';
+export { judgeResults, verdictFor } from './evaluate/judge-results.js';
+export { scopedRollback, type Overlap } from './evaluate/scoped-rollback.js';
+export { flagdDefinition, type FlagdDefinition, type JsonLogic } from './evaluate/flagd.js';
+export { srmResults, type UnitCounts } from './evaluate/srm.js';
+export { stageInputs, type StageData, type StageInputs } from './evaluate/stage-inputs.js';
+export { evaluationText } from './evaluate/evaluation-text.js';
 export { renderReport } from './report/render-report.js';
 export type { PostRolloutFindings, ReportInput, ReportMetric, ReportPlanSummary, ReportStage } from './report/report-input.js';
 export { forestChart, latencyChart, seriesChart, shadowChart, srmChart } from './report/charts.js';
