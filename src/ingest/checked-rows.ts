@@ -54,7 +54,9 @@ export function checkedRows(stage: Sql, settings: CheckSettings): Sql {
       FROM staged),
     parsed AS (
       SELECT *,
-             coalesce(TRY_CAST(ts AS TIMESTAMPTZ), epoch_ms(TRY_CAST(ts AS BIGINT))::TIMESTAMPTZ) AS ts_value,
+             coalesce(TRY_CAST(ts AS TIMESTAMPTZ),
+                      -- Epoch milliseconds: exactly 13 digits (2001-09-09 to 2286-11-20), so no number overflows.
+                      CASE WHEN regexp_full_match(ts, '[0-9]{13}') THEN epoch_ms(ts::BIGINT)::TIMESTAMPTZ END) AS ts_value,
              TRY_CAST(latency_ms AS DOUBLE) AS latency_value,
              TRY_CAST(mfa_challenged AS BOOLEAN) AS mfa_value
       FROM clean),

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UserError } from '../../src/errors.js';
 import type { LoginFormat } from '../../src/ingest/format.js';
 import { openStore, type Store } from '../../src/store/open.js';
 import { sql } from '../../src/store/sql.js';
@@ -154,6 +155,28 @@ describe('ingestFile', () => {
     await expect(ingest(store.connection, file, failing)).rejects.toThrow(/disk on fire/);
     expect(await tableCounts(store.connection)).toEqual(before);
     expect(await ingest(store.connection, file, skipping)).toMatchObject({ loaded: 2 });
+  });
+});
+
+describe('ingestFile on files DuckDB cannot read to the end', () => {
+  it('throws a UserError naming the file, and leaves the store as it was', async () => {
+    const file = join(await tempDir(), 'broken.jsonl');
+    await writeFile(file, '{"ts":"2026-10-01T00:00:00Z","user_id":"u","outcome":"success"}\n{"ts": broken\n');
+    const failing = ingest(store.connection, file);
+    await expect(failing).rejects.toBeInstanceOf(UserError);
+    await expect(failing).rejects.toThrow(`${file}: cannot ingest as canonical: Invalid Input Error: Malformed JSON`);
+    expect(await tableCounts(store.connection)).toEqual({ login_events: 0, ingest_runs: 0, quarantine: 0, skipped: 0 });
+  });
+});
+
+describe('ingestFile timestamps', () => {
+  it('reads 13-digit epoch milliseconds and quarantines other bare numbers', async () => {
+    const file = await csvFile('ts,user_id,outcome\n1790841603000,u,success\n20261001,u,success\n99999999999999999999,u,success\n');
+    expect(await ingest(store.connection, file)).toMatchObject({ loaded: 1, quarantined: 2 });
+    const [event] = await rows(store.connection, sql`SELECT strftime(ts, '%Y-%m-%dT%H:%M:%SZ') AS ts FROM login_events`);
+    expect(event).toEqual({ ts: '2026-10-01T08:00:03Z' });
+    const reasons = await rows(store.connection, sql`SELECT reason FROM quarantine ORDER BY source_row`);
+    expect(reasons).toEqual([{ reason: 'unparseable timestamp: 20261001' }, { reason: 'unparseable timestamp: 99999999999999999999' }]);
   });
 });
 

@@ -1,0 +1,58 @@
+import { sql, type Sql } from '../store/sql.js';
+
+/**
+ * SQL of one file's load, over the temp table `ingest_checked` (one row per record: see checked-rows.ts).
+ * A row is loadable when it is neither skipped nor quarantined.
+ */
+const LOADABLE = sql`skip_reason IS NULL AND problem IS NULL`;
+
+/** Copies the quarantined rows of the run, with reason and raw record, into `quarantine`. */
+export const insertQuarantine = (runId: string, file: string): Sql => sql`
+  INSERT INTO quarantine (run_id, file, source_row, reason, record)
+  SELECT ${runId}, ${file}, source_row, problem, record FROM ingest_checked
+  WHERE problem IS NOT NULL ORDER BY source_row`;
+
+/** Counts the run's skipped records per reason into `skipped`. */
+export const insertSkipped = (runId: string): Sql => sql`
+  INSERT INTO skipped (run_id, reason, count)
+  SELECT ${runId}, skip_reason, count(*) FROM ingest_checked WHERE skip_reason IS NOT NULL GROUP BY skip_reason`;
+
+/**
+ * `ingest_repeats`: source rows whose event_id came earlier in the file. Only ids seen twice go through the
+ * window, so a file without repeats costs one hash aggregate of its ids.
+ */
+export const findRepeats = (): Sql => sql`
+  CREATE OR REPLACE TEMP TABLE ingest_repeats AS
+  SELECT source_row FROM (
+    SELECT source_row, row_number() OVER (PARTITION BY event_id ORDER BY source_row) AS nth
+    FROM ingest_checked
+    WHERE ${LOADABLE} AND event_id IN (
+      SELECT event_id FROM ingest_checked WHERE ${LOADABLE} GROUP BY event_id HAVING count(*) > 1))
+  WHERE nth > 1`;
+
+/** `ingest_known`: the file's event_ids already in the store. The store is probed against a hash of the file's ids. */
+export const findKnown = (): Sql => sql`
+  CREATE OR REPLACE TEMP TABLE ingest_known AS
+  SELECT event_id FROM login_events WHERE event_id IN (SELECT event_id FROM ingest_checked WHERE ${LOADABLE})`;
+
+/** Inserts the loadable rows that are neither repeats nor known; returns DuckDB's `Count`. */
+export const insertEvents = (runId: string, format: string): Sql => sql`
+  INSERT INTO login_events
+  SELECT event_id, ts, user_id, tenant, idp, app, region, provider, outcome, error_code, latency_ms,
+         mfa_challenged, shadow_outcome, shadow_diff, ip_prefix, attributes, ${format}, ${runId}
+  FROM ingest_checked c
+  ANTI JOIN ingest_known k ON k.event_id = c.event_id
+  ANTI JOIN ingest_repeats r ON r.source_row = c.source_row
+  WHERE ${LOADABLE}`;
+
+/** Counts of the checked rows: read, quarantined, skipped and loadable. */
+export const checkedCounts = (): Sql => sql`
+  SELECT count(*)::DOUBLE AS "rowsRead",
+         count(*) FILTER (WHERE problem IS NOT NULL)::DOUBLE AS quarantined,
+         count(*) FILTER (WHERE skip_reason IS NOT NULL)::DOUBLE AS skipped,
+         count(*) FILTER (WHERE ${LOADABLE})::DOUBLE AS loadable
+  FROM ingest_checked`;
+
+/** Statements that drop the run's temp tables. */
+export const dropTempTables = (): Sql[] =>
+  [sql`DROP TABLE IF EXISTS ingest_checked`, sql`DROP TABLE IF EXISTS ingest_repeats`, sql`DROP TABLE IF EXISTS ingest_known`];
