@@ -114,6 +114,8 @@ export const PROVIDERS = { legacy: 'legacy-idp', candidate: 'nova-auth' } as con
 export const MODEL = {
   /** Tenant size ∝ rank^−zipfExponent (t001 is the largest). */
   zipfExponent: 1.1,
+  /** Fewest users a tenant has, however small its weight. */
+  minUsersPerTenant: 5,
   /** Mean sessions (login intents) per user per week; sets the number of users. */
   sessionsPerUserWeek: 3,
   /** Session → user pick: user index = floor(users · u^userSkew), so low indexes are heavy users. */

@@ -1,5 +1,5 @@
 import { raw, sql, type Sql } from '../store/sql.js';
-import { MODEL } from './model.js';
+import { APPS, IDPS, MODEL } from './model.js';
 import type { SimulateOptions } from './options.js';
 import { tenantWidth } from './options.js';
 import { normalText, uniformText } from './random-sql.js';
@@ -39,8 +39,8 @@ export function tenantsTable(options: SimulateOptions, users: number): Sql {
              ${raw(U('home'))} AS u_home,
              1 + (${raw(U('idp2'))} < ${MODEL.secondIdp}::DOUBLE)::INTEGER
                + (${raw(U('idp3'))} < ${MODEL.thirdIdp}::DOUBLE)::INTEGER AS n_idp,
-             floor(5 * ${raw(U('idp1'))})::INTEGER AS idp_start,
-             list_transform(range(5), lambda i: exp(${MODEL.appMixSd}::DOUBLE * ${raw(normalText('tenant, i', 'app_mix'))})) AS app_noise,
+             floor(${IDPS.length}::INTEGER * ${raw(U('idp1'))})::INTEGER AS idp_start,
+             list_transform(range(${APPS.length}::BIGINT), lambda i: exp(${MODEL.appMixSd}::DOUBLE * ${raw(normalText('tenant, i', 'app_mix'))})) AS app_noise,
              ${MODEL.tenantFailureSd}::DOUBLE * ${raw(N('fail'))} AS failure_offset,
              ${MODEL.driftPerWeek}::DOUBLE + ${MODEL.tenantDriftSd}::DOUBLE * ${raw(N('drift'))} AS drift_per_week,
              ln(${MODEL.mfaBase}::DOUBLE / (1 - ${MODEL.mfaBase}::DOUBLE)) + ${MODEL.tenantMfaSd}::DOUBLE * ${raw(N('mfa'))} AS mfa_logit,
@@ -48,18 +48,18 @@ export function tenantsTable(options: SimulateOptions, users: number): Sql {
       FROM base
     ), named AS (
       SELECT d.*, r.region AS home_region, r.utc_offset,
-             list_transform(range(n_idp), lambda i: c.idp_names[(idp_start + i) % 5 + 1]) AS idps,
+             list_transform(range(n_idp), lambda i: c.idp_names[(idp_start + i) % ${IDPS.length}::INTEGER + 1]) AS idps,
              ${idpCumulative()} AS idp_cum,
-             list_transform(range(5), lambda i: app_noise[i + 1] * c.app_weights[i + 1]) AS app_weights
+             list_transform(range(${APPS.length}::BIGINT), lambda i: app_noise[i + 1] * c.app_weights[i + 1]) AS app_weights
       FROM draws d
       JOIN sim_regions r ON d.u_home >= r.home_lo AND d.u_home < r.home_hi
       CROSS JOIN (SELECT (SELECT list(idp ORDER BY idx) FROM sim_idps) AS idp_names,
                          (SELECT list(weight ORDER BY idx) FROM sim_apps) AS app_weights) c
     )
     SELECT seed, k, tenant, weight, home_region, utc_offset, n_idp, idps, idp_cum,
-           list_transform(range(1, 6), lambda j: list_sum(app_weights[1:j]) / list_sum(app_weights)) AS app_cum,
+           list_transform(range(1, ${APPS.length + 1}::BIGINT), lambda j: list_sum(app_weights[1:j]) / list_sum(app_weights)) AS app_cum,
            failure_offset, drift_per_week, mfa_logit, tenant_route_u,
-           greatest(5, round(${users}::DOUBLE * weight))::INTEGER AS users
+           greatest(${MODEL.minUsersPerTenant}::INTEGER, round(${users}::DOUBLE * weight))::INTEGER AS users
     FROM named
     ORDER BY k`;
 }

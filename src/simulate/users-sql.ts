@@ -1,5 +1,5 @@
 import { raw, sql, type Sql } from '../store/sql.js';
-import { MODEL } from './model.js';
+import { MODEL, REGIONS } from './model.js';
 import { normalText, uniformText } from './random-sql.js';
 
 const U = (tag: string) => raw(uniformText('tenant, user_idx', tag));
@@ -26,7 +26,7 @@ export function usersTable(): Sql {
            idps[list_position(list_transform(idp_cum, lambda c: c > u_idp), true)] AS idp,
            app_names[list_position(list_transform(app_cum, lambda c: c > u_app), true)] AS main_app,
            CASE WHEN u_home < ${MODEL.homeRegionShare}::DOUBLE THEN home_region
-                ELSE region_names[1 + floor(5 * u_region)::INTEGER] END AS region,
+                ELSE region_names[1 + floor(${REGIONS.length}::INTEGER * u_region)::INTEGER] END AS region,
            ${MODEL.userFailureSd}::DOUBLE * ${N('frailty')} AS frailty,
            ${MODEL.userMfaSd}::DOUBLE * ${N('mfa')} AS mfa_offset,
            ${raw(uniformText('user_id_hash', 'route'))} AS user_route_u
