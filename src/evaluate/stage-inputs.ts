@@ -197,17 +197,39 @@ class Context {
     return this.legacyAnywhere ? 'difference_in_differences' : 'baseline_projection';
   }
 
-  private mix(cellKeys: Iterable<string>, arm: 0 | 1, metric: PlanMetric): ExpectedMix {
+  /** The finest-cell expectation of the given cells' traffic on one arm (or both). */
+  private mix(cellKeys: Iterable<string>, arm: 0 | 1 | 'both', metric: PlanMetric): ExpectedMix {
     const mix = new ExpectedMix(this.hours);
     for (const key of cellKeys) {
       const cell = this.cells.get(key);
       const b = cell && this.cellBaseline(cell.cohort, metric.name);
       if (!cell || !b) continue;
-      const n = rateArm(cell.sums.arms[arm], metric).n;
       const { eta, sd } = this.project(b, metric.name);
-      for (let h = 0; h < this.hours; h++) mix.add(h, n[h] ?? 0, eta[h] ?? Number.NaN, sd[h] ?? 0, b.tau2);
+      for (const a of arm === 'both' ? ([0, 1] as const) : [arm]) {
+        const n = rateArm(cell.sums.arms[a], metric).n;
+        for (let h = 0; h < this.hours; h++) mix.add(h, n[h] ?? 0, eta[h] ?? Number.NaN, sd[h] ?? 0, b.tau2);
+      }
     }
     return mix;
+  }
+
+  /**
+   * The expectation of a cohort that mixes moved and unmoved tenants: the finest cells under its
+   * candidate traffic, shifted by what the cohort's own baseline knows and the finest cells do not
+   * (an app or region whose rate differs from its tenants' average): per hour
+   * `η_own − logit(finest-cell mix of all the cohort's traffic in the window)`.
+   */
+  private mixedExpectation(group: Group, metric: PlanMetric, own: CohortBaseline | undefined): RateExpectation {
+    const candidate = this.mix(group.cells, 0, metric).expectation();
+    if (!own) return candidate;
+    const whole = this.mix(group.cells, 'both', metric).expectation();
+    const { eta, sd } = this.project(own, metric.name);
+    const logit = candidate.logit.map((value, h) => {
+      const shift = (eta[h] ?? Number.NaN) - (whole.logit[h] ?? Number.NaN);
+      return Number.isFinite(shift) ? value + shift : value;
+    });
+    const sdLogit = candidate.sdLogit.map((value, h) => value + (sd[h] ?? 0));
+    return { ...candidate, logit, sdLogit };
   }
 
   private drift(metric: PlanMetric): RateExpectation['drift'] | undefined {
@@ -251,7 +273,7 @@ class Context {
       const { eta, sd } = this.project(own, metric.name);
       expectation = { logit: eta, sdLogit: sd, tau2Logit: new Float64Array(this.hours).fill(own.tau2) };
     } else {
-      expectation = this.mix(group.cells, 0, metric).expectation();
+      expectation = this.mixedExpectation(group, metric, own);
     }
     const drift = design === 'difference_in_differences' ? this.drift(metric) : undefined;
     return { ...base, rate: { candidate, legacy, expectation: drift ? { ...expectation, drift } : expectation } };
