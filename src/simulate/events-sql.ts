@@ -85,6 +85,8 @@ function attemptsSql(): Sql {
 /**
  * The simulated login events of hours [fromHour, toHour), with exactly the canonical columns of
  * `login_events` (event_id … shadow_diff). Reads the sim_* tables `prepareSimulation` creates.
+ * Latency follows the drawn (pre-injection) outcome, so an injected failure or success leaves the
+ * latency distribution alone: each injection moves its own metric only.
  */
 export function eventsSql(options: SimulateOptions, injections: readonly ActiveInjection[], fromHour: number, toHour: number): Sql {
   const mixCode = raw(`code_names[list_position(list_transform(code_cum, lambda c: c > u_code), true)]`);
@@ -113,8 +115,9 @@ export function eventsSql(options: SimulateOptions, injections: readonly ActiveI
            CASE WHEN failed THEN 'failure' ELSE 'success' END AS outcome,
            error_code,
            round(latency_base * inj_latency * exp(${MODEL.latencySd}::DOUBLE * ${N(A, 'latency')})
-                 * CASE WHEN error_code = 'upstream_timeout' THEN ${MODEL.upstreamTimeoutLatencyFactor}::DOUBLE
-                        WHEN failed THEN ${MODEL.failureLatencyFactor}::DOUBLE ELSE 1 END, 1) AS latency_ms,
+                 * CASE WHEN NOT base_fail THEN 1
+                        WHEN error_code = 'upstream_timeout' THEN ${MODEL.upstreamTimeoutLatencyFactor}::DOUBLE
+                        ELSE ${MODEL.failureLatencyFactor}::DOUBLE END, 1) AS latency_ms,
            ${U(A, 'mfa')} < 1 / (1 + exp(-(mfa_logit + mfa_shift + mfa_offset))) + inj_mfa
              OR coalesce(error_code = 'mfa_timeout', false) AS mfa_challenged,
            CASE WHEN provider = ${PROVIDERS.legacy} THEN NULL

@@ -221,6 +221,13 @@ describe('simulate', () => {
     expect((candidate ?? 0) - (legacy ?? 0)).toBeLessThan(0.026);
   });
 
+  it('leaves latency alone when it injects failures (timeouts would otherwise be 12 times slower)', async () => {
+    const { shift } = await one<{ shift: number }>(sql`
+      SELECT avg(ln(latency_ms)) FILTER (WHERE provider = 'nova-auth') - avg(ln(latency_ms)) FILTER (WHERE provider = 'legacy-idp') AS shift
+      FROM events WHERE app = 'android' AND tenant NOT IN ('t001', 't002') AND region <> 'ap-south' AND ${inStage('stage-4')}`);
+    expect(Math.abs(shift)).toBeLessThan(0.03);
+  });
+
   it('treats both providers alike outside the injected cohorts (A/A)', async () => {
     // Differences candidate − legacy per stage, averaged with weights n_c·n_l/(n_c + n_l) (CMH-style), stages 2–4.
     const aa = await one<{ success: number; mfa: number; log_latency: number; n: number }>(sql`
