@@ -73,17 +73,26 @@ export function stagePlan(plan: Plan, inputs: PlanningInputs, options: { stage?:
   const baselineHours = hourOfWeekCounts(inputs.baselineFrom, inputs.baselineTo);
   const metrics = new Map(plan.metrics.map((m) => [m.name, m]));
   const tenantRho = tenantClustering(inputs.cohorts);
+  const trafficOf = new Map<CohortBaseline, CohortTraffic>();
+  for (const cohort of inputs.cohorts) {
+    const traffic = inputs.traffic.get(`${dimensionsText(cohort.dimensions)}|${cohort.cohortKey}`);
+    if (traffic) trafficOf.set(cohort, traffic);
+  }
   const rows: StagePlanRow[] = [];
   for (const stage of stages) {
     const hours = hourOfWeekCounts(stage.start, stage.end);
-    const context: RowContext = { plan, stage, hours, baselineHours, z, zOneSided, sequential, tenantRho };
-    const start = rows.length;
+    const hoursInStage = hours.reduce((sum, v) => sum + v, 0);
+    const context: RowContext = {
+      plan, stage, hours, baselineHours, z, zOneSided, sequential, tenantRho, hoursInStage, sums: new Map(), quantileFactors: new Map(),
+    };
+    const planned: { row: StagePlanRow; mde: Mde }[] = [];
     for (const cohort of inputs.cohorts) {
       const metric = metrics.get(cohort.metric);
-      const traffic = inputs.traffic.get(`${dimensionsText(cohort.dimensions)}|${cohort.cohortKey}`);
-      if (metric && traffic) rows.push(planRow(context, cohort, metric, traffic));
+      const traffic = trafficOf.get(cohort);
+      if (metric && traffic) planned.push(planRow(context, cohort, metric, traffic));
     }
-    adviseStage(rows.slice(start), stage, context, inputs);
+    adviseStage(planned, stage, context);
+    for (const { row } of planned) rows.push(row);
   }
   return rows;
 }
@@ -97,6 +106,10 @@ interface RowContext {
   zOneSided: number;
   sequential: number;
   tenantRho: ReadonlyMap<string, number>;
+  hoursInStage: number;
+  /** Attempts over the stage and the baseline per traffic profile, and quantile factors: computed once per stage. */
+  sums: Map<CohortTraffic, { stage: number; baseline: number }>;
+  quantileFactors: Map<number, number>;
 }
 
 /** ρ across the plan's single-tenant cohorts, per metric (rates), for tenant-routing clustering. */
@@ -121,38 +134,60 @@ function tenantClustering(cohorts: readonly CohortBaseline[]): Map<string, numbe
 
 /** Expected observations of the metric over the stage (all providers), and whether the cohort keeps a concurrent control. */
 function volumes(context: RowContext, cohort: CohortBaseline, traffic: CohortTraffic) {
-  const attempts = dot(traffic.attemptsPerHour, context.hours);
-  const baselineAttempts = dot(traffic.attemptsPerHour, context.baselineHours);
+  const sums = trafficSums(context, traffic);
   // mfa_rate counts attempts with a known MFA outcome, latency those with a latency: scale by the baseline's ratio.
-  const ratio = cohort.metric.startsWith('shadow') || baselineAttempts <= 0 ? 1 : Math.min(cohort.n / baselineAttempts, 1);
-  const total = attempts * ratio;
+  const ratio = cohort.metric.startsWith('shadow') || sums.baseline <= 0 ? 1 : Math.min(cohort.n / sums.baseline, 1);
+  const total = sums.stage * ratio;
   const { share, unit } = context.stage;
   const wholeTenant = unit === 'tenant' && (cohort.dimensions.includes('tenant') || traffic.tenantsEffective * Math.min(share, 1 - share) < 1);
-  return { total, control: share < 1 && !wholeTenant, hoursInStage: context.hours.reduce((s, v) => s + v, 0) };
+  return { total, control: share < 1 && !wholeTenant, hours: context.hoursInStage };
 }
 
-function planRow(context: RowContext, cohort: CohortBaseline, metric: PlanMetric, traffic: CohortTraffic): StagePlanRow {
+/** Attempts over the stage and over the baseline period, once per cohort and stage (the metrics of a cohort share them). */
+function trafficSums(context: RowContext, traffic: CohortTraffic): { stage: number; baseline: number } {
+  let sums = context.sums.get(traffic);
+  if (!sums) {
+    sums = { stage: dot(traffic.attemptsPerHour, context.hours), baseline: dot(traffic.attemptsPerHour, context.baselineHours) };
+    context.sums.set(traffic, sums);
+  }
+  return sums;
+}
+
+function planRow(context: RowContext, cohort: CohortBaseline, metric: PlanMetric, traffic: CohortTraffic): { row: StagePlanRow; mde: Mde } {
   const { stage, sequential } = context;
-  const { total, control, hoursInStage } = volumes(context, cohort, traffic);
-  const nT = stage.share * total;
-  const nC = (1 - stage.share) * total;
-  const mde = mdeFor(context, cohort, metric, traffic, { total, control, hours: hoursInStage });
+  const volume = volumes(context, cohort, traffic);
+  const mde = mdeFor(context, cohort, metric, traffic, volume);
   const row: StagePlanRow = {
     stage: stage.name,
     dimensions: cohort.dimensions,
     cohort: cohort.cohort,
     metric: cohort.metric,
-    expected_n_candidate: nT,
-    expected_n_legacy: nC,
+    expected_n_candidate: stage.share * volume.total,
+    expected_n_legacy: (1 - stage.share) * volume.total,
     baseline_value: metric.family === 'shadow' ? metric.tolerance : cohort.mean,
-    mde_fixed: mde,
-    mde_sequential: mde * sequential,
+    mde_fixed: mde.mde,
+    mde_sequential: mde.mde * sequential,
     tolerance: metric.tolerance,
     detectable: false,
   };
   row.detectable = Number.isFinite(row.mde_sequential) && metric.tolerance >= row.mde_sequential;
-  return row;
+  return { row, mde };
 }
+
+/**
+ * A fixed-horizon MDE and its variance split into the part that shrinks as 1/(stage length) and
+ * the part that does not (the baseline's own uncertainty): `mde = f(z √(scalable + floor))`,
+ * f the identity for rates and expm1 for latency (relative).
+ */
+interface Mde {
+  mde: number;
+  scalable: number;
+  floor: number;
+  z: number;
+  relative: boolean;
+}
+
+const NONE: Mde = { mde: Infinity, scalable: Infinity, floor: 0, z: 1, relative: false };
 
 /** The fixed-horizon MDE of one cohort × metric in a stage of `hours` hours with `total` observations. */
 function mdeFor(
@@ -161,34 +196,38 @@ function mdeFor(
   metric: PlanMetric,
   traffic: CohortTraffic,
   stage: { total: number; control: boolean; hours: number },
-): number {
+): Mde {
   const { z, zOneSided, plan } = context;
   const share = context.stage.share;
-  if (!(stage.total > 0) || !(stage.hours > 0)) return Infinity;
+  if (!(stage.total > 0) || !(stage.hours > 0)) return NONE;
   if (metric.family === 'shadow') {
     const p0 = metric.tolerance;
-    return zOneSided * Math.sqrt((p0 * (1 - p0)) / (share * stage.total));
+    const scalable = (p0 * (1 - p0)) / (share * stage.total);
+    return { mde: zOneSided * Math.sqrt(scalable), scalable, floor: 0, z: zOneSided, relative: false };
   }
   if (metric.family === 'latency_quantile') {
-    const q = metric.quantile ?? 0.5;
-    const perObservation = (traffic.logSd ** 2 * q * (1 - q)) / normal.pdf(normal.quantile(q, 0, 1), 0, 1) ** 2;
-    const v = stage.control
+    const perObservation = traffic.logSd ** 2 * quantileFactor(context, metric.quantile ?? 0.5);
+    const scalable = stage.control
       ? perObservation * (1 / (share * stage.total) + 1 / ((1 - share) * stage.total))
-      : perObservation / stage.total + cohort.tau2 / stage.hours + cohort.varLevel;
-    return Math.expm1(z * Math.sqrt(v));
+      : perObservation / stage.total + cohort.tau2 / stage.hours;
+    const floor = stage.control ? 0 : cohort.varLevel;
+    return { mde: Math.expm1(z * Math.sqrt(scalable + floor)), scalable, floor, z, relative: true };
   }
   const p0 = Math.min(Math.max(cohort.mean, 1e-9), 1 - 1e-9);
   const pq = p0 * (1 - p0);
   if (!stage.control) {
-    return mdeBaselineOnly({
+    const varianceBaseline = cohort.varLevel * pq * pq;
+    const { mde } = mdeBaselineOnly({
       p0,
       nPerWindow: stage.total / stage.hours,
       windows: stage.hours,
       tau2: cohort.tau2 * pq * pq,
-      varianceBaseline: cohort.varLevel * pq * pq,
+      varianceBaseline,
       alpha: plan.alpha,
       power: plan.power,
-    }).mde;
+    });
+    // (p0 q0 / n_w + τ²)/W shrinks with the number of windows; Var(baseline) does not.
+    return { mde, scalable: Math.max((mde / z) ** 2 - varianceBaseline, 0), floor: varianceBaseline, z, relative: false };
   }
   const nT = share * stage.total;
   const nC = (1 - share) * stage.total;
@@ -197,24 +236,34 @@ function mdeFor(
     const rho = context.tenantRho.get(cohort.metric) ?? 0;
     designEffect = Math.max(designEffect, 1 + (stage.total / Math.max(traffic.tenantsEffective, 1) - 1) * rho);
   }
-  return z * Math.sqrt(designEffect * pq * (1 / nT + 1 / nC));
+  const scalable = designEffect * pq * (1 / nT + 1 / nC);
+  return { mde: z * Math.sqrt(scalable), scalable, floor: 0, z, relative: false };
+}
+
+/** q(1 − q)/φ(z_q)²: the variance of a sample q-quantile of a normal, per observation and σ² (cached per q). */
+function quantileFactor(context: RowContext, q: number): number {
+  let factor = context.quantileFactors.get(q);
+  if (factor === undefined) {
+    factor = (q * (1 - q)) / normal.pdf(normal.quantile(q, 0, 1), 0, 1) ** 2;
+    context.quantileFactors.set(q, factor);
+  }
+  return factor;
 }
 
 /**
- * Advice for the undetectable rows of one stage: lengthen the stage when some length up to
- * `MAX_LENGTHEN` times the planned one would do; else judge the cohort through a detectable
- * parent (a single-dimension projection with the fewest expected attempts, or everyone).
+ * Advice for the undetectable rows of one stage: lengthen the stage when a length up to
+ * `MAX_LENGTHEN` times the planned one would do (the scalable variance falls as 1/length, with
+ * the stage's volume profile repeated); else judge the cohort through a detectable parent (a
+ * single-dimension projection with the fewest expected attempts, or everyone).
  */
-function adviseStage(rows: StagePlanRow[], stage: PlanStage, context: RowContext, inputs: PlanningInputs): void {
-  const byKey = new Map(rows.map((r) => [`${r.metric}|${cohortKey(r.cohort, r.dimensions)}|${r.dimensions.length}`, r]));
-  const cohorts = new Map(inputs.cohorts.map((c) => [`${dimensionsText(c.dimensions)}|${c.cohortKey}|${c.metric}`, c]));
+function adviseStage(planned: readonly { row: StagePlanRow; mde: Mde }[], stage: PlanStage, context: RowContext): void {
+  const byKey = new Map(planned.map(({ row: r }) => [`${r.metric}|${cohortKey(r.cohort, r.dimensions)}|${r.dimensions.length}`, r]));
   const days = (stage.end.getTime() - stage.start.getTime()) / 86_400_000;
-  for (const row of rows) {
+  for (const { row, mde } of planned) {
     if (row.detectable) continue;
-    const key = cohortKey(row.cohort, row.dimensions);
-    const longer = lengthNeeded(row, days, context, cohorts.get(`${dimensionsText(row.dimensions)}|${key}|${row.metric}`), inputs);
-    if (longer !== undefined) {
-      row.advice = `lengthen ${stage.name} to ~${Math.ceil(longer)} days`;
+    const factor = lengthFactor(row.tolerance / context.sequential, mde);
+    if (factor <= MAX_LENGTHEN) {
+      row.advice = `lengthen ${stage.name} to ~${Math.ceil(days * factor)} days`;
       continue;
     }
     const parent = detectableParent(row, byKey);
@@ -224,26 +273,10 @@ function adviseStage(rows: StagePlanRow[], stage: PlanStage, context: RowContext
   }
 }
 
-function lengthNeeded(
-  row: StagePlanRow,
-  days: number,
-  context: RowContext,
-  cohort: CohortBaseline | undefined,
-  inputs: PlanningInputs,
-): number | undefined {
-  if (!cohort || !Number.isFinite(row.mde_sequential)) return undefined;
-  const traffic = inputs.traffic.get(`${dimensionsText(cohort.dimensions)}|${cohort.cohortKey}`);
-  const metric = context.plan.metrics.find((m) => m.name === row.metric);
-  if (!traffic || !metric) return undefined;
-  for (let factor = 1.25; factor <= MAX_LENGTHEN; factor *= 1.25) {
-    const end = new Date(context.stage.start.getTime() + days * factor * 86_400_000);
-    const hours = hourOfWeekCounts(context.stage.start, end);
-    const longer = { ...context, hours, stage: { ...context.stage, end } };
-    const stage = volumes(longer, cohort, traffic);
-    const mde = mdeFor(longer, cohort, metric, traffic, { total: stage.total, control: stage.control, hours: stage.hoursInStage });
-    if (mde * context.sequential <= row.tolerance) return days * factor;
-  }
-  return undefined;
+/** How many times longer the stage must be for the fixed MDE to reach `target` (∞ when the floor alone exceeds it). */
+function lengthFactor(target: number, mde: Mde): number {
+  const limit = ((mde.relative ? Math.log1p(target) : target) / mde.z) ** 2 - mde.floor;
+  return limit > 0 && Number.isFinite(mde.scalable) ? mde.scalable / limit : Infinity;
 }
 
 function detectableParent(row: StagePlanRow, byKey: ReadonlyMap<string, StagePlanRow>): string | undefined {
