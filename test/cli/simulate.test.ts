@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -73,6 +73,33 @@ describe('stagewise simulate', () => {
       'mfa_rate@stage-4',
       'latency_p95@post',
     ]);
+  });
+
+  it('writes files that stagewise ingest loads completely, from the events-* glob', async () => {
+    const out = join(dir, 'default');
+    const truth = JSON.parse(await readFile(join(out, 'truth.json'), 'utf8'));
+    expect(truth.options.days).toBe(14);
+    // ingest does not create the store's folder before its pseudonym key (reported); make it here.
+    await mkdir(join(dir, 'store'), { recursive: true });
+    const db = join(dir, 'store', 'sim.duckdb');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    let code: number;
+    try {
+      code = await main(['node', 'stagewise', 'ingest', join(out, 'events-*.parquet'), '--db', db]);
+    } finally {
+      log.mockRestore();
+    }
+    expect(code).toBe(0);
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const instance = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
+    const connection = await instance.connect();
+    const loaded = (await connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM login_events')).getRowObjectsJson();
+    const written = (
+      await connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM read_parquet(?)', [join(out, 'events-*.parquet')])
+    ).getRowObjectsJson();
+    connection.closeSync();
+    instance.closeSync();
+    expect(loaded).toEqual(written);
   });
 
   it('rejects a malformed --inject with a usage error naming the problem', async () => {
