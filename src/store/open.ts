@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { UserError, firstLine } from '../errors.js';
 import { migrate } from './schema.js';
@@ -26,14 +26,24 @@ export interface OpenOptions {
 }
 
 /**
+ * Store files this process has open. DuckDB's file lock is per process, so it cannot stop a second open of the
+ * same file from this process (two instances writing one file would corrupt it); this set does.
+ */
+const openInThisProcess = new Set<string>();
+
+/**
  * Opens (creating if needed) the DuckDB store at `path` and brings its schema up to date.
  *
- * @throws {UserError} if another process holds the file ("store is in use"), or a read-only
- *   open names a file that does not exist.
+ * @throws {UserError} if another process, or this one, has the file open ("store is in use"), or a
+ *   read-only open names a file that does not exist.
  */
 export async function openStore(path: string, options: OpenOptions = {}): Promise<Store> {
   if (options.readOnly && path !== ':memory:' && !existsSync(path)) {
     throw new UserError(`no store at ${path}: run 'stagewise ingest … --db ${path}' first`);
+  }
+  const key = path === ':memory:' ? undefined : resolve(path);
+  if (key !== undefined && openInThisProcess.has(key)) {
+    throw new UserError(`store is in use: this process already has ${path} open`);
   }
   if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
   const config: Record<string, string> = {};
@@ -54,16 +64,24 @@ export async function openStore(path: string, options: OpenOptions = {}): Promis
     }
     throw new UserError(`cannot open store ${path}: ${message}`, 1, { cause: error });
   }
-  const connection = await instance.connect();
-  // Timestamps without a zone are read, and all timestamps shown, in UTC whatever the machine's zone.
-  await connection.run(`SET TimeZone = 'UTC'`);
-  if (!options.readOnly) await migrate(connection);
+  let connection: DuckDBConnection;
+  try {
+    connection = await instance.connect();
+    // Timestamps without a zone are read, and all timestamps shown, in UTC whatever the machine's zone.
+    await connection.run(`SET TimeZone = 'UTC'`);
+    if (!options.readOnly) await migrate(connection);
+  } catch (error) {
+    instance.closeSync();
+    throw error;
+  }
+  if (key !== undefined) openInThisProcess.add(key);
   return {
     connection,
     path,
     close() {
       connection.closeSync();
       instance.closeSync();
+      if (key !== undefined) openInThisProcess.delete(key);
     },
   };
 }

@@ -37,6 +37,18 @@ describe('openStore', () => {
     await withStore(db, {}, async () => {});
   });
 
+  it('refuses a second open of the same file in this process until the first is closed', async () => {
+    const db = join(await tempDir(), 'store.duckdb');
+    const first = await openStore(db);
+    try {
+      await expect(openStore(db)).rejects.toThrow(`store is in use: this process already has ${db} open`);
+      await expect(openStore(join(db, '..', 'store.duckdb'), { readOnly: true })).rejects.toThrow(/^store is in use/);
+    } finally {
+      first.close();
+    }
+    await withStore(db, { readOnly: true }, async () => {});
+  });
+
   it('reads timestamps without a zone as UTC', async () => {
     const [row] = await withStore(':memory:', {}, ({ connection }) =>
       allJson<{ ts: string }>(connection, sql`SELECT strftime('2026-10-01 08:00:00'::TIMESTAMPTZ, '%Y-%m-%dT%H:%M:%S%z') AS ts`));
