@@ -49,8 +49,3 @@ export function defaultInjectionSpecs(tenants: number): string[] {
 export function tenantWidth(tenants: number): number {
   return Math.max(3, String(tenants).length);
 }
-
-/** The name of tenant number `k` (1-based). */
-export function tenantName(k: number, tenants: number): string {
-  return `t${String(k).padStart(tenantWidth(tenants), '0')}`;
-}

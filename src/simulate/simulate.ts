@@ -29,9 +29,11 @@ export interface PreparedSimulation {
  * Creates the simulation's small tables (tenants, users, incidents, tenant×hour slots) in
  * `connection` and returns the schedule, plan and truth. Events are generated from these by `eventsSql`.
  *
- * @throws {RangeError} if the options or injections do not fit together (unknown stage, too few days).
+ * @throws {RangeError} if the options or injections do not fit together (a start that is not a UTC
+ *   midnight, unknown stage, too few days, a cohort nobody is in).
  */
 export async function prepareSimulation(connection: DuckDBConnection, options: SimulateOptions): Promise<PreparedSimulation> {
+  checkOptions(options);
   const schedule = rolloutSchedule(options.start, options.days);
   const injections = options.injections.map((injection) => {
     const start = injectionStart(injection, schedule);
@@ -68,6 +70,13 @@ export async function prepareSimulation(connection: DuckDBConnection, options: S
     plan: simulationPlan(options, schedule),
     truth: simulationTruth(options, schedule, truthInjections, incidents, tenants),
   };
+}
+
+function checkOptions({ seed, tenants, eventsPerDay, start }: SimulateOptions): void {
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`simulate needs a non-negative integer seed, got ${seed}`);
+  if (!Number.isInteger(tenants) || tenants < 1) throw new RangeError(`simulate needs at least one tenant, got ${tenants}`);
+  if (!(eventsPerDay > 0)) throw new RangeError(`simulate needs a positive events per day, got ${eventsPerDay}`);
+  if (start.getTime() % 86_400_000 !== 0) throw new RangeError(`simulate starts at a UTC midnight, got ${start.toISOString()}`);
 }
 
 /**

@@ -117,6 +117,12 @@ describe('stagewise simulate', () => {
     expect(stage.err).toMatch(/^error: injection stage "stage-7" is not one of stage-1, .*post$/);
   });
 
+  it('rejects a --start that is not a UTC midnight', async () => {
+    const { code, err } = await cli('--out', join(dir, 'noon'), ...SMALL, '--start', '2026-09-01T12:00:00Z');
+    expect(code).toBe(1);
+    expect(err).toMatch(/starts at UTC midnight/);
+  });
+
   it('rejects fewer days than the schedule needs', async () => {
     const { code, err } = await cli('--out', join(dir, 'short'), '--days', '5');
     expect(code).toBe(1);

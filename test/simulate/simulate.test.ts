@@ -319,6 +319,13 @@ describe('simulate, small runs', () => {
     expect(used).toEqual(run.truth.tenants.map((t) => ({ tenant: t.tenant, idps: [...t.idps].sort() })));
   });
 
+  it('refuses options it cannot simulate with a RangeError', async () => {
+    await expect(simulate(connection, { ...small, start: new Date('2026-09-01T12:00:00Z') })).rejects.toThrow(/UTC midnight/);
+    await expect(simulate(connection, { ...small, tenants: 0 })).rejects.toThrow(RangeError);
+    await expect(simulate(connection, { ...small, seed: 1.5 })).rejects.toThrow(RangeError);
+    await expect(simulate(connection, { ...small, days: 6 })).rejects.toThrow(RangeError);
+  });
+
   it('refuses an injection whose tenant or tenant × IdP no simulated user has', async () => {
     await expect(simulate(connection, { ...small, injections: [parseInjection('tenant=t009:mfa_rate:0.1@stage-2')] })).rejects.toThrow(
       /tenant=t009 matches no simulated user/,

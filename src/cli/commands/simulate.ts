@@ -29,6 +29,12 @@ function parseSeed(value: string): number {
   return n;
 }
 
+function parseStartDate(value: string): Date {
+  const date = parseInstant(value);
+  if (date.getTime() % 86_400_000 !== 0) throw new InvalidArgumentError('Expected a date (YYYY-MM-DD): a simulation starts at UTC midnight.');
+  return date;
+}
+
 function parseDays(value: string): number {
   const n = parsePositiveInt(value);
   if (n < MIN_DAYS) throw new InvalidArgumentError(`Expected at least ${MIN_DAYS} days (baseline, five stages, post-rollout).`);
@@ -97,7 +103,7 @@ export const registerSimulate: RegisterCommand = (cli: Command) => {
     .option('--seed <n>', 'seed of every random draw', parseSeed, SIMULATE_DEFAULTS.seed)
     .option('--days <n>', 'days of history', parseDays, SIMULATE_DEFAULTS.days)
     .option('--tenants <n>', 'number of tenants', parsePositiveInt, SIMULATE_DEFAULTS.tenants)
-    .option('--start <date>', 'first day (UTC)', parseInstant, SIMULATE_DEFAULTS.start)
+    .option('--start <date>', 'first day (UTC), YYYY-MM-DD', parseStartDate, SIMULATE_DEFAULTS.start)
     .option('--events-per-day <n>', 'mean login events per day', parsePositiveInt, SIMULATE_DEFAULTS.eventsPerDay)
     .addOption(new Option('--routing <unit>', 'what the rollout router hashes').choices(['user', 'tenant']).default('user'))
     .option('--inject <spec>', "effect on candidate traffic, e.g. 'tenant=t012:success_rate:-0.02@stage-2' (repeatable)", collectInjection, [])
