@@ -85,6 +85,8 @@ describe('stagewise report', () => {
     expect(page).not.toContain('ev-stage-2-old');
     expect(page).toMatch(/<figure class="chart" id="series-tenant-t012-success-rate">\n<svg /);
     expect(page).toContain('d-0003');
+    // The stage plan from the same snapshot: t012's success rate for every stage of the plan.
+    expect(page).toMatch(/<tr><td>tenant t012<\/td><td>success rate<\/td><td>0\.50 pp<\/td>(<td( class="weak")?>[\d.]+ pp [✓✗]<\/td>){3}<\/tr>/);
     const data = JSON.parse(await readFile(join(out, 'evaluation.json'), 'utf8')) as { evaluations: Evaluation[]; decisions: unknown[] };
     expect(data.evaluations.map((e) => e.stage)).toEqual(['stage-1', 'stage-2']);
     expect(data.evaluations[1]?.results[1]?.effect).toBe(-0.031);

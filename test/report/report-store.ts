@@ -53,7 +53,7 @@ export async function seedAggregates(connection: DuckDBConnection): Promise<void
     FROM generate_series(TIMESTAMPTZ '2026-10-19 00:00:00+00', TIMESTAMPTZ '2026-10-19 03:00:00+00', INTERVAL 1 HOUR) t(h), (VALUES ('auth0'), ('keycloak')) v(p)`);
 }
 
-/** A baseline snapshot whose only cohort model is t012's success rate: flat at 97.18%, no trend, no hour-of-week shape. */
+/** A baseline snapshot whose only cohort model is t012's success rate: flat at 97.18%, no trend, no hour-of-week shape, 600 attempts an hour. */
 export async function seedBaseline(connection: DuckDBConnection, snapshotId: string): Promise<void> {
   await run(connection, sql`
     INSERT INTO baseline_snapshots VALUES (${snapshotId}, '2026-10-19T01:12:00Z'::TIMESTAMPTZ, 'Auth0 to Keycloak, EU tenants first',
@@ -63,4 +63,6 @@ export async function seedBaseline(connection: DuckDBConnection, snapshotId: str
       var_trend, cov_level_trend, tau2, phi, shape_key, shape_source, shrunk, shrink_weight, mean, design_effect, tenants, tenants_effective)
     VALUES (${snapshotId}, 'tenant', 'tenant=t012', 'success_rate', 672, 403200, 391830, ${Math.log(0.9718 / 0.0282)}, 0,
       '2026-10-05T00:00:00Z'::TIMESTAMPTZ, 0.0001, 0, 0, 0.01, 1.2, 'tenant=t012', 'own', false, 1, 0.9718, 1, 1, 1)`);
+  // 600 legacy attempts in every hour of the week: what `stagePlan` scales to each stage's share.
+  await run(connection, sql`INSERT INTO baseline_volumes SELECT ${snapshotId}, 'tenant', 'tenant=t012', list(600.0)::DOUBLE[] FROM range(168)`);
 }

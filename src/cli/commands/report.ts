@@ -2,10 +2,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadBaseline, type LoadedBaseline } from '../../baseline/load-baseline.js';
+import { loadTraffic } from '../../baseline/planning-inputs.js';
 import { listDecisions, type DecisionRow } from '../../decide/decision-sql.js';
 import { UserError, firstLine } from '../../errors.js';
 import type { Plan } from '../../plan/plan.js';
 import { readPlan } from '../../plan/read-plan.js';
+import { stagePlan } from '../../plan/stage-plan.js';
 import { cohortSeries, flaggedResults, seriesPeriod } from '../../report/cohort-series.js';
 import { cohortKey } from '../../report/format.js';
 import { metricKind } from '../../report/metric-kind.js';
@@ -71,7 +73,7 @@ async function reportInput(connection: DuckDBConnection, plan: Plan, stages: rea
     plan: planSummary(plan),
     evaluations,
     decisions,
-    stagePlan: await readStagePlan(plan, baseline),
+    stagePlan: await readStagePlan(connection, plan, baseline),
     series,
     baseline: baseline?.snapshot ?? null,
     generatedAt: new Date().toISOString(),
@@ -110,9 +112,11 @@ async function flaggedSeries(connection: DuckDBConnection, plan: Plan, evaluatio
   return series;
 }
 
-/** The stage plan; `stagePlan` (src/plan/stage-plan.ts) is loaded when it exists, else the section says none is available. */
-async function readStagePlan(_plan: Plan, _baseline: LoadedBaseline | null): Promise<StagePlanRow[]> {
-  return [];
+/** What every stage of the plan can detect, from the same baseline snapshot (as `stagewise plan` computes it). */
+async function readStagePlan(connection: DuckDBConnection, plan: Plan, baseline: LoadedBaseline | null): Promise<StagePlanRow[]> {
+  if (!baseline) return [];
+  const traffic = await loadTraffic(connection, baseline.snapshot.snapshotId);
+  return stagePlan(plan, { cohorts: baseline.cohorts, traffic, baselineFrom: baseline.snapshot.dataFrom, baselineTo: baseline.snapshot.dataTo });
 }
 
 async function toolkitVersion(): Promise<string> {
