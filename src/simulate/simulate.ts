@@ -50,9 +50,12 @@ export async function prepareSimulation(connection: DuckDBConnection, options: S
     await run(connection, statement);
   }
   for (const { injection } of injections) await checkCohortExists(connection, injection);
-  const tenants = await allJson<TruthTenant>(
+  const tenantRows = await allJson<TruthTenant & { route_u: number }>(
     connection,
-    sql`SELECT tenant, round(weight, 6) AS weight, home_region, idps, users FROM sim_tenants ORDER BY k`,
+    sql`SELECT tenant, round(weight, 6) AS weight, home_region, idps, users, tenant_route_u AS route_u FROM sim_tenants ORDER BY k`,
+  );
+  const tenants = tenantRows.map(({ route_u, ...tenant }) =>
+    options.routing === 'tenant' ? { ...tenant, moves_in: schedule.stages.find((s) => route_u < s.share)?.name ?? 'post' } : tenant,
   );
   const incidents = await allJson<TruthIncident>(
     connection,

@@ -20,6 +20,8 @@ export interface TruthTenant {
   home_region: string;
   idps: string[];
   users: number;
+  /** With tenant routing, the stage (or `post`) in which the whole tenant moves to the candidate. */
+  moves_in?: string;
 }
 
 /** An injected effect with the instant it starts. */

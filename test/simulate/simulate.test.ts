@@ -354,5 +354,12 @@ describe('simulate with --routing tenant', () => {
       SELECT count(*) FILTER (WHERE providers > 1)::INTEGER AS n, count(*) FILTER (WHERE moved)::INTEGER AS moved FROM s`);
     expect(mixed.n).toBe(0);
     expect(mixed.moved).toBeGreaterThan(0);
+    const moved = await rows<{ tenant: string; stage: string }>(sql`
+      SELECT tenant, CASE WHEN ${inStage('stage-1')} THEN 'stage-1' WHEN ${inStage('stage-2')} THEN 'stage-2'
+                          WHEN ${inStage('stage-3')} THEN 'stage-3' WHEN ${inStage('stage-4')} THEN 'stage-4'
+                          WHEN ${inStage('stage-5')} THEN 'stage-5' ELSE 'post' END AS stage
+      FROM (SELECT tenant, min(ts) AS ts FROM tenant_routed WHERE provider = 'nova-auth' GROUP BY tenant)
+      ORDER BY tenant`);
+    expect(moved).toEqual(tenantRouted.truth.tenants.map((t) => ({ tenant: t.tenant, stage: t.moves_in })));
   });
 });
