@@ -89,6 +89,8 @@ function attemptsSql(): Sql {
  * latency distribution alone: each injection moves its own metric only.
  */
 export function eventsSql(options: SimulateOptions, injections: readonly ActiveInjection[], fromHour: number, toHour: number): Sql {
+  // Retries of the last sessions would fall after the end of the history: they are left out.
+  const endMs = options.start.getTime() + options.days * 86_400_000;
   const mixCode = raw(`code_names[list_position(list_transform(code_cum, lambda c: c > u_code), true)]`);
   return sql`
     WITH ${sessionsSql(options, fromHour, toHour)}, ${attemptsSql()},
@@ -106,11 +108,12 @@ export function eventsSql(options: SimulateOptions, injections: readonly ActiveI
                      WHEN NOT base_fail THEN ${injectedCode(injections, mixCode)}
                      WHEN incident AND ${U(A, 'upstream')} < ${MODEL.incidentUpstreamShare}::DOUBLE THEN 'upstream_timeout'
                      ELSE ${mixCode} END AS error_code,
-             ${U(A, 'shadow')} AS u_shadow
+             ${U(A, 'shadow')} AS u_shadow,
+             offset_ms + floor(attempt * gap_s * 1000)::BIGINT AS attempt_ms
       FROM f
     )
     SELECT printf('ev-%s-%05d-%05d-%d', tenant, hour_idx, j, attempt) AS event_id,
-           to_timestamp(hour_epoch) + to_milliseconds(offset_ms + floor(attempt * gap_s * 1000)::BIGINT) AS ts,
+           to_timestamp(hour_epoch) + to_milliseconds(attempt_ms) AS ts,
            user_id, tenant, idp, app, region, provider,
            CASE WHEN failed THEN 'failure' ELSE 'success' END AS outcome,
            error_code,
@@ -127,5 +130,6 @@ export function eventsSql(options: SimulateOptions, injections: readonly ActiveI
            CASE WHEN provider = ${PROVIDERS.candidate} AND u_shadow >= ${MODEL.shadowError}::DOUBLE
                      AND u_shadow < ${MODEL.shadowError + MODEL.shadowMismatch}::DOUBLE + inj_mismatch
                 THEN ${pick(U(A, 'shadow_diff'), SHADOW_DIFFS)} END AS shadow_diff
-    FROM e`;
+    FROM e
+    WHERE hour_epoch * 1000 + attempt_ms < ${endMs}::BIGINT`;
 }

@@ -127,6 +127,12 @@ describe('simulate', () => {
     );
     expect(ids.distinct_ids).toBe(ids.n);
     expect(ids.tenants).toBe(20);
+    const span = await one<{ first: number; last: number }>(
+      sql`SELECT epoch_ms(min(ts))::DOUBLE AS first, epoch_ms(max(ts))::DOUBLE AS last FROM events`,
+    );
+    expect(span.first).toBeGreaterThanOrEqual(Date.parse('2026-09-01T00:00:00Z'));
+    expect(span.last).toBeLessThan(Date.parse('2026-10-27T00:00:00Z'));
+    expect(span.last).toBeGreaterThan(Date.parse('2026-10-26T23:00:00Z'));
   });
 
   it('gives Zipf-like tenant sizes: t001 the largest, about 2^1.1 times t002', async () => {
