@@ -16,6 +16,7 @@ import {
   refreshOffsets,
   resetFits,
   CONVERGED,
+  SMALL_COHORT_NPQ,
   rawProfiles,
   residualsTable,
   seriesTotals,
@@ -25,7 +26,7 @@ import { errorCodes, seriesTable } from './series.js';
 import { HOURS_PER_WEEK, chooseShape, parentKey, smoothShape } from './shapes.js';
 
 /** Below this many expected events and non-events (Σ n μ q) a rate cohort's level is shrunk to its parent (statistics.md 1.1). */
-export const SHRINK_BELOW = 50;
+export const SHRINK_BELOW = SMALL_COHORT_NPQ;
 const MAX_IRLS_STEPS = 30;
 
 /** One fitted cohort × metric, on the model scale (before the latency quantile offset). */
@@ -126,14 +127,17 @@ export async function fitCohorts(
   await upload(shapes);
   await run(connection, fitTable());
   await run(connection, paramsTable());
-  await iterate(connection);
+  // Stage 1: sampling weights only, to a loose tolerance: enough to flag incidents.
+  await iterate(connection, ROUGH);
   for (const statement of [residualsTable('all'), dispersionTable(), flagIncidents()]) await run(connection, statement);
   shapes = await estimateShapes(connection, modelled, 'bl_fit');
   await upload(shapes);
   await run(connection, refreshOffsets());
-  await iterate(connection);
+  await run(connection, resetFits());
+  // τ² and φ from the unflagged windows, then stage 2 with weights 1/(1/W + τ²) to convergence.
   for (const statement of [residualsTable('unflagged'), dispersionTable(), applyDispersion()]) await run(connection, statement);
-  await iterate(connection);
+  await iterate(connection, CONVERGED);
+  await run(connection, resetFits());
   const params = await all<ParamsRow>(connection, fittedParams());
   const sources = new Map(assign.map((a) => [`${a.s}|${a.m}|${a.c}`, a]));
   const fits = params.map((p) => toFit(p, sources.get(`${p.set_id}|${p.metric}|${p.cohort_key}`), bigByMetric));
@@ -176,17 +180,16 @@ async function estimateShapes(
   return shapes;
 }
 
-/**
- * Runs IRLS steps on the cohorts not yet converged until every change is below `CONVERGED`
- * (latency, being linear, converges in two), then fixes the fits that ran off.
- */
-async function iterate(connection: DuckDBConnection): Promise<void> {
+/** Stage 1 stops when every change is below this (its fit only serves to flag incidents). */
+const ROUGH = 1e-4;
+
+/** Runs IRLS steps on the cohorts not yet converged until every change is below `tolerance` (latency, being linear, converges in two). */
+async function iterate(connection: DuckDBConnection, tolerance: number): Promise<void> {
   for (let step = 0; step < MAX_IRLS_STEPS; step++) {
     await run(connection, irlsStep());
     const [row] = await all<{ change: number }>(connection, largestChange());
-    if (!row || !(row.change > CONVERGED)) break;
+    if (!row || !(row.change > tolerance)) break;
   }
-  await run(connection, resetFits());
 }
 
 function toFit(p: ParamsRow, source: { k: string; src: string } | undefined, big: ReadonlyMap<string, ReadonlyMap<string, number>>): FittedCohort {

@@ -88,24 +88,37 @@ export function uploadShapes(offsetsJson: string, assignJson: string): Sql[] {
   ];
 }
 
-/** `bl_fit`: the series with each window's shape offset and an incident flag. */
+/** Rate cohorts with fewer expected events and non-events (Σx·Σ(n − x)/Σn) than this are not fitted: their level is shrunk to the parent. */
+export const SMALL_COHORT_NPQ = 50;
+
+/** The cohorts worth an IRLS fit: every latency cohort, rate cohorts with Σx·Σ(n − x)/Σn ≥ `SMALL_COHORT_NPQ`. */
+const WORTHY = sql`
+  worthy AS (
+    SELECT set_id, metric, cohort_key FROM bl_series GROUP BY set_id, metric, cohort_key
+    HAVING any_value(family) = 'latency' OR sum(x) * (sum(n) - sum(x)) / sum(n) >= ${raw(String(SMALL_COHORT_NPQ))}
+  )`;
+
+/** `bl_fit`: the series of the cohorts worth a fit, with each window's shape offset and an incident flag. */
 export function fitTable(): Sql {
   return sql`
     CREATE OR REPLACE TEMP TABLE bl_fit AS
+    WITH ${WORTHY}
     SELECT s.*, o.off, FALSE AS flagged
     FROM bl_series s
+    SEMI JOIN worthy USING (set_id, metric, cohort_key)
     JOIN bl_assign a USING (set_id, metric, cohort_key)
     JOIN bl_offsets o ON o.shape_key = a.shape_key AND o.metric = s.metric AND o.how = s.how`;
 }
 
 /**
  * `bl_params`: start values per cohort × metric. t̄ is the n-weighted mean time (days), a the
- * pooled logit (or mean log) less the mean offset, b = 0. `fixed` cohorts (all events or none,
- * or one distinct hour) keep the start level and no trend.
+ * pooled logit (or mean log) less the mean offset, b = 0. `fixed` cohorts (too small to fit, all
+ * events or none, or one distinct hour) keep the start level and no trend.
  */
 export function paramsTable(): Sql {
   return sql`
     CREATE OR REPLACE TEMP TABLE bl_params AS
+    WITH ${WORTHY}
     SELECT set_id, metric, any_value(family) AS family, cohort_key, count(*) AS windows, sum(n) AS n,
            CASE WHEN any_value(family) = 'rate' THEN sum(x) ELSE ${exactSum(sql`n * x`)} END AS x,
            ${exactSum(sql`n * t`)} / sum(n) AS t_bar,
@@ -114,7 +127,12 @@ export function paramsTable(): Sql {
            0::DOUBLE AS b, 0::DOUBLE AS tau2, 1::DOUBLE AS phi, 0::BIGINT AS flagged,
            (any_value(family) = 'rate' AND (sum(x) = 0 OR sum(x) = sum(n))) OR count(DISTINCT t) < 2 AS fixed,
            0::DOUBLE AS s0, 0::DOUBLE AS s1, 0::DOUBLE AS s2, 1::DOUBLE AS change
-    FROM bl_fit GROUP BY set_id, metric, cohort_key`;
+    FROM bl_fit GROUP BY set_id, metric, cohort_key
+    UNION ALL
+    SELECT set_id, metric, any_value(family), cohort_key, count(*), sum(n), sum(x), ${exactSum(sql`n * t`)} / sum(n),
+           ln((sum(x) + 0.5) / (sum(n) - sum(x) + 0.5)), 0, 0, 1, 0, TRUE, 0, 0, 0, 0
+    FROM bl_series ANTI JOIN worthy USING (set_id, metric, cohort_key)
+    GROUP BY set_id, metric, cohort_key`;
 }
 
 /** Linear predictor, mean and working weight/response of every unflagged window of a fitted cohort. */
