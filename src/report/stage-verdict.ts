@@ -1,6 +1,7 @@
 import type { CohortResult, Decision, Evaluation } from '../types.js';
 import { cohortKey, cohortLabel, cohortName, effectDigits, formatCi, formatEffect, formatLevel } from './format.js';
 import { metricLabel } from './metric-kind.js';
+import { byConcern } from './notable.js';
 
 /** A stage's traffic light: red for an unaccepted regression, amber for SRM, inconclusive results or accepted regressions. */
 export type Light = 'red' | 'amber' | 'green';
@@ -51,9 +52,9 @@ function list(phrases: readonly string[], limit = 3): string {
 /** The verdict of one stage's evaluation, with the operator's decisions on it. */
 export function stageVerdict(evaluation: Evaluation, decisions: readonly Decision[]): StageVerdict {
   const { stage, alpha } = evaluation;
-  const regressions = evaluation.results.filter((r) => r.verdict === 'regression');
+  const regressions = evaluation.results.filter((r) => r.verdict === 'regression').sort(byConcern);
   const open = regressions.filter((r) => !r.accepted);
-  const inconclusive = evaluation.results.filter((r) => r.verdict === 'inconclusive');
+  const inconclusive = evaluation.results.filter((r) => r.verdict === 'inconclusive').sort(byConcern);
   const mismatches = evaluation.srm.filter((s) => s.mismatch);
   const light: Light = open.length > 0 ? 'red' : regressions.length + inconclusive.length + mismatches.length > 0 ? 'amber' : 'green';
   let sentence: string;

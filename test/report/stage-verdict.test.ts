@@ -38,13 +38,21 @@ describe('stageVerdict', () => {
     const results = stage2.results.filter((r) => r.verdict !== 'regression');
     const verdict = stageVerdict({ ...stage2, results, rollback: { rules: [], flagd: {} } }, []);
     expect(verdict.light).toBe('amber');
-    expect(verdict.sentence).toBe('stage-2: no regression found; two results inconclusive: t019 success rate; okta shadow mismatch rate');
+    // Strongest evidence first: okta is 0.92 half-widths from zero, t019 0.57.
+    expect(verdict.sentence).toBe('stage-2: no regression found; two results inconclusive: okta shadow mismatch rate; t019 success rate');
   });
   it('is green when every result passes', () => {
     const results = stage2.results.filter((r) => r.verdict === 'pass');
     const verdict = stageVerdict({ ...stage2, results, rollback: { rules: [], flagd: {} } }, []);
     expect(verdict.light).toBe('green');
     expect(verdict.sentence).toBe('stage-2: no cohort regressed across eight cohort × metric results');
+  });
+  it('names the regression with the strongest evidence first', () => {
+    const [t012] = stage2.results.filter((r) => r.verdict === 'regression');
+    if (!t012) throw new Error('fixture changed');
+    const weak = { ...t012, cohort: { tenant: 't900' }, effect: -0.02, ci: [-0.039, -0.001] as [number, number] };
+    const verdict = stageVerdict({ ...stage2, results: [weak, t012] }, []);
+    expect(verdict.sentence).toMatch(/^stage-2: two tenants regressed: t012 success rate −3\.1 pp .*; t900 success rate −2\.0 pp/);
   });
   it('counts many regressions in digits and lists three', () => {
     const base = stage2.results[1];
