@@ -1,80 +1,98 @@
+import { median } from 'simple-statistics';
 import { fitBetaMoments } from '../stats/fit-beta-moments.js';
 import type { BetaPrior } from './predictive-e-process.js';
 
-/** A combination's baseline-period counts with the daily sums for the ICC. */
-export interface BaselineCounts {
-  days: number;
+/** A combination's baseline-period counts against its parent (one row of `baselineCounts`). */
+export interface ParentCounts {
+  weeks: number;
   n: number;
   x: number;
-  /** Σ_d x_d²/n_d and Σ_d n_d² over the baseline days. */
-  sxx: number;
-  snn: number;
+  parent_n: number;
+  parent_x: number;
+  x2: number;
+  sum_parent_x2: number;
 }
 
 /** Spread of one dimension set × metric in the baseline period. */
 export interface SetSpread {
-  /** ICC of the combinations' rates around each other (beta-binomial moments, statistics.md 1.2/5.3); 0 when not identifiable. */
+  /** ICC of the combinations' rates around each other (beta-binomial moments, statistics.md 1.2/5.3): how far one may sit from its parent. */
   rhoBetween: number;
-  /** Pooled ICC of each combination's daily rates around its own mean: the day-to-day drift a post-period rate can show. */
-  rhoTime: number;
+  /** Median ICC of a combination's weekly share of its parent's events: how much the interaction wanders from week to week. */
+  rhoWeek: number;
 }
+
+/** Events a combination needs in the baseline period before its own week-to-week ICC counts. */
+const MIN_EVENTS = 20;
 
 /**
- * The spread of a set's combinations: `fitBetaMoments` across combinations (how far a combination
- * may sit from its parent), and the pooled day-to-day moment ICC
+ * The spread of a set's combinations: `fitBetaMoments` across their rates, and the median over
+ * combinations with ≥ 20 events of the moment ICC of their weekly share of the parent's events
  *
- *     ρ_time = max(0, Σ_c (X²_c − (k_c − 1)) / Σ_c (N_c − Σ_d n_d²/N_c − (k_c − 1))),
- *     X²_c = (Σ_d x_d²/n_d − X_c²/N_c) / (p_c (1 − p_c))
+ *     ρ_week = max(0, (X² − (k − 1)) / (X_P − Σ_w X_Pw²/X_P − (k − 1)))
  *
- * (statistics.md 1.2, pooled over combinations with events on two or more days).
+ * (statistics.md 1.2 with the parent's events as trials; the median keeps one incident-hit
+ * combination from setting the spread of all).
  */
-export function setSpread(rows: readonly BaselineCounts[]): SetSpread {
+export function setSpread(rows: readonly ParentCounts[]): SetSpread {
   const usable = rows.filter((r) => r.n >= 1);
-  let rhoBetween = 0;
   const pooled = usable.reduce((s, r) => s + r.x, 0) / Math.max(1, usable.reduce((s, r) => s + r.n, 0));
-  if (usable.length >= 2 && pooled > 0 && pooled < 1) {
-    rhoBetween = fitBetaMoments(usable.map((r) => ({ x: Math.round(r.x), n: Math.round(r.n) }))).rho;
-  }
-  let numerator = 0;
-  let denominator = 0;
-  for (const r of usable) {
-    const p = r.x / r.n;
-    if (r.days < 2 || p <= 0 || p >= 1) continue;
-    numerator += (r.sxx - (r.x * r.x) / r.n) / (p * (1 - p)) - (r.days - 1);
-    denominator += r.n - r.snn / r.n - (r.days - 1);
-  }
-  const rhoTime = denominator > 0 ? Math.min(0.5, Math.max(0, numerator / denominator)) : 0;
-  return { rhoBetween: Math.min(rhoBetween, 0.5), rhoTime };
+  const rhoBetween = usable.length >= 2 && pooled > 0 && pooled < 1
+    ? fitBetaMoments(usable.map((r) => ({ x: Math.round(r.x), n: Math.round(r.n) }))).rho
+    : 0;
+  const perCombination = usable
+    .filter((r) => r.weeks >= 2 && r.x >= MIN_EVENTS && r.parent_x > r.x)
+    .map((r) => {
+      const denominator = r.parent_x - r.sum_parent_x2 / r.parent_x - (r.weeks - 1);
+      return denominator > 0 ? Math.max(0, (r.x2 - (r.weeks - 1)) / denominator) : 0;
+    });
+  return { rhoBetween: Math.min(rhoBetween, 0.5), rhoWeek: perCombination.length ? Math.min(0.5, median(perCombination)) : 0 };
 }
 
-/** The baseline expectation of one combination × metric. */
-export interface CellPrior {
-  /** Posterior mean of the baseline rate (own counts shrunk towards the parent). */
+/** The baseline expectation of one combination × metric relative to the rest of its parent. */
+export interface CellNull {
+  /** Posterior mean of the combination's baseline rate (own counts shrunk towards the parent's rate). */
   rate: number;
-  /** Weight of the combination's own baseline counts in `rate`. */
+  /** Weight of the combination's own counts in `rate`. */
   weight: number;
-  /** The null the e-process tests against: mean rate + tolerance, with the capped concentration. */
-  null: BetaPrior;
+  /** The rest of the parent's baseline rate and events. */
+  restRate: number;
+  /** The set's week-to-week ICC of the share, added to the counts' uncertainty. */
+  rhoWeek: number;
+  /** Effective baseline events of the combination (shrinkage prior included). */
+  effectiveEvents: number;
+  restEvents: number;
 }
 
-/** Concentration used when the siblings show no spread at all (the parent's rate is then the baseline). */
+/** Concentration used when nothing bounds it (no spread, huge counts). */
 const MAX_CONCENTRATION = 1e7;
 
 /**
- * The beta-binomial predictive null of a combination (statistics.md 5.2/5.3): prior
- * Beta(μ_par T, (1 − μ_par) T) with `T = (1 − ρ_between)/ρ_between` around the parent's rate
- * `μ_par = (x_par + ½)/(n_par + 1)`, updated by the combination's own baseline counts; its
- * concentration is then capped at `(1 − ρ_time)/ρ_time`, so the null is at least as uncertain as a
- * rate that wanders from day to day, and its mean moved up by the tolerated regression.
+ * The combination's baseline relative to the rest of its parent (statistics.md 2.2, 3.2, 5.2, 5.3):
+ * its rate shrunk towards the parent's, `(μ_par T + x)/(T + n)` with `T = (1 − ρ_between)/ρ_between`,
+ * and the rest's rate. The concentration of the predictive Beta of the combination's share θ of
+ * the parent's events comes from the delta method, `Var(logit θ) ≈ 1/x_eff + 1/x_rest`, widened by
+ * the week-to-week ICC so the null is as uncertain as the share wandered in the baseline.
  */
-export function cellPrior(own: { x: number; n: number }, parent: { x: number; n: number }, spread: SetSpread, tolerance: number): CellPrior {
+export function cellNull(own: { x: number; n: number }, parent: { x: number; n: number }, spread: SetSpread): CellNull {
   const parentRate = (parent.x + 0.5) / (parent.n + 1);
   const total = spread.rhoBetween > 0 ? (1 - spread.rhoBetween) / spread.rhoBetween : MAX_CONCENTRATION;
-  const a = parentRate * total + own.x;
-  const b = (1 - parentRate) * total + own.n - own.x;
-  const rate = a / (a + b);
-  const cap = spread.rhoTime > 0 ? (1 - spread.rhoTime) / spread.rhoTime : MAX_CONCENTRATION;
-  const concentration = Math.min(a + b, cap, MAX_CONCENTRATION);
-  const mean = Math.min(rate + tolerance, 0.99);
-  return { rate, weight: own.n / (own.n + total), null: { a: mean * concentration, b: (1 - mean) * concentration } };
+  const effectiveEvents = parentRate * total + own.x;
+  const rate = effectiveEvents / (total + own.n);
+  const restEvents = Math.max(parent.x - own.x, 0) + 0.5;
+  const restRate = restEvents / Math.max(parent.n - own.n + 1, 1);
+  return { rate, weight: own.n / (own.n + total), restRate, rhoWeek: spread.rhoWeek, effectiveEvents, restEvents };
+}
+
+/**
+ * The predictive null Beta of the combination's share of the parent's window events, given the
+ * window's attempts: `θ0 = n (rate + tolerance) / (n (rate + tolerance) + n_rest rate_rest)`, with
+ * ICC `ρ = 1/(1 + 1/(θ0(1 − θ0) Var(logit θ))) + ρ_week` and concentration `(1 − ρ)/ρ`.
+ */
+export function shareNull(cell: CellNull, n: number, restN: number, tolerance: number): BetaPrior {
+  const a = n * Math.min(cell.rate + tolerance, 0.99);
+  const theta = Math.min(Math.max(a / (a + Math.max(restN, 1) * cell.restRate), 1e-9), 1 - 1e-9);
+  const varLogit = 1 / cell.effectiveEvents + 1 / cell.restEvents;
+  const rho = Math.min(1 / (1 + 1 / (theta * (1 - theta) * varLogit)) + cell.rhoWeek, 0.5);
+  const concentration = Math.min((1 - rho) / rho, MAX_CONCENTRATION);
+  return { a: theta * concentration, b: (1 - theta) * concentration };
 }

@@ -22,15 +22,14 @@ export function pairsAndTriples(): Dimension[][] {
   return sets.sort((a, b) => a.length - b.length || groupingMask(b) - groupingMask(a));
 }
 
-/** The parent a combination is shrunk towards: its set without the last dimension. */
-export const parentSet = (dims: readonly Dimension[]): Dimension[] => dims.slice(0, -1);
-
 /** GROUPING SETS over `extra` columns plus each dimension set, the grouping mask and the cohort key. */
 function rollup(sets: readonly (readonly Dimension[])[], extra: readonly string[]): { groupBy: Sql; key: Sql } {
-  const groups = sets.map((s) => raw(`(${[...extra, ...s].join(', ') || '()'})`));
+  // GROUPING(tenant, idp, app, region) needs every dimension in some grouping set: pad with the finest one and drop its rows.
+  const padded = DIMENSIONS.some((d) => !sets.some((s) => s.includes(d)));
+  const groups = [...sets, ...(padded ? [DIMENSIONS] : [])].map((s) => raw(`(${[...extra, ...s].join(', ') || '()'})`));
   const keys = sets.map((s) => sql`WHEN ${raw(String(groupingMask(s)))} THEN ${cohortKeySql(s)}`);
   return {
-    groupBy: sql`GROUP BY GROUPING SETS (${join(groups, ', ')})`,
+    groupBy: sql`GROUP BY GROUPING SETS (${join(groups, ', ')})${padded ? sql` HAVING GROUPING(tenant, idp, app, region) <> 0` : sql``}`,
     key: sql`CASE GROUPING(tenant, idp, app, region) ${join(keys, '\n')} END`,
   };
 }
@@ -41,106 +40,134 @@ const where = (provider: string, period: Period): Sql =>
 /** Day index of an hour counted from `origin` (UTC days; 0 = the first 24 hours). */
 const dayOf = (origin: Date): Sql => sql`floor((epoch(hour) - epoch(${instant(origin)})) / 86400)::BIGINT`;
 
-/** One row of `baselineCounts`. */
+/** Days per block of the baseline's spread over time: a week, so weekday mix cancels and slow drift shows. */
+export const BLOCK_DAYS = 7;
+
+/** One row of `baselineCounts`: a combination × metric over the baseline period, against its parent. */
 export interface BaselineCountRow {
   /** `GROUPING(tenant, idp, app, region)` of the combination's set. */
   g: number;
   cohort_key: string;
+  /** The parent compared with (one row per parent: the set without one of its dimensions). */
+  parent_key: string;
+  /** `''` for all failures, else the error code. */
   metric: string;
-  /** Days with attempts, attempts, events, Σ x_d²/n_d and Σ n_d² over days (for the day-to-day ICC). */
-  days: number;
+  /** Weeks (blocks of `BLOCK_DAYS`) with attempts in the combination and events in its parent. */
+  weeks: number;
+  /** The combination's attempts and events, and its parent's (the parent includes the combination). */
   n: number;
   x: number;
-  sxx: number;
-  snn: number;
+  parent_n: number;
+  parent_x: number;
+  /**
+   * Pearson X² of the combination's weekly share of the parent's events, `Σ_w (x_w − X_w θ_w)²/(X_w θ_w(1 − θ_w))`
+   * with `θ_w = n_w p/(n_w p + (N_w − n_w) p_rest)` from the overall rates, and `Σ_w X_w²` (for the ICC).
+   */
+  x2: number;
+  sum_parent_x2: number;
+}
+
+/** Every parent of a set: the set without one of its dimensions. */
+export const parentSets = (dims: readonly Dimension[]): Dimension[][] => dims.map((_, i) => dims.filter((__, j) => j !== i));
+
+/** The parent keys of each combination row, as a list: `CASE GROUPING(…) WHEN mask THEN [key of each parent set]`. */
+function parentKeys(sets: readonly (readonly Dimension[])[]): Sql {
+  const keys = sets.map((s) => sql`WHEN ${raw(String(groupingMask(s)))} THEN [${join(parentSets([...s]).map((p) => cohortKeySql(p)), ', ')}]`);
+  return sql`CASE GROUPING(tenant, idp, app, region) ${join(keys, '\n')} END`;
 }
 
 /**
- * Per combination × metric over the baseline period (legacy provider): attempts, failures (or
- * failures with the code) and the daily sums the moment ICC needs; error codes only where seen.
+ * Weekly (or daily) attempts and events per combination × metric with the same of its parent,
+ * from the `agg_*` rows selected by `filter`: the shared part of the baseline and window queries.
+ */
+function withParent(sets: readonly (readonly Dimension[])[], filter: Sql, bucket: Sql): Sql {
+  const parents = uniqueSets(sets.flatMap((s) => parentSets([...s])));
+  const a = rollup(sets, ['day']);
+  const pa = rollup(parents, ['day']);
+  const pe = rollup(parents, ['day', 'error_code']);
+  const e = rollup(sets, ['day', 'error_code']);
+  return sql`
+    a AS (
+      SELECT g, cohort_key, unnest(parent_keys) AS parent_key, day, n, x FROM (
+        SELECT GROUPING(tenant, idp, app, region) AS g, ${a.key} AS cohort_key, ${parentKeys(sets)} AS parent_keys, day,
+               sum(attempts)::DOUBLE AS n, sum(failures)::DOUBLE AS x
+        FROM (SELECT ${bucket} AS day, * FROM agg_hourly WHERE ${filter}) ${a.groupBy})
+    ), e AS (
+      SELECT ${e.key} AS cohort_key, day, error_code AS metric, sum(failures)::DOUBLE AS x
+      FROM (SELECT ${bucket} AS day, * FROM agg_hourly_errors WHERE ${filter}) ${e.groupBy}
+    ), p AS (
+      SELECT ${pa.key} AS parent_key, day, '' AS metric, sum(attempts)::DOUBLE AS pn, sum(failures)::DOUBLE AS px
+      FROM (SELECT ${bucket} AS day, * FROM agg_hourly WHERE ${filter}) ${pa.groupBy}
+      UNION ALL
+      SELECT ${pe.key}, day, error_code, NULL, sum(failures)::DOUBLE
+      FROM (SELECT ${bucket} AS day, * FROM agg_hourly_errors WHERE ${filter}) ${pe.groupBy}
+    ), pn AS (
+      SELECT parent_key, day, pn FROM p WHERE metric = ''
+    ), cells AS (
+      SELECT a.g, a.cohort_key, a.parent_key, p.metric, a.day, a.n, CASE WHEN p.metric = '' THEN a.x ELSE coalesce(e.x, 0) END AS x,
+             pn.pn, p.px
+      FROM a JOIN p ON p.parent_key = a.parent_key AND p.day = a.day
+      JOIN pn ON pn.parent_key = a.parent_key AND pn.day = a.day
+      LEFT JOIN e ON e.cohort_key = a.cohort_key AND e.day = a.day AND e.metric = p.metric
+      WHERE a.n > 0
+    )`;
+}
+
+/**
+ * Per combination × metric over the baseline period (legacy provider): its attempts and events,
+ * its parent's, and the week-to-week spread of its share of the parent's events (Pearson X²).
  */
 export function baselineCounts(sets: readonly (readonly Dimension[])[], legacy: string, period: Period): Sql {
-  const a = rollup(sets, ['day']);
-  const e = rollup(sets, ['day', 'error_code']);
-  const day = dayOf(period.from);
+  const week = sql`floor(${dayOf(period.from)} / ${raw(String(BLOCK_DAYS))})::BIGINT`;
   return sql`
-    WITH a AS (
-      SELECT GROUPING(tenant, idp, app, region) AS g, ${a.key} AS cohort_key, day,
-             sum(attempts)::DOUBLE AS n, sum(failures)::DOUBLE AS x
-      FROM (SELECT ${day} AS day, * FROM agg_hourly WHERE ${where(legacy, period)}) ${a.groupBy}
-    ), e AS (
-      SELECT GROUPING(tenant, idp, app, region) AS g, ${e.key} AS cohort_key, day, error_code AS metric, sum(failures)::DOUBLE AS x
-      FROM (SELECT ${day} AS day, * FROM agg_hourly_errors WHERE ${where(legacy, period)}) ${e.groupBy}
-    ), combos AS (
-      SELECT g, cohort_key, count(*)::DOUBLE AS days, sum(n) AS n, sum(n * n) AS snn FROM a WHERE n > 0 GROUP BY g, cohort_key
-    ), events AS (
-      SELECT g, cohort_key, '' AS metric, sum(x) AS x, sum(x * x / n) AS sxx FROM a WHERE n > 0 GROUP BY g, cohort_key
-      UNION ALL
-      SELECT e.g, e.cohort_key, e.metric, sum(e.x), sum(e.x * e.x / a.n)
-      FROM e JOIN a USING (g, cohort_key, day) WHERE a.n > 0 GROUP BY e.g, e.cohort_key, e.metric
+    WITH ${withParent(sets, where(legacy, period), week)},
+    rates AS (
+      SELECT *, sum(x) OVER w / sum(n) OVER w AS rate, (sum(px) OVER w - sum(x) OVER w) / nullif(sum(pn) OVER w - sum(n) OVER w, 0) AS rest_rate
+      FROM cells WINDOW w AS (PARTITION BY g, cohort_key, parent_key, metric)
+    ), shares AS (
+      SELECT *, n * rate / nullif(n * rate + (pn - n) * rest_rate, 0) AS theta FROM rates
     )
-    SELECT g::INTEGER AS g, cohort_key, metric, days, n, x, sxx, snn
-    FROM events JOIN combos USING (g, cohort_key)
-    ORDER BY g, cohort_key, metric`;
+    SELECT g::INTEGER AS g, cohort_key, parent_key, metric, count(*) FILTER (WHERE px > 0)::DOUBLE AS weeks,
+           sum(n) AS n, sum(x) AS x, sum(pn) AS parent_n, sum(px) AS parent_x,
+           coalesce(sum((x - px * theta) * (x - px * theta) / (px * theta * (1 - theta))) FILTER (WHERE px > 0 AND theta > 0 AND theta < 1), 0) AS x2,
+           sum(px * px) AS sum_parent_x2
+    FROM shares
+    GROUP BY g, cohort_key, parent_key, metric
+    ORDER BY g, cohort_key, parent_key, metric`;
 }
 
-/** One row of `postTotals`: a combination's attempts over the post-rollout window. */
-export interface PostTotalRow {
-  g: number;
-  cohort_key: string;
-  n: number;
-}
-
-/** Per combination: the candidate provider's attempts over the post-rollout window. */
-export function postTotals(sets: readonly (readonly Dimension[])[], candidate: string, period: Period): Sql {
-  const a = rollup(sets, []);
-  return sql`
-    SELECT GROUPING(tenant, idp, app, region)::INTEGER AS g, ${a.key} AS cohort_key, sum(attempts)::DOUBLE AS n
-    FROM agg_hourly WHERE ${where(candidate, period)}
-    ${a.groupBy}
-    HAVING sum(attempts) > 0
-    ORDER BY g, cohort_key`;
-}
-
-/** One row of `postLooks`: cumulative counts of a combination × metric at the end of a day with new events. */
+/** One row of `postLooks`: cumulative counts of a combination × metric and its parent at the end of a day. */
 export interface PostLookRow {
   g: number;
   cohort_key: string;
+  parent_key: string;
   metric: string;
   /** Day since the window start (0-based); the last day may be partial (it ends at `--at`). */
   day: number;
   n: number;
   x: number;
+  parent_n: number;
+  parent_x: number;
 }
 
 /**
- * Cumulative attempts and events per combination × metric × day since the window start, kept
- * only for days on which events arrived: at a fixed event count the e-process only falls as
- * attempts grow, so its running maximum is reached on those days and no other look is needed.
+ * Cumulative attempts and events per combination × metric × day since the window start, with
+ * its parent's, on every day the parent had events of the metric (the e-process's looks).
  */
 export function postLooks(sets: readonly (readonly Dimension[])[], candidate: string, period: Period): Sql {
-  const a = rollup(sets, ['day']);
-  const e = rollup(sets, ['day', 'error_code']);
-  const day = dayOf(period.from);
   return sql`
-    WITH a AS (
-      SELECT GROUPING(tenant, idp, app, region) AS g, ${a.key} AS cohort_key, day,
-             sum(attempts)::DOUBLE AS n, sum(failures)::DOUBLE AS x
-      FROM (SELECT ${day} AS day, * FROM agg_hourly WHERE ${where(candidate, period)}) ${a.groupBy}
-    ), cum AS (
-      SELECT g, cohort_key, day, sum(n) OVER (PARTITION BY g, cohort_key ORDER BY day) AS n, x AS new,
-             sum(x) OVER (PARTITION BY g, cohort_key ORDER BY day) AS x
-      FROM a
-    ), e AS (
-      SELECT GROUPING(tenant, idp, app, region) AS g, ${e.key} AS cohort_key, day, error_code AS metric, sum(failures)::DOUBLE AS new
-      FROM (SELECT ${day} AS day, * FROM agg_hourly_errors WHERE ${where(candidate, period)}) ${e.groupBy}
-    )
-    SELECT g::INTEGER AS g, cohort_key, '' AS metric, day::INTEGER AS day, n, x FROM cum WHERE new > 0
-    UNION ALL
-    SELECT e.g::INTEGER, e.cohort_key, e.metric, e.day::INTEGER, cum.n,
-           sum(e.new) OVER (PARTITION BY e.g, e.cohort_key, e.metric ORDER BY e.day) AS x
-    FROM e JOIN cum USING (g, cohort_key, day) WHERE e.new > 0
-    ORDER BY g, cohort_key, metric, day`;
+    WITH ${withParent(sets, where(candidate, period), dayOf(period.from))}
+    SELECT g::INTEGER AS g, cohort_key, parent_key, metric, day::INTEGER AS day,
+           sum(n) OVER w AS n, sum(x) OVER w AS x, sum(pn) OVER w AS parent_n, sum(px) OVER w AS parent_x
+    FROM cells
+    WINDOW w AS (PARTITION BY g, cohort_key, parent_key, metric ORDER BY day)
+    ORDER BY g, cohort_key, parent_key, metric, day`;
+}
+
+function uniqueSets(sets: readonly (readonly Dimension[])[]): Dimension[][] {
+  const seen = new Map<number, Dimension[]>();
+  for (const s of sets) if (!seen.has(groupingMask(s))) seen.set(groupingMask(s), [...s]);
+  return [...seen.values()];
 }
 
 /** One row of `newValues`: a dimension value the baseline period never saw. */

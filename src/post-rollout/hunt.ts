@@ -1,11 +1,10 @@
-import { parseCohortKey, cohortKey } from '../baseline/cohort-key.js';
+import { parseCohortKey } from '../baseline/cohort-key.js';
 import { groupingMask } from '../baseline/cohort-sets.js';
 import { benjaminiHochberg } from '../stats/benjamini-hochberg.js';
 import type { Cohort, Dimension } from '../types.js';
-import type { BaselineCountRow, ErrorCodeTotalRow, PostLookRow, PostTotalRow } from './hunt-sql.js';
-import { parentSet } from './hunt-sql.js';
-import { cellPrior, setSpread, type BaselineCounts, type SetSpread } from './hunt-prior.js';
-import { predictiveEProcess, predictiveLogE, type CountLook } from './predictive-e-process.js';
+import type { BaselineCountRow, ErrorCodeTotalRow, PostLookRow } from './hunt-sql.js';
+import { cellNull, setSpread, shareNull, type SetSpread } from './hunt-prior.js';
+import { predictiveLogE } from './predictive-e-process.js';
 import { taroneEligible } from './tarone.js';
 
 /** What the hunt tests: all failures, failures with one error code, or a code the baseline never saw. */
@@ -46,7 +45,6 @@ export interface HuntInput {
   /** The dimension sets hunted (pairs and triples not in the plan). */
   sets: readonly (readonly Dimension[])[];
   baseline: readonly BaselineCountRow[];
-  totals: readonly PostTotalRow[];
   looks: readonly PostLookRow[];
   codes: readonly ErrorCodeTotalRow[];
   /** Tolerated absolute increase of the failure rate, and per error code. */
@@ -65,58 +63,111 @@ export interface HuntResult {
   newErrorCodes: string[];
 }
 
-const rowKey = (g: number, key: string, metric = ''): string => `${g}|${key}|${metric}`;
+const rowKey = (g: number, key: string, parent: string, metric: string): string => `${g}|${key}|${parent}|${metric}`;
+
+type Scored = HuntCell & { pMin: number };
 
 /**
- * The rare-regression hunt (statistics.md 4, 5): every combination with window traffic × (all
- * failures, each error code) tested with the beta-binomial predictive e-process against its
- * shrunk baseline, Tarone-screened, then Benjamini–Hochberg across everything eligible.
- * Error codes the baseline never saw are also tested for everyone at once (Jeffreys null).
+ * The rare-regression hunt (statistics.md 3.2, 4, 5): every combination with window traffic ×
+ * (all failures, each error code), tested on its share of its parent's events against the
+ * baseline share (`shareNull`: shrunk rate, rest of the parent, week-to-week spread) with the
+ * beta-binomial predictive e-process over daily looks — shocks shared with the parent (an IdP
+ * incident, a tenant's drift) cancel in the share. Tarone-screened, then Benjamini–Hochberg
+ * across everything eligible. Error codes the baseline never saw are also tested for everyone.
  */
 export function hunt(input: HuntInput): HuntResult {
-  const baseline = new Map(input.baseline.map((r) => [rowKey(r.g, r.cohort_key, r.metric), r]));
-  const combos = new Map(input.baseline.filter((r) => r.metric === '').map((r) => [rowKey(r.g, r.cohort_key), r]));
+  const baseline = new Map(input.baseline.map((r) => [rowKey(r.g, r.cohort_key, r.parent_key, r.metric), r]));
   const looks = groupLooks(input.looks);
+  const parents = chooseParents(input.baseline, input.looks);
   const codes = input.codes.map((c) => c.metric);
   const newCodes = new Set(input.codes.filter((c) => c.baseline_x === 0).map((c) => c.metric));
   const codeShare = failureShares(input.codes);
-  const cells: HuntCell[] = [];
+  const cells: Scored[] = [];
   for (const dims of input.sets) {
     const g = groupingMask(dims);
-    const parentG = groupingMask(parentSet(dims));
-    const setTotals = input.totals.filter((t) => t.g === g);
+    const combos = [...parents].filter(([combo]) => combo.startsWith(`${g}|`));
     for (const metric of ['', ...codes]) {
-      const spread = spreadOf(baseline, combos, g, metric);
+      const spread = setSpread(input.baseline.filter((r) => r.g === g && r.metric === metric && parents.get(`${g}|${r.cohort_key}`) === r.parent_key));
       const tolerance = metric === '' ? input.tolerance.failures : (input.tolerance.codes.get(metric) ?? input.tolerance.failures * (codeShare.get(metric) ?? 0));
-      for (const total of setTotals) {
-        const { cohort } = parseCohortKey(total.cohort_key);
-        const own = baseline.get(rowKey(g, total.cohort_key, metric));
-        const ownN = combos.get(rowKey(g, total.cohort_key))?.n ?? 0;
-        const parentKey = rowKey(parentG, cohortKey(cohort, parentSet(dims)));
-        const parent = { n: combos.get(parentKey)?.n ?? 0, x: baseline.get(`${parentKey}${metric}`)?.x ?? 0 };
-        const prior = cellPrior({ x: own?.x ?? 0, n: ownN }, parent, spread, tolerance);
-        const cellLooks = [...(looks.get(rowKey(g, total.cohort_key, metric)) ?? [])];
-        const last = cellLooks[cellLooks.length - 1];
-        cellLooks.push({ x: last?.x ?? 0, n: total.n });
-        const states = predictiveEProcess(cellLooks, prior.null);
-        cells.push({
-          cohort, cohortKey: total.cohort_key, dimensions: [...dims], metric,
+      for (const [combo, parent] of combos) {
+        const key = combo.slice(`${g}|`.length);
+        cells.push(scoreCell({
+          g, key, dims, metric, tolerance, spread,
           kind: metric === '' ? 'failures' : newCodes.has(metric) ? 'new_error_code' : 'error_code',
-          baselineN: ownN, baselineX: own?.x ?? 0, baselineRate: prior.rate, shrinkWeight: prior.weight,
-          n: total.n, x: last?.x ?? 0, expected: total.n * prior.rate,
-          p: states[states.length - 1]?.p ?? 1, logE: Math.max(...states.map((s) => s.logE)),
-          eligibility: 'ineligible', pAdjusted: null, found: false,
-          // Tarone's minimum attainable p: every window attempt a failure.
-          ...{ pMin: Math.min(1, Math.exp(-predictiveLogE(total.n, total.n, prior.null))) },
-        } as HuntCell & { pMin: number });
+          own: baseline.get(rowKey(g, key, parent, metric)), base: baseline.get(rowKey(g, key, parent, '')),
+          looks: looks.get(rowKey(g, key, parent, metric)) ?? [], exposure: looks.get(rowKey(g, key, parent, '')) ?? [],
+        }));
       }
     }
   }
   cells.push(...newCodeCells(input, newCodes));
-  return judge(cells as (HuntCell & { pMin: number })[], input.alpha, [...newCodes]);
+  return judge(cells, input.alpha, [...newCodes]);
 }
 
-function judge(cells: (HuntCell & { pMin: number })[], alpha: number, newErrorCodes: string[]): HuntResult {
+/**
+ * Per combination with window traffic (`g|key`), the parent it is compared with: of the sets
+ * without one of its dimensions, the one with the most baseline attempts (then window attempts),
+ * so the combination is the smallest part of it and a regression of its own moves the rest least.
+ */
+function chooseParents(baseline: readonly BaselineCountRow[], looks: readonly PostLookRow[]): Map<string, string> {
+  const size = new Map<string, number>();
+  for (const r of baseline) if (r.metric === '') size.set(`${r.g}|${r.cohort_key}|${r.parent_key}`, r.parent_n);
+  const best = new Map<string, { parent: string; rank: [number, number] }>();
+  for (const l of looks) {
+    if (l.metric !== '') continue;
+    const combo = `${l.g}|${l.cohort_key}`;
+    const rank: [number, number] = [size.get(`${combo}|${l.parent_key}`) ?? 0, l.parent_n];
+    const current = best.get(combo);
+    const better = !current || rank[0] > current.rank[0] || (rank[0] === current.rank[0] && (rank[1] > current.rank[1] || (rank[1] === current.rank[1] && l.parent_key < current.parent)));
+    if (better) best.set(combo, { parent: l.parent_key, rank });
+  }
+  return new Map([...best].map(([combo, { parent }]) => [combo, parent]));
+}
+
+interface CellInput {
+  g: number;
+  key: string;
+  dims: readonly Dimension[];
+  metric: string;
+  kind: HuntKind;
+  tolerance: number;
+  spread: SetSpread;
+  own: BaselineCountRow | undefined;
+  /** The combination's all-failures baseline row (its attempts and its parent's). */
+  base: BaselineCountRow | undefined;
+  looks: readonly PostLookRow[];
+  /** The all-failures looks, whose attempts are the exposures of every metric. */
+  exposure: readonly PostLookRow[];
+}
+
+function scoreCell(c: CellInput): Scored {
+  const { cohort } = parseCohortKey(c.key);
+  const own = { x: c.own?.x ?? 0, n: c.base?.n ?? 0 };
+  const parent = { x: c.own?.parent_x ?? 0, n: c.base?.parent_n ?? 0 };
+  const exposureAt = new Map(c.exposure.map((l) => [l.day, l]));
+  const final = c.exposure[c.exposure.length - 1];
+  const n = final?.n ?? 0;
+  const cell = cellNull(own, parent, c.spread);
+  const last = c.looks[c.looks.length - 1];
+  const base = {
+    cohort, cohortKey: c.key, dimensions: [...c.dims], metric: c.metric, kind: c.kind, baselineN: own.n, baselineX: own.x,
+    baselineRate: cell.rate, shrinkWeight: cell.weight, n, x: last?.x ?? 0, expected: n * cell.rate,
+    eligibility: 'ineligible' as const, pAdjusted: null, found: false,
+  };
+  if (parent.x === 0 || !final || !last) return { ...base, p: 1, logE: 0, pMin: 1 };
+  let [p, best] = [1, -Infinity];
+  for (const look of c.looks) {
+    const at = exposureAt.get(look.day) ?? look;
+    const logE = predictiveLogE(Math.round(look.x), Math.round(look.parent_x), shareNull(cell, at.n, at.parent_n - at.n, c.tolerance));
+    best = Math.max(best, logE);
+    p = Math.min(p, Math.exp(-Math.max(0, logE)));
+  }
+  const trials = Math.round(last.parent_x);
+  const pMin = Math.min(1, Math.exp(-predictiveLogE(trials, trials, shareNull(cell, final.n, final.parent_n - final.n, c.tolerance))));
+  return { ...base, p, logE: best, pMin };
+}
+
+function judge(cells: readonly Scored[], alpha: number, newErrorCodes: string[]): HuntResult {
   const byExpected = cells.map((c) => c.expected >= 5);
   const eligible = taroneEligible(cells.map((c) => c.pMin), byExpected, alpha);
   const tested = cells.flatMap((_, i) => (eligible[i] ? [i] : []));
@@ -131,12 +182,12 @@ function judge(cells: (HuntCell & { pMin: number })[], alpha: number, newErrorCo
   return { cells: judged, examined: cells.length, eligible: tested.length, ineligible: cells.length - tested.length, newErrorCodes };
 }
 
-function groupLooks(rows: readonly PostLookRow[]): Map<string, CountLook[]> {
-  const looks = new Map<string, CountLook[]>();
+function groupLooks(rows: readonly PostLookRow[]): Map<string, PostLookRow[]> {
+  const looks = new Map<string, PostLookRow[]>();
   for (const r of rows) {
-    const key = rowKey(r.g, r.cohort_key, r.metric);
+    const key = rowKey(r.g, r.cohort_key, r.parent_key, r.metric);
     const list = looks.get(key) ?? [];
-    list.push({ x: Math.round(r.x), n: Math.round(r.n) });
+    list.push(r);
     looks.set(key, list);
   }
   return looks;
@@ -148,21 +199,13 @@ function failureShares(codes: readonly ErrorCodeTotalRow[]): Map<string, number>
   return new Map(codes.map((c) => [c.metric, all > 0 ? c.baseline_x / all : 0]));
 }
 
-function spreadOf(rows: ReadonlyMap<string, BaselineCountRow>, combos: ReadonlyMap<string, BaselineCountRow>, g: number, metric: string): SetSpread {
-  const counts: BaselineCounts[] = [];
-  for (const combo of combos.values()) {
-    if (combo.g !== g) continue;
-    const row = rows.get(rowKey(g, combo.cohort_key, metric));
-    counts.push({ days: combo.days, n: combo.n, snn: combo.snn, x: row?.x ?? 0, sxx: row?.sxx ?? 0 });
-  }
-  return setSpread(counts);
-}
-
 /** Everyone-level cells for error codes the baseline period never saw: Jeffreys null Beta(½, N_baseline + ½). */
-function newCodeCells(input: HuntInput, newCodes: ReadonlySet<string>): (HuntCell & { pMin: number })[] {
+function newCodeCells(input: HuntInput, newCodes: ReadonlySet<string>): Scored[] {
   const g = input.sets[0] ? groupingMask(input.sets[0]) : -1;
-  const baselineN = [...input.baseline].filter((r) => r.g === g && r.metric === '').reduce((s, r) => s + r.n, 0);
-  const n = input.totals.filter((t) => t.g === g).reduce((s, t) => s + t.n, 0);
+  const baselineN = input.baseline.filter((r) => r.g === g && r.metric === '').reduce((s, r) => s + r.n, 0);
+  const finals = new Map<string, number>();
+  for (const l of input.looks) if (l.g === g && l.metric === '') finals.set(l.cohort_key, l.n);
+  const n = [...finals.values()].reduce((s, v) => s + v, 0);
   return input.codes
     .filter((c) => newCodes.has(c.metric) && n > 0)
     .map((c) => {

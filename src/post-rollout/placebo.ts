@@ -13,19 +13,21 @@ export interface Placebo {
   k: number;
   mean: number;
   sd: number;
-  /** Days of history before a fake date the fit needs, and days of the placebo window. */
+  /** Days of history the fit needs, days between the fit's end and the fake date (extrapolation, as after the stages), days of the placebo window. */
   trainDays: number;
+  gapDays: number;
   lengthDays: number;
 }
 
 const DAY = 86_400;
 
 /**
- * Placebo calibration (statistics.md 2.2, 9.5): at fake dates `f_j = start + trainDays + j` days
- * (while a whole placebo window fits before the baseline ends) refit the level and trend by
- * binomial IRLS on the hours before `f_j`, with the hour-of-week shape as offset, project them
- * over `[f_j, f_j + lengthDays)` and compute the same `windowDelta` as the real window. Their
- * spread is the model error a real Δ must exceed. Fake dates whose fit fails (too few events) are skipped.
+ * Placebo calibration (statistics.md 2.2, 9.5): at fake dates `f_j = start + trainDays + gapDays + j`
+ * days (while a whole placebo window fits before the baseline ends) refit the level and trend by
+ * binomial IRLS on the hours before `f_j − gapDays`, with the hour-of-week shape as offset, project
+ * them over `[f_j, f_j + lengthDays)` and compute the same `windowDelta` as the real window. The
+ * gap makes the placebo extrapolate, as the real projection does across the stages. Their spread
+ * is the model error a real Δ must exceed. Fake dates whose fit fails (too few events) are skipped.
  */
 export function placeboDeltas(
   history: readonly HourCount[],
@@ -33,14 +35,15 @@ export function placeboDeltas(
   shape: Float64Array | undefined,
   tau2Logit: number,
   trainDays = 7,
+  gapDays = 7,
   lengthDays = 7,
 ): Placebo {
   const dates: string[] = [];
   const deltas: number[] = [];
   const start = period.from.getTime() / 1000;
   const end = period.to.getTime() / 1000;
-  for (let f = start + trainDays * DAY; f + lengthDays * DAY <= end; f += DAY) {
-    const train = history.filter((h) => h.hour >= start && h.hour < f && h.n > 0);
+  for (let f = start + (trainDays + gapDays) * DAY; f + lengthDays * DAY <= end; f += DAY) {
+    const train = history.filter((h) => h.hour >= start && h.hour < f - gapDays * DAY && h.n > 0);
     const test = history.filter((h) => h.hour >= f && h.hour < f + lengthDays * DAY && h.n > 0);
     if (test.length === 0) continue;
     let fit;
@@ -62,6 +65,7 @@ export function placeboDeltas(
     mean: k > 0 ? mean(deltas) : 0,
     sd: k > 1 ? sampleStandardDeviation(deltas) : 0,
     trainDays,
+    gapDays,
     lengthDays,
   };
 }

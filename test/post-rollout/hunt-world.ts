@@ -1,8 +1,8 @@
-import { cohortKey } from '../../src/baseline/cohort-key.js';
+import { cohortKey, parseCohortKey } from '../../src/baseline/cohort-key.js';
 import { groupingMask } from '../../src/baseline/cohort-sets.js';
 import { DIMENSIONS } from '../../src/plan/plan-schema.js';
-import type { BaselineCountRow, ErrorCodeTotalRow, PostLookRow, PostTotalRow } from '../../src/post-rollout/hunt-sql.js';
-import { parentSet } from '../../src/post-rollout/hunt-sql.js';
+import type { BaselineCountRow, ErrorCodeTotalRow, PostLookRow } from '../../src/post-rollout/hunt-sql.js';
+import { BLOCK_DAYS, parentSets } from '../../src/post-rollout/hunt-sql.js';
 import type { SeededRandom } from '../../src/stats/random.js';
 import type { Cohort, Dimension } from '../../src/types.js';
 
@@ -26,6 +26,8 @@ export interface WorldOptions {
   /** Logit sd of the day shocks: per IdP and day, and per cell and day. */
   idpDaySd: number;
   cellDaySd: number;
+  /** Logit sd of each tenant's drift per week (a slow trend the baseline cannot know). */
+  tenantDriftSd: number;
   /** A post-period regression: the cells matching `cohort` get `+delta` on the failure rate, all in `code`. */
   injection?: { cohort: Cohort; delta: number; code: string };
 }
@@ -34,6 +36,8 @@ interface Cell {
   values: Record<Dimension, string>;
   weight: number;
   logit: number;
+  /** Logit change per week. */
+  drift: number;
 }
 
 /** Per day, per cell: attempts, failures, and failures per code. */
@@ -58,6 +62,7 @@ export function simulateWorld(options: WorldOptions, random: SeededRandom): Worl
   const names = (prefix: string, k: number) => Array.from({ length: k }, (_, i) => `${prefix}${i + 1}`);
   const idpLevel = names('idp', options.idps).map(() => -4.2 + 0.3 * random.normal());
   const sizes = names('t', options.tenants).map(() => Math.exp(random.normal()));
+  const drifts = names('t', options.tenants).map(() => options.tenantDriftSd * random.normal());
   names('t', options.tenants).forEach((tenant, ti) => {
     // Each tenant uses two IdPs.
     const idps = [ti % options.idps, (ti + 1) % options.idps];
@@ -68,6 +73,7 @@ export function simulateWorld(options: WorldOptions, random: SeededRandom): Worl
             values: { tenant, idp: `idp${ii + 1}`, app, region },
             weight: (sizes[ti] ?? 1) * Math.exp(0.5 * random.normal()),
             logit: (idpLevel[ii] ?? -4) + 0.25 * random.normal(),
+            drift: drifts[ti] ?? 0,
           });
         }
       }
@@ -82,7 +88,7 @@ export function simulateWorld(options: WorldOptions, random: SeededRandom): Worl
       cells.map((cell) => {
         const n = random.poisson((options.attemptsPerDay * cell.weight) / totalWeight);
         const ii = Number(cell.values.idp.slice(3)) - 1;
-        let p = expit(cell.logit + (idpShock[ii] ?? 0) + options.cellDaySd * random.normal());
+        let p = expit(cell.logit + (cell.drift * d) / 7 + (idpShock[ii] ?? 0) + options.cellDaySd * random.normal());
         const injected = options.injection && d >= options.baselineDays && matches(cell.values, options.injection.cohort);
         const extra = injected && options.injection ? random.binomial(n, options.injection.delta) : 0;
         p = Math.min(p, 1);
@@ -115,54 +121,78 @@ export function worldCounts(world: World, sets: readonly (readonly Dimension[])[
   const codes = world.options.codes.map((c) => c.code);
   const b = world.options.baselineDays;
   const rolled = new Map<number, Map<string, CellDay[]>>();
-  for (const dims of uniqueSets([...sets, ...sets.map(parentSet)])) {
+  for (const dims of uniqueSets([...sets, ...sets.flatMap((s) => parentSets([...s]))])) {
     const groups = new Map<string, CellDay[]>();
     for (const [key, indexes] of groupCells(world, dims)) groups.set(key, world.days.map((day) => sumCells(day, indexes, codes.length)));
     rolled.set(groupingMask(dims), groups);
   }
+  const metricX = (d: CellDay, metric: number) => (metric < 0 ? d.x : (d.codes[metric] ?? 0));
+  const pairs = () =>
+    sets.flatMap((dims) =>
+      [...(rolled.get(groupingMask(dims)) ?? [])].flatMap(([key, series]) =>
+        parentSets([...dims]).map((pdims) => {
+          const cohort = parseCohortKey(key).cohort;
+          const parentKey = cohortKey(cohort, pdims);
+          return { g: groupingMask(dims), key, parentKey, series, parent: rolled.get(groupingMask(pdims))?.get(parentKey) ?? [] };
+        }),
+      ),
+    );
   const baseline: BaselineCountRow[] = [];
-  for (const [g, groups] of rolled) {
-    for (const [key, series] of groups) {
-      const active = series.slice(0, b).filter((d) => d.n > 0);
-      const combo = { days: active.length, n: sum(active.map((d) => d.n)), snn: sum(active.map((d) => d.n * d.n)) };
-      if (combo.n === 0) continue;
-      baseline.push({ g, cohort_key: key, metric: '', ...combo, x: sum(active.map((d) => d.x)), sxx: sum(active.map((d) => (d.x * d.x) / d.n)) });
-      codes.forEach((code, k) => {
-        const x = sum(active.map((d) => d.codes[k] ?? 0));
-        if (x > 0) baseline.push({ g, cohort_key: key, metric: code, ...combo, x, sxx: sum(active.map((d) => (d.codes[k] ?? 0) ** 2 / d.n)) });
+  for (const { g, key, parentKey, series, parent } of pairs()) {
+    const weeks = Math.ceil(b / BLOCK_DAYS);
+    const block = (s: readonly CellDay[], w: number) => sumDays(s.slice(w * BLOCK_DAYS, Math.min(b, (w + 1) * BLOCK_DAYS)), codes.length);
+    const cw = Array.from({ length: weeks }, (_, w) => block(series, w));
+    const pw = Array.from({ length: weeks }, (_, w) => block(parent, w));
+    [-1, ...codes.map((_, k) => k)].forEach((metric) => {
+      const rows = cw.flatMap((c, w) => {
+        const pc = pw[w] as CellDay;
+        const px = metricX(pc, metric);
+        return c.n > 0 && (metric < 0 ? pc.n > 0 : px > 0) ? [{ n: c.n, x: metricX(c, metric), pn: pc.n, px }] : [];
       });
-    }
+      if (rows.length === 0) return;
+      const [n, x, pn, px] = [sum(rows.map((r) => r.n)), sum(rows.map((r) => r.x)), sum(rows.map((r) => r.pn)), sum(rows.map((r) => r.px))];
+      const [rate, restRate] = [x / n, pn > n ? (px - x) / (pn - n) : NaN];
+      let x2 = 0;
+      for (const r of rows) {
+        const theta = (r.n * rate) / (r.n * rate + (r.pn - r.n) * restRate);
+        if (r.px > 0 && theta > 0 && theta < 1) x2 += (r.x - r.px * theta) ** 2 / (r.px * theta * (1 - theta));
+      }
+      baseline.push({
+        g, cohort_key: key, parent_key: parentKey, metric: metric < 0 ? '' : (codes[metric] ?? ''), weeks: rows.filter((r) => r.px > 0).length,
+        n, x, parent_n: pn, parent_x: px, x2, sum_parent_x2: sum(rows.map((r) => r.px * r.px)),
+      });
+    });
   }
   return (lastDay: number) => {
-    const totals: PostTotalRow[] = [];
     const looks: PostLookRow[] = [];
-    for (const dims of sets) {
-      const g = groupingMask(dims);
-      for (const [key, series] of rolled.get(g) ?? []) {
-        const post = series.slice(b, b + lastDay + 1);
-        const n = sum(post.map((d) => d.n));
-        if (n === 0) continue;
-        totals.push({ g, cohort_key: key, n });
-        let [cn, cx] = [0, 0];
-        const cc = codes.map(() => 0);
-        post.forEach((d, day) => {
-          cn += d.n;
-          cx += d.x;
-          if (d.x > 0) looks.push({ g, cohort_key: key, metric: '', day, n: cn, x: cx });
-          codes.forEach((code, k) => {
-            cc[k] = (cc[k] ?? 0) + (d.codes[k] ?? 0);
-            if ((d.codes[k] ?? 0) > 0) looks.push({ g, cohort_key: key, metric: code, day, n: cn, x: cc[k] ?? 0 });
-          });
-        });
-      }
+    for (const { g, key, parentKey, series, parent } of pairs()) {
+      [-1, ...codes.map((_, k) => k)].forEach((metric) => {
+        let [n, x, pn, px] = [0, 0, 0, 0];
+        for (let day = 0; day <= lastDay; day++) {
+          const [c, pc] = [series[b + day] as CellDay, parent[b + day] as CellDay];
+          if (!(c.n > 0) || !(metric < 0 ? pc.n > 0 : metricX(pc, metric) > 0)) continue;
+          [n, x, pn, px] = [n + c.n, x + metricX(c, metric), pn + pc.n, px + metricX(pc, metric)];
+          looks.push({ g, cohort_key: key, parent_key: parentKey, metric: metric < 0 ? '' : (codes[metric] ?? ''), day, n, x, parent_n: pn, parent_x: px });
+        }
+      });
     }
     const codeTotals: ErrorCodeTotalRow[] = codes.map((code, k) => ({
       metric: code,
       baseline_x: sum(world.days.slice(0, b).flatMap((day) => day.map((c) => c.codes[k] ?? 0))),
       post_x: sum(world.days.slice(b, b + lastDay + 1).flatMap((day) => day.map((c) => c.codes[k] ?? 0))),
     }));
-    return { baseline, totals, looks, codes: codeTotals };
+    return { baseline, looks, codes: codeTotals };
   };
+}
+
+function sumDays(days: readonly CellDay[], codes: number): CellDay {
+  const total: CellDay = { n: 0, x: 0, codes: new Array<number>(codes).fill(0) };
+  for (const d of days) {
+    total.n += d.n;
+    total.x += d.x;
+    d.codes.forEach((v, k) => (total.codes[k] = (total.codes[k] ?? 0) + v));
+  }
+  return total;
 }
 
 const sum = (values: readonly number[]) => values.reduce((s, v) => s + v, 0);
