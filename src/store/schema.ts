@@ -120,6 +120,20 @@ export const SCHEMA: readonly string[] = [
      window_start TIMESTAMPTZ NOT NULL, window_end TIMESTAMPTZ NOT NULL,
      regressions INTEGER NOT NULL, document JSON NOT NULL
    )`,
+  // Post-rollout runs (src/post-rollout/): run_id = hash of plan hash, baseline id and --at (window_end), so a re-run adds nothing;
+  // `document` is the stagewise.post-rollout/v1 section. Findings: one row per regression or new value per run.
+  `CREATE TABLE IF NOT EXISTS post_rollout_runs (
+     run_id VARCHAR PRIMARY KEY, created_at TIMESTAMPTZ NOT NULL, plan_hash VARCHAR NOT NULL, baseline_id VARCHAR NOT NULL,
+     window_start TIMESTAMPTZ NOT NULL, window_end TIMESTAMPTZ NOT NULL, design VARCHAR NOT NULL, inputs JSON NOT NULL,
+     examined BIGINT NOT NULL, eligible BIGINT NOT NULL, ineligible BIGINT NOT NULL,
+     findings INTEGER NOT NULL, new_findings INTEGER NOT NULL, document JSON NOT NULL
+   )`,
+  `CREATE TABLE IF NOT EXISTS post_rollout_findings (
+     run_id VARCHAR NOT NULL, finding_key VARCHAR NOT NULL, kind VARCHAR NOT NULL, cohort_key VARCHAR NOT NULL,
+     metric VARCHAR NOT NULL, regression BOOLEAN NOT NULL, is_new BOOLEAN NOT NULL,
+     n DOUBLE, x DOUBLE, expected DOUBLE, effect DOUBLE, p_value DOUBLE, p_adjusted DOUBLE,
+     PRIMARY KEY (run_id, finding_key)
+   )`,
 ];
 
 /** Creates any table the store lacks. */
