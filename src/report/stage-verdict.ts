@@ -49,10 +49,13 @@ function list(phrases: readonly string[], limit = 3): string {
   return phrases.length > limit ? `${shown}; and ${(phrases.length - limit).toLocaleString('en-US')} more` : shown;
 }
 
+/** How many tolerances the effect is from zero: the sentence names the worst regressions first. */
+const harm = (r: CohortResult) => (r.effect === null || r.tolerance <= 0 ? 0 : Math.abs(r.effect) / r.tolerance);
+
 /** The verdict of one stage's evaluation, with the operator's decisions on it. */
 export function stageVerdict(evaluation: Evaluation, decisions: readonly Decision[]): StageVerdict {
   const { stage, alpha } = evaluation;
-  const regressions = evaluation.results.filter((r) => r.verdict === 'regression').sort(byConcern);
+  const regressions = evaluation.results.filter((r) => r.verdict === 'regression').sort((a, b) => harm(b) - harm(a));
   const open = regressions.filter((r) => !r.accepted);
   const inconclusive = evaluation.results.filter((r) => r.verdict === 'inconclusive').sort(byConcern);
   const mismatches = evaluation.srm.filter((s) => s.mismatch);

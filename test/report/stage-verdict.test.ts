@@ -47,7 +47,7 @@ describe('stageVerdict', () => {
     expect(verdict.light).toBe('green');
     expect(verdict.sentence).toBe('stage-2: no cohort regressed across eight cohort × metric results');
   });
-  it('names the regression with the strongest evidence first', () => {
+  it('names the worst regression (in tolerances) first', () => {
     const [t012] = stage2.results.filter((r) => r.verdict === 'regression');
     if (!t012) throw new Error('fixture changed');
     const weak = { ...t012, cohort: { tenant: 't900' }, effect: -0.02, ci: [-0.039, -0.001] as [number, number] };
