@@ -12,7 +12,7 @@ h3 { margin: 1.5rem 0 .5rem; }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85em; }
 pre { background: #f4f6f7; padding: .75rem; overflow: auto; border-radius: 4px; }
 pre.flagd { max-height: 22rem; }
-table.decisions td:nth-child(-n+2) { white-space: nowrap; }
+table.decisions td:nth-child(-n+2), table.decisions td:last-child { white-space: nowrap; }
 article.stage { print-color-adjust: exact; -webkit-print-color-adjust: exact; border: 1px solid var(--line); border-left: 8px solid var(--muted); border-radius: 4px; padding: .5rem 1rem; margin: .75rem 0; }
 article.stage h3 { margin: .25rem 0; display: flex; align-items: center; gap: .5rem; }
 .light { print-color-adjust: exact; -webkit-print-color-adjust: exact; display: inline-block; width: 1rem; height: 1rem; border-radius: 50%; background: var(--muted); }
