@@ -80,11 +80,21 @@ export function cohortOf(row: Pick<CellRow, Dimension>, dims: readonly Dimension
 /**
  * The arm's statistics for one rate metric (`x` = the metric's numerator). success_rate counts
  * successes, so its unit sums turn from failures f to successes s = n − f:
- * Σs² = Σn² − 2Σfn + Σf², Σsn = Σn² − Σfn. MFA has no unit sums (binomial); an error code borrows
- * the failures' per-hour design effect.
+ * Σs² = Σn² − 2Σfn + Σf², Σsn = Σn² − Σfn. MFA has no unit sums: its binomial variance is
+ * multiplied by Σn_u²/Σn_u, the design effect when a user's attempts are all challenged or none
+ * (an upper bound); an error code borrows the failures' per-hour design effect.
  */
 export function rateArm(arm: ArmSums, metric: { name: string; errorCode?: string }): RateArm {
-  if (metric.name === 'mfa_rate') return { n: arm.mfaKnown, x: arm.mfaChallenged };
+  if (metric.name === 'mfa_rate') {
+    // MFA is decided per user (enrolment, policy), so a user's attempts move together. Without
+    // per-user MFA sums, bound the design effect by perfect within-user correlation: Σn_u² / Σn_u.
+    const designEffect = new Float64Array(arm.attempts.length);
+    for (let h = 0; h < designEffect.length; h++) {
+      const n = arm.attempts[h] ?? 0;
+      designEffect[h] = n > 0 ? Math.max((arm.snn[h] ?? 0) / n, 1) : 1;
+    }
+    return { n: arm.mfaKnown, x: arm.mfaChallenged, designEffect };
+  }
   if (metric.errorCode !== undefined) {
     const hours = arm.attempts.length;
     const x = arm.errors.get(metric.errorCode) ?? new Float64Array(hours);

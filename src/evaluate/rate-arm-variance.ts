@@ -26,5 +26,5 @@ export function rateArmVariance(arm: RateArm, h: number, p: number): number {
 /** Names the variance `rateArmVariance` uses for an arm, for a result's `method`. */
 export function varianceSource(arm: RateArm): string {
   if (arm.units) return 'user-clustered delta-method variance';
-  return arm.designEffect ? 'binomial variance × the failures\' design effect' : 'binomial variance';
+  return arm.designEffect ? 'binomial variance × a per-hour design effect' : 'binomial variance';
 }
