@@ -59,6 +59,9 @@ export function evaluateCohortMetric(input: CohortMetricInput): CohortResult {
     method: '',
   };
   const latency = metric.family === 'latency_quantile';
+  if (input.design === 'baseline_projection') {
+    base.note = 'no legacy traffic left: population drift and incidents are not removed (statistics.md 2.3), so a verdict here can be drift; keep a holdback (statistics.md 9)';
+  }
   if (stream.looks.length > 0) {
     const states = normalMixtureSequence(stream.looks, { tau2, alpha });
     const last = states[states.length - 1];
@@ -76,7 +79,7 @@ export function evaluateCohortMetric(input: CohortMetricInput): CohortResult {
   if (!latency && stream.exact && stream.expectedEvents >= EXACT_MIN_EVENTS) {
     return exactResult(base, stream.exact, alpha, Math.max(input.plannedLooks ?? input.hours, input.hours));
   }
-  return { ...base, verdict: 'insufficient_data', note: insufficientNote(input, stream) };
+  return { ...base, verdict: 'insufficient_data', note: base.note ? `${insufficientNote(input, stream)}; ${base.note}` : insufficientNote(input, stream) };
 }
 
 /**
