@@ -4,6 +4,7 @@ import { benjaminiHochberg } from '../stats/benjamini-hochberg.js';
 import type { Cohort, Dimension } from '../types.js';
 import type { BaselineCountRow, ErrorCodeTotalRow, PostLookRow } from './hunt-sql.js';
 import { cellNull, setSpread, shareNull, type SetSpread } from './hunt-prior.js';
+import { poissonRateRatioTest } from '../stats/poisson-rate-ratio-test.js';
 import { predictiveLogE } from './predictive-e-process.js';
 import { taroneEligible } from './tarone.js';
 
@@ -199,25 +200,34 @@ function failureShares(codes: readonly ErrorCodeTotalRow[]): Map<string, number>
   return new Map(codes.map((c) => [c.metric, all > 0 ? c.baseline_x / all : 0]));
 }
 
-/** Everyone-level cells for error codes the baseline period never saw: Jeffreys null Beta(½, N_baseline + ½). */
+/**
+ * Everyone-level cells for error codes the baseline period never saw: the exact conditional
+ * Poisson test of 0 baseline events against x window events (`x | x + 0 ~ Bin(x, N/(N + N_b))`,
+ * so p = (N/(N + N_b))^x; statistics.md 5.1), Bonferroni-corrected over the daily looks so far so a
+ * daily schedule does not inflate it; its minimum attainable p is 0, so it is always eligible.
+ */
 function newCodeCells(input: HuntInput, newCodes: ReadonlySet<string>): Scored[] {
   const g = input.sets[0] ? groupingMask(input.sets[0]) : -1;
-  const baselineN = input.baseline.filter((r) => r.g === g && r.metric === '').reduce((s, r) => s + r.n, 0);
+  const baselineByCombo = new Map<string, number>();
+  for (const r of input.baseline) if (r.g === g && r.metric === '') baselineByCombo.set(r.cohort_key, r.n);
+  const baselineN = [...baselineByCombo.values()].reduce((s, v) => s + v, 0);
   const finals = new Map<string, number>();
-  for (const l of input.looks) if (l.g === g && l.metric === '') finals.set(l.cohort_key, l.n);
+  let days = 0;
+  for (const l of input.looks) {
+    days = Math.max(days, l.day + 1);
+    if (l.g === g && l.metric === '') finals.set(l.cohort_key, l.n);
+  }
   const n = [...finals.values()].reduce((s, v) => s + v, 0);
   return input.codes
-    .filter((c) => newCodes.has(c.metric) && n > 0)
+    .filter((c) => newCodes.has(c.metric) && n > 0 && c.post_x > 0)
     .map((c) => {
-      const prior = { a: 0.5, b: baselineN + 0.5 };
       const x = Math.round(c.post_x);
-      const logE = predictiveLogE(x, Math.round(n), prior);
+      const exact = (events: number) => Math.min(1, days * poissonRateRatioTest({ xT: events, eT: n, xC: 0, eC: Math.max(baselineN, 1) }, 'greater').pValue);
+      const p = exact(x);
       return {
         cohort: {}, cohortKey: '', dimensions: [], metric: c.metric, kind: 'new_error_code' as const,
-        baselineN, baselineX: 0, baselineRate: 0.5 / (baselineN + 1), shrinkWeight: 1, n, x,
-        expected: (n * 0.5) / (baselineN + 1), p: Math.min(1, Math.exp(-Math.max(0, logE))), logE,
-        eligibility: 'ineligible' as const, pAdjusted: null, found: false,
-        pMin: Math.min(1, Math.exp(-predictiveLogE(Math.round(n), Math.round(n), prior))),
+        baselineN, baselineX: 0, baselineRate: 0, shrinkWeight: 1, n, x, expected: 0, p, logE: -Math.log(p),
+        eligibility: 'ineligible' as const, pAdjusted: null, found: false, pMin: 0,
       };
     });
 }
