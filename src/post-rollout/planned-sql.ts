@@ -1,6 +1,7 @@
 import { instant } from '../baseline/aggregate.js';
 import { cohortKeySql } from '../baseline/cohort-key.js';
 import { groupingMask } from '../baseline/cohort-sets.js';
+import { DIMENSIONS } from '../plan/plan-schema.js';
 import type { PlanMetric } from '../plan/plan.js';
 import { ident, join, raw, sql, type Sql } from '../store/sql.js';
 import type { Dimension, Period } from '../types.js';
@@ -36,7 +37,9 @@ function metricColumns(metric: PlanMetric): { n: string; x: Sql } {
  */
 export function plannedHourly(sets: readonly (readonly Dimension[])[], metrics: readonly PlanMetric[], providers: readonly string[], period: Period): Sql {
   const codes = metrics.flatMap((m) => (m.errorCode === undefined ? [] : [m.errorCode]));
-  const groups = sets.map((s) => raw(`(${['hour', 'provider', ...s].join(', ')})`));
+  // GROUPING(tenant, idp, app, region) needs every dimension in some grouping set: pad with the finest one and drop its rows.
+  const padded = DIMENSIONS.some((d) => !sets.some((s) => s.includes(d)));
+  const groups = [...sets, ...(padded ? [DIMENSIONS] : [])].map((s) => raw(`(${['hour', 'provider', ...s].join(', ')})`));
   const keys = sets.map((s) => sql`WHEN ${raw(String(groupingMask(s)))} THEN ${cohortKeySql(s)}`);
   const inWindow = sql`provider IN (${join(providers.map((p) => sql`${p}`), ', ')}) AND hour >= ${instant(period.from)} AND hour < ${instant(period.to)}`;
   const codeColumns = codes.map((code) => sql`sum(CASE WHEN error_code = ${code} THEN failures ELSE 0 END)::DOUBLE AS ${ident(`e_${code}`)}`);
@@ -62,7 +65,7 @@ export function plannedHourly(sets: readonly (readonly Dimension[])[], metrics: 
              sum(mfa_known)::DOUBLE AS mfa_known, sum(mfa_challenged)::DOUBLE AS mfa_challenged
              ${codes.length ? sql`, ${join(codeSums, ', ')}` : sql``}
       FROM cells
-      GROUP BY GROUPING SETS (${join(groups, ', ')})
+      GROUP BY GROUPING SETS (${join(groups, ', ')})${padded ? sql` HAVING GROUPING(tenant, idp, app, region) <> 0` : sql``}
     )
     ${join(unpivot, ' UNION ALL ')}
     ORDER BY g, cohort_key, metric, provider, hour`;
