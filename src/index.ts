@@ -92,3 +92,12 @@ export { SIMULATE_DEFAULTS, defaultInjectionSpecs, type SimulateOptions, type Si
 export { simulationPlan } from './simulate/plan-content.js';
 export type { SimulationTruth, TruthIncident, TruthInjection } from './simulate/truth.js';
 export { APPS, ERROR_CODES, IDPS, MODEL, PROVIDERS, REGIONS } from './simulate/model.js';
+export {
+  refreshAggregates, cohortHourly, cohortTotals, cohortErrorsHourly, cohortLatency, type RefreshResult, type RollupOptions,
+} from './baseline/aggregate.js';
+export { cohortKey, parseCohortKey, cohortKeySql } from './baseline/cohort-key.js';
+export { buildBaseline, type BuildOptions, type BuildResult } from './baseline/build-baseline.js';
+export { loadBaseline, type LoadedBaseline } from './baseline/load-baseline.js';
+export { backtest, type Backtest, type BacktestRow } from './baseline/backtest.js';
+export { stagePlan, type CohortTraffic, type PlanningInputs } from './plan/stage-plan.js';
+export { initPlan, planYaml } from './plan/init-plan.js';
