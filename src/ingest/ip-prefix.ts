@@ -1,8 +1,9 @@
-import { sql, type Sql } from '../store/sql.js';
+import { raw, sql, type Sql } from '../store/sql.js';
 
-const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+// Patterns are SQL literals, not bound values, so DuckDB compiles each once per query.
+const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
 /** A dotted IPv4 address, optionally IPv4-mapped (`::ffff:`); group 1 is its first three octets. */
-const V4 = `^(?:::ffff:)?(${OCTET}\\.${OCTET}\\.${OCTET})\\.${OCTET}$`;
+const V4 = raw(`'^(?:::ffff:)?(${OCTET}[.]${OCTET}[.]${OCTET})[.]${OCTET}$'`);
 
 /**
  * The network of an IP address as text: an IPv4 address truncated to its /24 (`203.0.113.0/24`), an IPv6
@@ -10,11 +11,10 @@ const V4 = `^(?:::ffff:)?(${OCTET}\\.${OCTET}\\.${OCTET})\\.${OCTET}$`;
  * Anything else (a host name, `unknown`, a malformed address) is NULL. `ip` is a VARCHAR column.
  */
 export function ipPrefix(ip: Sql): Sql {
-  // IPv4, the common case, costs one regular expression; IPv6 takes the list arithmetic below.
-  return sql`CASE
-    WHEN regexp_matches(${ip}, ${V4}) THEN regexp_extract(${ip}, ${V4}, 1) || '.0/24'
-    WHEN contains(${ip}, ':') THEN list_transform([lower(split_part(trim(${ip}, ' []'), '%', 1))], ip -> ${v6Prefix()})[1]
-  END`;
+  // IPv4, the common case, costs one regular expression (coalesce skips the rest); IPv6 takes the list arithmetic below.
+  return sql`coalesce(
+    nullif(regexp_extract(${ip}, ${V4}, 1), '') || '.0/24',
+    CASE WHEN contains(${ip}, ':') THEN list_transform([lower(split_part(trim(${ip}, ' []'), '%', 1))], ip -> ${v6Prefix()})[1] END)`;
 }
 
 /** The /48 of the lambda variable `ip` (lower case, no zone), expanding `::`; NULL unless eight groups of ≤ 4 hex digits. */
