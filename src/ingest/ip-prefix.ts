@@ -1,9 +1,8 @@
-import { raw, sql, type Sql } from '../store/sql.js';
+import { sql, type Sql } from '../store/sql.js';
 
-// Patterns are SQL literals, not bound values, so DuckDB compiles each once per query.
 const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
 /** A dotted IPv4 address, optionally IPv4-mapped (`::ffff:`); group 1 is its first three octets. */
-const V4 = raw(`'^(?:::ffff:)?(${OCTET}[.]${OCTET}[.]${OCTET})[.]${OCTET}$'`);
+const V4 = `^(?:::ffff:)?(${OCTET}[.]${OCTET}[.]${OCTET})[.]${OCTET}$`;
 
 /**
  * The network of an IP address as text: an IPv4 address truncated to its /24 (`203.0.113.0/24`), an IPv6
