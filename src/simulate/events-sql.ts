@@ -86,7 +86,10 @@ function attemptsSql(): Sql {
  * The simulated login events of hours [fromHour, toHour), with exactly the canonical columns of
  * `login_events` (event_id … shadow_diff). Reads the sim_* tables `prepareSimulation` creates.
  * Latency follows the drawn (pre-injection) outcome, so an injected failure or success leaves the
- * latency distribution alone: each injection moves its own metric only.
+ * latency distribution alone. Shadow tokens follow the dual-write logic: an attempt that both
+ * providers would reject issues no token (NULL); one only the candidate rejects (an injected
+ * failure) is a mismatch `no_live_token` (McNemar b: live fails, legacy ok); one only the legacy
+ * provider would have rejected is a `shadow_error` (McNemar c). In an A/A run b and c both stay small.
  */
 export function eventsSql(options: SimulateOptions, injections: readonly ActiveInjection[], fromHour: number, toHour: number): Sql {
   // Retries of the last sessions would fall after the end of the history: they are left out.
@@ -124,10 +127,14 @@ export function eventsSql(options: SimulateOptions, injections: readonly ActiveI
            ${U(A, 'mfa')} < 1 / (1 + exp(-(mfa_logit + mfa_shift + mfa_offset))) + inj_mfa
              OR coalesce(error_code = 'mfa_timeout', false) AS mfa_challenged,
            CASE WHEN provider = ${PROVIDERS.legacy} THEN NULL
+                WHEN failed AND base_fail THEN NULL
+                WHEN failed THEN 'mismatch'
+                WHEN base_fail THEN 'shadow_error'
                 WHEN u_shadow < ${MODEL.shadowError}::DOUBLE THEN 'shadow_error'
                 WHEN u_shadow < ${MODEL.shadowError + MODEL.shadowMismatch}::DOUBLE + inj_mismatch THEN 'mismatch'
                 ELSE 'match' END AS shadow_outcome,
-           CASE WHEN provider = ${PROVIDERS.candidate} AND u_shadow >= ${MODEL.shadowError}::DOUBLE
+           CASE WHEN provider = ${PROVIDERS.candidate} AND failed AND NOT base_fail THEN 'no_live_token'
+                WHEN provider = ${PROVIDERS.candidate} AND NOT failed AND NOT base_fail AND u_shadow >= ${MODEL.shadowError}::DOUBLE
                      AND u_shadow < ${MODEL.shadowError + MODEL.shadowMismatch}::DOUBLE + inj_mismatch
                 THEN ${pick(U(A, 'shadow_diff'), SHADOW_DIFFS)} END AS shadow_diff
     FROM e

@@ -215,9 +215,10 @@ describe('simulate', () => {
     expect(mfaShift).toBeLessThan(0.13);
     const shadow = await one<{ t001: number; others: number }>(sql`
       SELECT avg((shadow_outcome = 'mismatch')::INTEGER) FILTER (WHERE tenant = 't001') AS t001,
-             avg((shadow_outcome = 'mismatch')::INTEGER) FILTER (WHERE tenant <> 't001') AS others
+             avg((shadow_outcome = 'mismatch')::INTEGER) FILTER (WHERE tenant NOT IN ('t001', 't002') AND app <> 'android') AS others
       FROM events WHERE ${inStage('stage-4')} AND provider = 'nova-auth'`);
     expect(shadow.t001).toBeGreaterThan(0.007);
+    // Cohorts with injected failures (t002, android) show them as `no_live_token` mismatches: excluded here.
     expect(shadow.others).toBeLessThan(0.002);
     const timeouts = await rows<{ provider: string; rate: number }>(sql`
       SELECT provider, avg((error_code IS NOT DISTINCT FROM 'upstream_timeout')::INTEGER) AS rate
@@ -225,6 +226,19 @@ describe('simulate', () => {
     const [legacy, candidate] = timeouts.map((t) => t.rate);
     expect((candidate ?? 0) - (legacy ?? 0)).toBeGreaterThan(0.014);
     expect((candidate ?? 0) - (legacy ?? 0)).toBeLessThan(0.026);
+  });
+
+  it('pairs shadow tokens like a dual-write: candidate-only failures are discordant, shared failures issue no token', async () => {
+    const pairs = await one<{ injected: number; aa: number; shared: number; legacyOnly: number }>(sql`
+      SELECT count(*) FILTER (WHERE tenant = 't002' AND shadow_diff = 'no_live_token' AND outcome = 'failure')::INTEGER AS injected,
+             count(*) FILTER (WHERE tenant NOT IN ('t001', 't002') AND app <> 'android' AND shadow_diff = 'no_live_token')::INTEGER AS aa,
+             count(*) FILTER (WHERE outcome = 'failure' AND shadow_outcome IS NOT NULL AND shadow_diff IS DISTINCT FROM 'no_live_token')::INTEGER AS shared,
+             count(*) FILTER (WHERE outcome = 'success' AND shadow_outcome = 'shadow_error')::INTEGER AS "legacyOnly"
+      FROM events WHERE ${inStage('stage-4')} AND provider = 'nova-auth'`);
+    expect(pairs.injected).toBeGreaterThan(10); // McNemar b: live fails where legacy would not
+    expect(pairs.aa).toBe(0); // no candidate-only failures where nothing was injected
+    expect(pairs.shared).toBe(0); // a failure both providers share issues no token
+    expect(pairs.legacyOnly).toBeGreaterThan(0); // McNemar c: the shadow errors at the base rate
   });
 
   it('leaves latency alone when it injects failures (timeouts would otherwise be 12 times slower)', async () => {
