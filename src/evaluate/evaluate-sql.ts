@@ -114,3 +114,28 @@ export function insertEvaluation(row: EvaluationRow): Sql {
     VALUES (${row.evaluationId}, ${instant(row.createdAt)}, ${row.stage}, ${row.planHash}, ${row.baselineId},
             ${instant(row.window.from)}, ${instant(row.window.to)}, ${row.regressions}, ${row.document}::JSON)`;
 }
+
+/**
+ * Per cohort set × cohort × provider: per-user sums over the whole window (a user's attempts in
+ * every hour together), for the design-effect correction of user clustering across hours:
+ * K users, attempts n, failures f, MFA known k and challenged c, with Σf², Σn², Σfn, Σc², Σk², Σck.
+ */
+export function windowUserSums(sets: readonly CohortSet[], period: Period, providers: readonly string[]): Sql {
+  const { groupBy, setId, cohortKey } = groupingSets(sets, 'provider');
+  const dims = raw(`coalesce(tenant, '(none)') AS tenant, coalesce(idp, '(none)') AS idp, coalesce(app, '(none)') AS app, coalesce(region, '(none)') AS region`);
+  return sql`
+    WITH u AS (
+      SELECT ${dims}, provider, user_id,
+             count(*)::DOUBLE AS n, count(*) FILTER (WHERE outcome = 'failure')::DOUBLE AS f,
+             count(mfa_challenged)::DOUBLE AS k, count(*) FILTER (WHERE mfa_challenged)::DOUBLE AS c
+      FROM login_events
+      WHERE ts >= ${instant(period.from)} AND ts < ${instant(period.to)} AND ${providerIn(providers)} AND user_id IS NOT NULL
+      GROUP BY ALL
+    )
+    SELECT ${setId} AS set_id, ${cohortKey} AS cohort_key, provider, count(*)::DOUBLE AS users,
+           sum(n) AS n, sum(f) AS f, sum(f * f) AS ff, sum(n * n) AS nn, sum(f * n) AS fn,
+           sum(k) AS k, sum(c) AS c, sum(c * c) AS cc, sum(k * k) AS kk, sum(c * k) AS ck
+    FROM u
+    ${groupBy}
+    ORDER BY set_id, cohort_key, provider`;
+}

@@ -18,6 +18,11 @@ export interface RateArm {
   units?: { K: Float64Array; sxx: Float64Array; snn: Float64Array; sxn: Float64Array };
   /** Per-hour factor on the binomial variance when `units` is absent (e.g. the failures' design effect for an error code). */
   designEffect?: Float64Array;
+  /**
+   * Factor (≥ 1) on every hour's variance for users who come back hour after hour: the
+   * delta-method variance from per-user sums over the whole window over the one from per-hour sums.
+   */
+  varianceScale?: number;
 }
 
 /**

@@ -13,6 +13,10 @@ import type { RateArm } from './hourly-stats.js';
 export function rateArmVariance(arm: RateArm, h: number, p: number): number {
   const n = arm.n[h] ?? 0;
   if (!(n > 0)) return 0;
+  return hourVariance(arm, h, n, p) * Math.max(arm.varianceScale ?? 1, 1);
+}
+
+function hourVariance(arm: RateArm, h: number, n: number, p: number): number {
   const units = arm.units;
   const K = units?.K[h] ?? 0;
   if (units && K >= 2) {
@@ -25,6 +29,11 @@ export function rateArmVariance(arm: RateArm, h: number, p: number): number {
 
 /** Names the variance `rateArmVariance` uses for an arm, for a result's `method`. */
 export function varianceSource(arm: RateArm): string {
+  const scale = arm.varianceScale && arm.varianceScale > 1 ? ` × ${arm.varianceScale.toFixed(2)} for users across hours` : '';
+  return `${hourSource(arm)}${scale}`;
+}
+
+function hourSource(arm: RateArm): string {
   if (arm.units) return 'user-clustered delta-method variance';
   return arm.designEffect ? 'binomial variance × a per-hour design effect' : 'binomial variance';
 }

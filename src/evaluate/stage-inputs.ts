@@ -5,11 +5,13 @@ import type { Plan, PlanMetric, PlanStage } from '../plan/plan.js';
 import { histogramQuantile } from '../stats/histogram-quantile.js';
 import { LATENCY_BIN_COUNT } from '../stats/latency-histogram.js';
 import { mixtureTau2 } from '../stats/mixture-tau2.js';
+import type { RatioSums } from '../stats/ratio-variance.js';
 import type { CohortBaseline, CohortResult, Design, Dimension, Period } from '../types.js';
 import type { CandidateCell } from './cell-overlap.js';
 import { addErrors, addRow, cohortOf, emptyArm, latencyArm, rateArm, type CellRow, type CohortSums, type ErrorRow, type LatencyRow } from './cohort-rollup.js';
+import { acrossHoursScale } from './across-hours-scale.js';
 import { ExpectedMix } from './expected-mix.js';
-import type { CohortMetricInput, LatencyExpectation, RateExpectation } from './hourly-stats.js';
+import type { CohortMetricInput, LatencyExpectation, RateArm, RateExpectation } from './hourly-stats.js';
 import { plannedVariance } from './planned-variance.js';
 import { projectWindow } from './projection.js';
 import type { UnitCounts } from './srm.js';
@@ -27,6 +29,33 @@ export interface StageData {
   latency: readonly LatencyRow[];
   baselineHistograms: readonly { dimensions: string; cohort_key: string; bin: number; count: number }[];
   units: readonly { set_id: number; cohort_key: string; provider: string; units: number }[];
+  /** Per-user sums over the whole window (`windowUserSums`), for users who come back across hours; absent: no correction. */
+  userSums?: readonly UserSumRow[];
+}
+
+/** One row of `windowUserSums`. */
+export interface UserSumRow {
+  set_id: number;
+  cohort_key: string;
+  provider: string;
+  users: number;
+  n: number;
+  f: number;
+  ff: number;
+  nn: number;
+  fn: number;
+  k: number;
+  c: number;
+  cc: number;
+  kk: number;
+  ck: number;
+}
+
+/** The window's per-user sums for one rate metric (success and error rates share the failures' clustering). */
+function windowSums(row: UserSumRow | undefined, metric: PlanMetric): RatioSums | undefined {
+  if (!row) return undefined;
+  if (metric.name === 'mfa_rate') return { K: row.users, Sx: row.c, Sn: row.k, Sxx: row.cc, Snn: row.kk, Sxn: row.ck };
+  return { K: row.users, Sx: row.f, Sn: row.n, Sxx: row.ff, Snn: row.nn, Sxn: row.fn };
 }
 
 /** The stage reduced to per cohort × metric inputs, results that cannot be judged at all, and SRM counts. */
@@ -264,7 +293,12 @@ class Context {
   rateInput(group: Group, metric: PlanMetric): CohortMetricInput {
     const legacyIn = (g: Group) => g.sums.arms[1].attempts.some((n) => n > 0);
     const design = this.design(group, legacyIn);
-    const [candidate, legacy] = [rateArm(group.sums.arms[0], metric), rateArm(group.sums.arms[1], metric)];
+    const [candidate, legacy] = ([0, 1] as const).map((a) => {
+      const arm = rateArm(group.sums.arms[a], metric);
+      const provider = a === 0 ? this.data.plan.providers.candidate : this.data.plan.providers.legacy;
+      const sums = windowSums(this.userSums().get(`${group.set.id}#${group.key}#${provider}`), metric);
+      return { ...arm, varianceScale: acrossHoursScale(arm, sums, this.hours) };
+    }) as [RateArm, RateArm];
     const base = { cohort: group.sums.cohort, metric, design, hours: this.hours, plannedLooks: this.plannedLooks(), alpha: this.data.plan.alpha, tau2: this.tau2(group, metric, design) };
     if (design === 'within_cohort_split') return { ...base, rate: { candidate, legacy } };
     const own = this.baselineOf(group.set.dimensions, group.key, metric.name);
@@ -313,6 +347,12 @@ class Context {
     const logQ = Math.log(histogramQuantile(histogram, metric.quantile ?? 0.5));
     const projected = p.eta.map((v) => logQ + v - own.level);
     return { ...base, latency: { candidate, expectation: { logOffset: projected, projectedLogQuantile: projected, varOffset: own.varLevel, tau2: own.tau2 } } };
+  }
+
+  private userSumIndex: Map<string, UserSumRow> | undefined;
+  private userSums(): Map<string, UserSumRow> {
+    this.userSumIndex ??= new Map((this.data.userSums ?? []).map((r) => [`${r.set_id}#${r.cohort_key}#${r.provider}`, r]));
+    return this.userSumIndex;
   }
 
   private latencyIndex: Map<string, LatencyRow[]> | undefined;

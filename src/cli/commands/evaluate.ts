@@ -8,7 +8,7 @@ import { loadBaseline, type LoadedBaseline } from '../../baseline/load-baseline.
 import { UserError, firstLine } from '../../errors.js';
 import { evaluateStage } from '../../evaluate/evaluate-stage.js';
 import {
-  baselineHistograms, insertEvaluation, routedUnits, windowCells, windowErrors, windowExtent, windowLatency,
+  baselineHistograms, insertEvaluation, routedUnits, windowCells, windowErrors, windowExtent, windowLatency, windowUserSums,
 } from '../../evaluate/evaluate-sql.js';
 import { evaluationText } from '../../evaluate/evaluation-text.js';
 import { evaluatedSets, stageInputs, unionDimensions, type StageData } from '../../evaluate/stage-inputs.js';
@@ -121,6 +121,7 @@ async function readStageData(connection: DuckDBConnection, plan: Plan, stage: Pl
     latency: latencyNeeded ? await all(connection, windowLatency(sets, window, providers)) : [],
     baselineHistograms: latencyNeeded ? await all(connection, baselineHistograms(baseline.snapshot.snapshotId)) : [],
     units: stage.share < 1 ? await all(connection, routedUnits(sets, window, providers, stage.unit)) : [],
+    userSums: await all(connection, windowUserSums(sets, window, providers)),
   };
   return { inputs: stageInputs(data) };
 }
