@@ -35,8 +35,8 @@ const PROBLEM = sql`CASE
 /**
  * A SELECT over the `stage` query that types and checks every staged row, one output row per input row:
  * `skip_reason` (not a login attempt), `problem` (why it is quarantined), `record` (only for those), and the
- * login_events columns, with the user pseudonymised, the IP cut to its network and a missing event_id
- * replaced by a keyed hash of the row's staged values (so the same row in another file gets the same id). Every row keeps its source_row.
+ * login_events columns, with the user pseudonymised and the IP cut to its network. A missing event_id becomes
+ * a keyed hash of the row's typed values, so the same row gets the same id from CSV, JSON or typed Parquet.
  */
 export function checkedRows(stage: Sql, settings: CheckSettings): Sql {
   const key = settings.pseudonymKey;
@@ -65,9 +65,9 @@ export function checkedRows(stage: Sql, settings: CheckSettings): Sql {
     SELECT source_row, skip_reason, problem,
            CASE WHEN problem IS NOT NULL THEN record END AS record,
            CASE WHEN event_id IS NOT NULL THEN event_id
-                WHEN skip_reason IS NULL AND problem IS NULL THEN 'h:' || left(sha256(${key} || 'row:' || to_json([ts, user_raw,
-                  tenant, idp, app, region, provider, outcome, error_code, latency_ms, mfa_challenged, shadow_outcome,
-                  shadow_diff, ip_raw, attributes::VARCHAR])), 32)
+                WHEN skip_reason IS NULL AND problem IS NULL THEN 'h:' || left(sha256(${key} || 'row:' || to_json([
+                  epoch_us(ts_value)::VARCHAR, user_raw, tenant, idp, app, region, provider, outcome, error_code,
+                  latency_value::VARCHAR, mfa_value::VARCHAR, shadow_outcome, shadow_diff, ip_raw, attributes::VARCHAR])), 32)
            END AS event_id,
            ts_value AS ts,
            CASE WHEN user_raw IS NOT NULL THEN left(sha256(${key} || 'user:' || user_raw), 32) END AS user_id,

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import type { LoginFormat } from '../../src/ingest/format.js';
 import { openStore, type Store } from '../../src/store/open.js';
-import { sql } from '../../src/store/sql.js';
+import { run } from '../../src/store/query.js';
+import { raw, sql } from '../../src/store/sql.js';
 import { canonicalFixture, ingest, rows, tableCounts, tempDir } from './helpers.js';
 
 let store: Store;
@@ -114,6 +115,11 @@ describe('ingestFile', () => {
     const two = await csvFile('ts,user_id,outcome,event_id\n2026-10-01T00:00:00Z,u1,success,\n');
     expect((await ingest(store.connection, one)).loaded).toBe(1);
     expect(await ingest(store.connection, two)).toMatchObject({ loaded: 0, duplicates: 1 });
+    const typed = join(await tempDir(), 'typed.parquet');
+    // COPY cannot bind its target; the path is one this test made.
+    await run(store.connection, sql`COPY (SELECT TIMESTAMPTZ '2026-10-01 00:00:00+00' AS ts, 'u1' AS user_id, 'success' AS outcome)
+      TO ${raw(`'${typed}'`)} (FORMAT parquet)`);
+    expect(await ingest(store.connection, typed)).toMatchObject({ loaded: 0, duplicates: 1 });
   });
 
   it('stores a keyed hash of each user, never the raw id', async () => {
