@@ -4,7 +4,7 @@ import { canonicalJson, type Plan, type PlanMetric } from '../plan/plan.js';
 import { ratioVariance } from '../stats/ratio-variance.js';
 import { all, run, transaction } from '../store/query.js';
 import { join, raw, sql, type Sql } from '../store/sql.js';
-import { instant, refreshAggregates, storeFingerprint } from './aggregate.js';
+import { LOG_SCALE, instant, refreshAggregates, storeFingerprint } from './aggregate.js';
 import { checkBaselineInputs, checkStoreHasEvents } from './check-inputs.js';
 import { dimensionsText } from './cohort-key.js';
 import { cohortSets, type CohortSet } from './cohort-sets.js';
@@ -130,7 +130,7 @@ interface QuantileRow {
 export function cohortTotals(): Sql {
   const columns = ['attempts', 'failures', 'users', 'user_sxx', 'user_snn', 'user_sxn', 'latency_n', 'latency_sum_log', 'shadow_pairs', 'shadow_mismatches'];
   return sql`
-    SELECT set_id, cohort_key, ${raw(columns.map((c) => `${c === 'latency_sum_log' ? `sum(round(${c} * 1e9)::HUGEINT) / 1e9` : `sum(${c})`}::DOUBLE AS ${c}`).join(', '))}
+    SELECT set_id, cohort_key, ${raw(columns.map((c) => `${c === 'latency_sum_log' ? `sum(round(${c} * ${LOG_SCALE})) / ${LOG_SCALE}` : `sum(${c})`}::DOUBLE AS ${c}`).join(', '))}
     FROM bl_hourly GROUP BY set_id, cohort_key ORDER BY set_id, cohort_key`;
 }
 

@@ -1,7 +1,7 @@
 import type { PlanMetric } from '../plan/plan.js';
 import { ident, join, raw, sql, type Sql } from '../store/sql.js';
 import type { Period } from '../types.js';
-import { instant } from './aggregate.js';
+import { LOG_SCALE, instant } from './aggregate.js';
 import { cohortKeySql } from './cohort-key.js';
 import { DIMENSIONS } from '../plan/plan-schema.js';
 import type { CohortSet } from './cohort-sets.js';
@@ -45,12 +45,12 @@ const HOURLY_COLUMNS = [
 ] as const;
 
 /**
- * An order-independent sum: counts and Σx², Σn², Σxn are integers (exact in DOUBLE), and the log
- * latency sums go through the fixed point `aggregate.ts` stored them in, so threads adding cells in
- * any order give the same bits.
+ * An order-independent sum: counts and Σx², Σn², Σxn are integers (exact in DOUBLE below 2⁵³),
+ * and the log latency sums go back to the integer fixed point `aggregate.ts` stored them in, so
+ * threads adding cells in any order give the same bits.
  */
 const exactSum = (column: string): string =>
-  column.startsWith('latency_sum') ? `sum(round(${column} * 1e9)::HUGEINT) / 1e9` : `sum(${column})`;
+  column.startsWith('latency_sum') ? `sum(round(${column} * ${LOG_SCALE})) / ${LOG_SCALE}` : `sum(${column}::DOUBLE)`;
 
 /** Where the legacy provider's rows of the period are. */
 const legacyIn = (legacy: string, period: Period): Sql =>
