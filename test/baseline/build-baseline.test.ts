@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildBaseline, snapshotId } from '../../src/baseline/build-baseline.js';
 import { loadBaseline } from '../../src/baseline/load-baseline.js';
+import { loadTraffic } from '../../src/baseline/planning-inputs.js';
 import { UserError } from '../../src/errors.js';
 import { weightedLogitTrend } from '../../src/stats/weighted-logit-trend.js';
 import { openStore, type Store } from '../../src/store/open.js';
@@ -181,5 +182,27 @@ describe('snapshotId', () => {
     expect(snapshotId(inputs)).toBe(snapshotId({ ...inputs }));
     expect(snapshotId({ ...inputs, fingerprint: '2|1|x' })).not.toBe(snapshotId(inputs));
     expect(snapshotId({ ...inputs, toolkitVersion: '0.2.0' })).not.toBe(snapshotId(inputs));
+  });
+});
+
+describe('loadTraffic', () => {
+  it('gives each stored cohort its hour-of-week volume, design effect and tenant spread', async () => {
+    await insertHistory(store.connection, history);
+    const { snapshotId: id } = await buildBaseline(store.connection, testPlan(), options);
+    const traffic = await loadTraffic(store.connection, id);
+    expect([...traffic.keys()].sort()).toEqual([
+      '|', 'idp|idp=azure', 'idp|idp=okta', 'tenant,idp|tenant=t0|idp=okta', 'tenant,idp|tenant=t1|idp=azure',
+      'tenant,idp|tenant=t2|idp=okta', 'tenant,idp|tenant=t3|idp=azure', 'tenant|tenant=t0', 'tenant|tenant=t1', 'tenant|tenant=t2', 'tenant|tenant=t3',
+    ].sort());
+    // 4 tenants × 12 attempts every hour of the two weeks.
+    expect([...(traffic.get('|')?.attemptsPerHour ?? [])]).toEqual(new Array(168).fill(48));
+    expect([...(traffic.get('idp|idp=okta')?.attemptsPerHour ?? [])]).toEqual(new Array(168).fill(24));
+    expect(traffic.get('|')).toMatchObject({ tenants: 4, tenantsEffective: 4 });
+    expect(traffic.get('idp|idp=okta')).toMatchObject({ tenants: 2, tenantsEffective: 2 });
+    expect(traffic.get('tenant|tenant=t1')).toMatchObject({ tenants: 1, tenantsEffective: 1 });
+    // Latency is uniform on 50–250 ms: the sd of its log is about 0.4.
+    expect(traffic.get('|')?.logSd).toBeGreaterThan(0.3);
+    expect(traffic.get('|')?.logSd).toBeLessThan(0.5);
+    expect(traffic.get('|')?.designEffect).toBeGreaterThan(0.5);
   });
 });
