@@ -50,6 +50,7 @@ export function driftCorrectedStream(candidate: RateArm, expectation: RateExpect
     } else if (events >= EXACT_MIN_EVENTS) exactLooks++;
   }
   const design = expectation.drift ? 'baseline projection + drift on legacy traffic' : 'baseline projection (no drift correction)';
+  // (For a stage without legacy traffic the drift is the one carried from the hours before the stage.)
   return {
     looks,
     observed: nT > 0 ? xT / nT : null,

@@ -10,6 +10,7 @@ import type { CohortBaseline, CohortResult, Design, Dimension, Period } from '..
 import type { CandidateCell } from './cell-overlap.js';
 import { addErrors, addRow, cohortOf, emptyArm, latencyArm, rateArm, type CellRow, type CohortSums, type ErrorRow, type LatencyRow } from './cohort-rollup.js';
 import { acrossHoursScale } from './across-hours-scale.js';
+import { carriedDrift, type CarriedDrift, type PreStageTraffic } from './carried-drift.js';
 import { ExpectedMix } from './expected-mix.js';
 import type { CohortMetricInput, LatencyExpectation, RateArm, RateExpectation } from './hourly-stats.js';
 import { plannedVariance } from './planned-variance.js';
@@ -31,6 +32,8 @@ export interface StageData {
   units: readonly { set_id: number; cohort_key: string; provider: string; units: number }[];
   /** Per-user sums over the whole window (`windowUserSums`), for users who come back across hours; absent: no correction. */
   userSums?: readonly UserSumRow[];
+  /** Legacy traffic of the hours before the stage, to carry the drift into a stage without legacy traffic. */
+  preStage?: PreStageTraffic;
 }
 
 /** One row of `windowUserSums`. */
@@ -309,7 +312,13 @@ class Context {
     } else {
       expectation = this.mixedExpectation(group, metric, own);
     }
-    const drift = design === 'difference_in_differences' ? this.drift(metric) : undefined;
+    if (design === 'baseline_projection') {
+      const carried = this.carried(metric);
+      if (!carried) return { ...base, rate: { candidate, legacy, expectation } };
+      const sdLogit = expectation.sdLogit.map((sd) => Math.sqrt(sd * sd + carried.varianceOfMean));
+      return { ...base, rate: { candidate, legacy, expectation: { ...expectation, sdLogit, drift: carried.drift } } };
+    }
+    const drift = this.drift(metric);
     return { ...base, rate: { candidate, legacy, expectation: drift ? { ...expectation, drift } : expectation } };
   }
 
@@ -347,6 +356,18 @@ class Context {
     const logQ = Math.log(histogramQuantile(histogram, metric.quantile ?? 0.5));
     const projected = p.eta.map((v) => logQ + v - own.level);
     return { ...base, latency: { candidate, expectation: { logOffset: projected, projectedLogQuantile: projected, varOffset: own.varLevel, tau2: own.tau2 } } };
+  }
+
+  private readonly carriedDrifts = new Map<string, CarriedDrift | undefined>();
+  /** The drift carried from the legacy traffic before the stage, when there is any. */
+  private carried(metric: PlanMetric): CarriedDrift | undefined {
+    const pre = this.data.preStage;
+    if (!pre) return undefined;
+    if (!this.carriedDrifts.has(metric.name)) {
+      const baselineOf = (row: Pick<CellRow, Dimension>) => this.cellBaseline(cohortOf(row, this.union), metric.name);
+      this.carriedDrifts.set(metric.name, carriedDrift(pre, this.union, metric, this.data.plan.providers.legacy, baselineOf, this.data.baseline.shapes, this.hours));
+    }
+    return this.carriedDrifts.get(metric.name);
   }
 
   private userSumIndex: Map<string, UserSumRow> | undefined;

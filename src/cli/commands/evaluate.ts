@@ -20,6 +20,9 @@ import type { Evaluation, Period } from '../../types.js';
 import type { RegisterCommand } from '../context.js';
 import { DEFAULT_DB, parseInstant } from '../options.js';
 
+/** Hours of legacy traffic before a 100% stage on which its drift is measured. */
+const PRE_STAGE_HOURS = 48;
+
 interface EvaluateOptions {
   db: string;
   plan: string;
@@ -123,6 +126,17 @@ async function readStageData(connection: DuckDBConnection, plan: Plan, stage: Pl
     units: stage.share < 1 ? await all(connection, routedUnits(sets, window, providers, stage.unit)) : [],
     userSums: await all(connection, windowUserSums(sets, window, providers)),
   };
+  if (stage.share >= 1) {
+    // No legacy traffic in a 100% stage: carry the drift measured on the last 48 h of legacy traffic before it.
+    const period = { from: new Date(window.from.getTime() - PRE_STAGE_HOURS * 3_600_000), to: window.from };
+    await refreshAggregates(connection, period);
+    const legacyOnly = [plan.providers.legacy];
+    data.preStage = {
+      period,
+      cells: await all(connection, windowCells(union, period, legacyOnly)),
+      errors: errorCodes(plan.metrics).length ? await all(connection, windowErrors(union, period, legacyOnly, errorCodes(plan.metrics))) : [],
+    };
+  }
   return { inputs: stageInputs(data) };
 }
 
