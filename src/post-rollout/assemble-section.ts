@@ -91,7 +91,7 @@ function fromCell(c: HuntCell, previous: ReadonlySet<string>): HuntFinding {
   const key = `${c.kind}|${c.cohortKey}|${c.metric || 'failures'}`;
   return {
     key, kind: c.kind, cohort: c.cohort, dimensions: c.dimensions, metric: c.metric || 'failures', n: c.n, x: c.x,
-    expected: c.expected, baselineRate: c.baselineRate, shrinkWeight: c.shrinkWeight, p: c.p, pAdjusted: c.pAdjusted,
+    expected: c.expected, designEffect: c.designEffect, baselineRate: c.baselineRate, shrinkWeight: c.shrinkWeight, p: c.p, pAdjusted: c.pAdjusted,
     regression: true, isNew: !previous.has(key),
   };
 }
@@ -101,7 +101,7 @@ function fromNewValue(v: NewValueRow, previous: ReadonlySet<string>): HuntFindin
   const key = `new_dimension_value|${keyOf(cohort, [v.dimension])}|failures`;
   return {
     key, kind: 'new_dimension_value', cohort, dimensions: [v.dimension as Dimension], metric: 'failures', n: v.n, x: v.x,
-    expected: 0, baselineRate: 0, shrinkWeight: 0, p: null, pAdjusted: null, regression: false, isNew: !previous.has(key),
+    expected: 0, designEffect: 1, baselineRate: 0, shrinkWeight: 0, p: null, pAdjusted: null, regression: false, isNew: !previous.has(key),
   };
 }
 

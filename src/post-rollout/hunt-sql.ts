@@ -88,9 +88,10 @@ function withParent(sets: readonly (readonly Dimension[])[], filter: Sql, bucket
   const e = rollup(sets, ['day', 'error_code']);
   return sql`
     a AS (
-      SELECT g, cohort_key, unnest(parent_keys) AS parent_key, day, n, x FROM (
+      SELECT g, cohort_key, unnest(parent_keys) AS parent_key, day, n, x, users, user_sxx, user_snn, user_sxn FROM (
         SELECT GROUPING(tenant, idp, app, region) AS g, ${a.key} AS cohort_key, ${parentKeys(sets)} AS parent_keys, day,
-               sum(attempts)::DOUBLE AS n, sum(failures)::DOUBLE AS x
+               sum(attempts)::DOUBLE AS n, sum(failures)::DOUBLE AS x, sum(users)::DOUBLE AS users,
+               sum(user_sxx) AS user_sxx, sum(user_snn) AS user_snn, sum(user_sxn) AS user_sxn
         FROM (SELECT ${bucket} AS day, * FROM agg_hourly WHERE ${filter}) ${a.groupBy})
     ), e AS (
       SELECT ${e.key} AS cohort_key, day, error_code AS metric, sum(failures)::DOUBLE AS x
@@ -105,7 +106,7 @@ function withParent(sets: readonly (readonly Dimension[])[], filter: Sql, bucket
       SELECT parent_key, day, pn FROM p WHERE metric = ''
     ), cells AS (
       SELECT a.g, a.cohort_key, a.parent_key, p.metric, a.day, a.n, CASE WHEN p.metric = '' THEN a.x ELSE coalesce(e.x, 0) END AS x,
-             pn.pn, p.px
+             pn.pn, p.px, a.users, a.user_sxx, a.user_snn, a.user_sxn
       FROM a JOIN p ON p.parent_key = a.parent_key AND p.day = a.day
       JOIN pn ON pn.parent_key = a.parent_key AND pn.day = a.day
       LEFT JOIN e ON e.cohort_key = a.cohort_key AND e.day = a.day AND e.metric = p.metric
@@ -148,17 +149,24 @@ export interface PostLookRow {
   x: number;
   parent_n: number;
   parent_x: number;
+  /** The combination's per-user sums over the same days (failures as x): users, Σx_u², Σn_u², Σx_u n_u (summed over hours). */
+  users: number;
+  user_sxx: number;
+  user_snn: number;
+  user_sxn: number;
 }
 
 /**
  * Cumulative attempts and events per combination × metric × day since the window start, with
- * its parent's, on every day the parent had events of the metric (the e-process's looks).
+ * its parent's and the combination's per-user sums (for its design effect), on every day the
+ * parent had events of the metric (the e-process's looks).
  */
 export function postLooks(sets: readonly (readonly Dimension[])[], candidate: string, period: Period): Sql {
   return sql`
     WITH ${withParent(sets, where(candidate, period), dayOf(period.from))}
     SELECT g::INTEGER AS g, cohort_key, parent_key, metric, day::INTEGER AS day,
-           sum(n) OVER w AS n, sum(x) OVER w AS x, sum(pn) OVER w AS parent_n, sum(px) OVER w AS parent_x
+           sum(n) OVER w AS n, sum(x) OVER w AS x, sum(pn) OVER w AS parent_n, sum(px) OVER w AS parent_x,
+           sum(users) OVER w AS users, sum(user_sxx) OVER w AS user_sxx, sum(user_snn) OVER w AS user_snn, sum(user_sxn) OVER w AS user_sxn
     FROM cells
     WINDOW w AS (PARTITION BY g, cohort_key, parent_key, metric ORDER BY day)
     ORDER BY g, cohort_key, parent_key, metric, day`;

@@ -5,6 +5,7 @@ import type { Cohort, Dimension } from '../types.js';
 import type { BaselineCountRow, ErrorCodeTotalRow, PostLookRow } from './hunt-sql.js';
 import { cellNull, setSpread, shareNull, type SetSpread } from './hunt-prior.js';
 import { poissonRateRatioTest } from '../stats/poisson-rate-ratio-test.js';
+import { ratioVariance } from '../stats/ratio-variance.js';
 import { predictiveLogE } from './predictive-e-process.js';
 import { taroneEligible } from './tarone.js';
 
@@ -30,6 +31,8 @@ export interface HuntCell {
   x: number;
   /** Events expected at the baseline rate, `n · baselineRate`. */
   expected: number;
+  /** Design effect of the combination's failures from user clustering (≥ 1); events are divided by it before testing. */
+  designEffect: number;
   /** Always-valid p (running minimum over daily looks) and the largest log e-value reached. */
   p: number;
   logE: number;
@@ -155,17 +158,30 @@ function scoreCell(c: CellInput): Scored {
     baselineRate: cell.rate, shrinkWeight: cell.weight, n, x: last?.x ?? 0, expected: n * cell.rate,
     eligibility: 'ineligible' as const, pAdjusted: null, found: false,
   };
-  if (parent.x === 0 || !final || !last) return { ...base, p: 1, logE: 0, pMin: 1 };
-  let [p, best] = [1, -Infinity];
+  if (parent.x === 0 || !final || !last) return { ...base, designEffect: 1, p: 1, logE: 0, pMin: 1 };
+  let [p, best, designEffect] = [1, -Infinity, 1];
   for (const look of c.looks) {
     const at = exposureAt.get(look.day) ?? look;
-    const logE = predictiveLogE(Math.round(look.x), Math.round(look.parent_x), shareNull(cell, at.n, at.parent_n - at.n, c.tolerance));
+    designEffect = userDesignEffect(at);
+    const [x, trials] = [Math.round(look.x / designEffect), Math.round(look.parent_x / designEffect)];
+    const logE = predictiveLogE(x, trials, shareNull(cell, at.n, at.parent_n - at.n, c.tolerance));
     best = Math.max(best, logE);
     p = Math.min(p, Math.exp(-Math.max(0, logE)));
   }
-  const trials = Math.round(last.parent_x);
+  const trials = Math.round(last.parent_x / userDesignEffect(final));
   const pMin = Math.min(1, Math.exp(-predictiveLogE(trials, trials, shareNull(cell, final.n, final.parent_n - final.n, c.tolerance))));
-  return { ...base, p, logE: best, pMin };
+  return { ...base, designEffect, p, logE: best, pMin };
+}
+
+/**
+ * The design effect of a combination's failure rate from its per-user sums (statistics.md 2.6,
+ * `ratioVariance`), at least 1: one user's retry burst is one unit of evidence, not twenty. Its
+ * events are divided by it (Kish's effective sample size) before testing.
+ */
+function userDesignEffect(look: PostLookRow): number {
+  if (!(look.users >= 2) || !(look.x > 0) || look.x >= look.n) return 1;
+  const { designEffect } = ratioVariance({ K: look.users, Sx: look.x, Sn: look.n, Sxx: look.user_sxx, Snn: look.user_snn, Sxn: look.user_sxn });
+  return Number.isFinite(designEffect) ? Math.max(1, designEffect) : 1;
 }
 
 function judge(cells: readonly Scored[], alpha: number, newErrorCodes: string[]): HuntResult {
@@ -226,7 +242,7 @@ function newCodeCells(input: HuntInput, newCodes: ReadonlySet<string>): Scored[]
       const p = exact(x);
       return {
         cohort: {}, cohortKey: '', dimensions: [], metric: c.metric, kind: 'new_error_code' as const,
-        baselineN, baselineX: 0, baselineRate: 0, shrinkWeight: 1, n, x, expected: 0, p, logE: -Math.log(p),
+        baselineN, baselineX: 0, baselineRate: 0, shrinkWeight: 1, n, x, expected: 0, designEffect: 1, p, logE: -Math.log(p),
         eligibility: 'ineligible' as const, pAdjusted: null, found: false, pMin: 0,
       };
     });

@@ -15,6 +15,8 @@ export interface HuntFinding {
   n: number;
   x: number;
   expected: number;
+  /** Design effect of the events from user clustering (events were divided by it before testing). */
+  designEffect: number;
   /** Baseline rate (shrunk towards the parent) and the weight of the combination's own counts. */
   baselineRate: number;
   shrinkWeight: number;

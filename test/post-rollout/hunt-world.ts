@@ -167,12 +167,16 @@ export function worldCounts(world: World, sets: readonly (readonly Dimension[])[
     const looks: PostLookRow[] = [];
     for (const { g, key, parentKey, series, parent } of pairs()) {
       [-1, ...codes.map((_, k) => k)].forEach((metric) => {
-        let [n, x, pn, px] = [0, 0, 0, 0];
+        let [n, x, pn, px, all] = [0, 0, 0, 0, 0];
         for (let day = 0; day <= lastDay; day++) {
           const [c, pc] = [series[b + day] as CellDay, parent[b + day] as CellDay];
           if (!(c.n > 0) || !(metric < 0 ? pc.n > 0 : metricX(pc, metric) > 0)) continue;
-          [n, x, pn, px] = [n + c.n, x + metricX(c, metric), pn + pc.n, px + metricX(pc, metric)];
-          looks.push({ g, cohort_key: key, parent_key: parentKey, metric: metric < 0 ? '' : (codes[metric] ?? ''), day, n, x, parent_n: pn, parent_x: px });
+          [n, x, pn, px, all] = [n + c.n, x + metricX(c, metric), pn + pc.n, px + metricX(pc, metric), all + c.x];
+          // Every attempt is its own user here (no retry bursts): the per-user sums give a design effect of 1.
+          looks.push({
+            g, cohort_key: key, parent_key: parentKey, metric: metric < 0 ? '' : (codes[metric] ?? ''), day, n, x, parent_n: pn, parent_x: px,
+            users: n, user_sxx: all, user_snn: n, user_sxn: all,
+          });
         }
       });
     }

@@ -78,6 +78,21 @@ describe('hunt', () => {
       expect(parts.every((p) => p.startsWith('tenant=') || Object.entries(INJECTED).some(([d, v]) => p === `${d}=${v}`))).toBe(true);
     }
   }, 60_000);
+  it('divides a combination’s events by its user design effect, so one user’s retry burst is not a regression', () => {
+    const countsAt = worldCounts(simulateWorld(world(true, 6, 14), seededRandom(41)), pairsAndTriples());
+    const counts = countsAt(13);
+    const key = `idp=${INJECTED.idp}|app=${INJECTED.app}|region=${INJECTED.region}`;
+    const cellOf = (looks: typeof counts.looks) =>
+      hunt({ sets: pairsAndTriples(), ...counts, looks, tolerance, alpha: 0.05 }).cells.find((c) => c.cohortKey === key && c.metric === '');
+    const independent = cellOf(counts.looks);
+    expect(independent?.found).toBe(true);
+    expect(independent?.designEffect).toBeCloseTo(1, 3); // one attempt per user: K/(K − 1) of the delta method
+    // The same counts, but every failure of the combination from 5 users: Σx_u² = x²/5.
+    const burst = counts.looks.map((l) => (l.cohort_key === key ? { ...l, users: l.n, user_sxx: l.user_sxx ** 2 / 5 } : l));
+    const cell = cellOf(burst);
+    expect(cell?.designEffect).toBeGreaterThan(10);
+    expect(cell?.found).toBe(false);
+  }, 60_000);
   it('finds nothing in three null months of daily runs (seeds 7, 8, 9)', () => {
     for (const seed of [7, 8, 9]) expect([...dailyRuns(world(false, 4, 30), seed).keys()]).toEqual([]);
   }, 60_000);
