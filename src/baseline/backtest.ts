@@ -1,11 +1,14 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Plan } from '../plan/plan.js';
 import { all, run } from '../store/query.js';
-import { sql, type Sql } from '../store/sql.js';
+import { raw, sql, type Sql } from '../store/sql.js';
 import { cohortSets } from './cohort-sets.js';
 import { fitCohorts, type FittedCohort } from './fit-cohorts.js';
 import { errorCodes, hourlyTable, seriesTable } from './series.js';
 import { cohortTotals, designEffect, type TotalsRow } from './build-baseline.js';
+
+/** Windows with at least this many attempts are also reported apart: there the window-to-window variance τ² shows. */
+export const LARGE_WINDOW = 200;
 
 /** Days held out at the end of the baseline period. */
 export const HOLDOUT_DAYS = 14;
@@ -13,6 +16,8 @@ export const HOLDOUT_DAYS = 14;
 /** Coverage of hourly 95% prediction intervals for one rate metric over the held-out weeks. */
 export interface BacktestRow {
   metric: string;
+  /** The windows counted: all held-out hours with attempts (0), or those with at least `LARGE_WINDOW` attempts. */
+  minAttempts: number;
   /** Held-out cohort-hours with attempts (every stored cohort, everyone included). */
   windows: number;
   /** Share inside the baseline model's interval: level + drift + shape, τ² and the fit's covariance. */
@@ -60,7 +65,7 @@ export async function backtest(connection: DuckDBConnection, plan: Plan): Promis
   const params = fits
     .filter((f) => stored.has(f.setId))
     .map((f) => predictionParams(f, f.metric === 'mfa_rate' ? 1 : (effects.get(`${f.setId}|${f.cohortKey}`) ?? 1)));
-  const rows = await all<{ metric: string; windows: number; covered: number; naive: number; width_ratio: number }>(
+  const rows = await all<{ metric: string; min_attempts: number; windows: number; covered: number; naive: number; width_ratio: number }>(
     connection,
     coverage(JSON.stringify(params)),
   );
@@ -70,6 +75,7 @@ export async function backtest(connection: DuckDBConnection, plan: Plan): Promis
     holdoutTo,
     rows: rows.map((r) => ({
       metric: r.metric,
+      minAttempts: r.min_attempts,
       windows: r.windows,
       coverage: r.covered / r.windows,
       naiveCoverage: r.naive / r.windows,
@@ -108,14 +114,17 @@ export function coverage(paramsJson: string): Sql {
       JOIN p ON p.s = h.set_id AND p.m = h.metric AND p.c = h.cohort_key
       JOIN bl_offsets o ON o.shape_key = p.k AND o.metric = h.metric AND o.how = h.how
     ), v AS (
-      SELECT metric, rate, mu, pbar, de,
+      SELECT metric, n, rate, mu, pbar, de,
              sqrt(de * mu * (1 - mu) / n + pow(mu * (1 - mu), 2) * (tau2 + vl + 2 * d * cv + d * d * vt)) AS sd,
              sqrt(pbar * (1 - pbar) / n) AS naive_sd
       FROM w
     )
-    SELECT metric, count(*)::DOUBLE AS windows,
+    SELECT metric, CASE WHEN GROUPING(large) = 1 THEN 0 ELSE ${raw(String(LARGE_WINDOW))} END::DOUBLE AS min_attempts, count(*)::DOUBLE AS windows,
            count(*) FILTER (WHERE abs(rate - mu) <= 1.959963984540054 * sd)::DOUBLE AS covered,
            count(*) FILTER (WHERE abs(rate - pbar) <= 1.959963984540054 * naive_sd)::DOUBLE AS naive,
            median(sd / nullif(naive_sd, 0)) AS width_ratio
-    FROM v GROUP BY metric ORDER BY metric`;
+    FROM (SELECT *, n >= ${raw(String(LARGE_WINDOW))} AS large FROM v)
+    GROUP BY GROUPING SETS ((metric), (metric, large))
+    HAVING GROUPING(large) = 1 OR large
+    ORDER BY metric, min_attempts`;
 }

@@ -124,13 +124,13 @@ export function paramsTable(): Sql {
            ${exactSum(sql`n * t`)} / sum(n) AS t_bar,
            CASE WHEN any_value(family) = 'rate' THEN ln((sum(x) + 0.5) / (sum(n) - sum(x) + 0.5)) ELSE ${exactSum(sql`n * x`)} / sum(n) END
              - ${exactSum(sql`n * off`)} / sum(n) AS a,
-           0::DOUBLE AS b, 0::DOUBLE AS tau2, 1::DOUBLE AS phi, 0::BIGINT AS flagged,
+           0::DOUBLE AS b, 0::DOUBLE AS tau2, 1::DOUBLE AS phi, 0::DOUBLE AS ar1, 0::BIGINT AS flagged,
            (any_value(family) = 'rate' AND (sum(x) = 0 OR sum(x) = sum(n))) OR count(DISTINCT t) < 2 AS fixed,
            0::DOUBLE AS s0, 0::DOUBLE AS s1, 0::DOUBLE AS s2, 1::DOUBLE AS change
     FROM bl_fit GROUP BY set_id, metric, cohort_key
     UNION ALL
     SELECT set_id, metric, any_value(family), cohort_key, count(*), sum(n), sum(x), ${exactSum(sql`n * t`)} / sum(n),
-           ln((sum(x) + 0.5) / (sum(n) - sum(x) + 0.5)), 0, 0, 1, 0, TRUE, 0, 0, 0, 0
+           ln((sum(x) + 0.5) / (sum(n) - sum(x) + 0.5)), 0, 0, 1, 0, 0, TRUE, 0, 0, 0, 0
     FROM bl_series ANTI JOIN worthy USING (set_id, metric, cohort_key)
     GROUP BY set_id, metric, cohort_key`;
 }
@@ -236,21 +236,29 @@ export function dispersionTable(): Sql {
              4 * greatest(1, 1.4826 * median(abs(r.r - m.med))) AS cut
       FROM bl_resid r JOIN med m USING (set_id, metric, cohort_key)
       GROUP BY set_id, metric, cohort_key
+    ), w AS (
+      SELECT r.*, c.med, c.cut, greatest(least(r.r, c.med + c.cut), c.med - c.cut) AS rw,
+             greatest(least(r.r, c.med + c.cut), c.med - c.cut) - c.med AS e
+      FROM bl_resid r JOIN cut c USING (set_id, metric, cohort_key)
+    ), l AS (
+      SELECT *, lag(e) OVER (PARTITION BY set_id, metric, cohort_key ORDER BY hour) AS e_prev FROM w
     )
-    SELECT set_id, metric, cohort_key, any_value(c.med) AS med, any_value(c.cut) AS cut, count(*) AS k,
-           ${exactSum(sql`pow(greatest(least(r.r, c.med + c.cut), c.med - c.cut), 2)`)} AS x2,
-           ${exactSum(sql`r.wb`)} AS sw, ${exactSum(sql`r.wb * r.wb`)} AS sww,
-           count(*) FILTER (WHERE abs(r.r - c.med) > c.cut AND r.judgeable) AS flagged
-    FROM bl_resid r JOIN cut c USING (set_id, metric, cohort_key)
+    SELECT set_id, metric, cohort_key, any_value(med) AS med, any_value(cut) AS cut, count(*) AS k,
+           ${exactSum(sql`rw * rw`)} AS x2,
+           ${exactSum(sql`wb`)} AS sw, ${exactSum(sql`wb * wb`)} AS sww,
+           count(*) FILTER (WHERE abs(r - med) > cut AND judgeable) AS flagged,
+           ${exactSum(sql`coalesce(e * e_prev, 0)`)} / nullif(${exactSum(sql`e * e`)}, 0) AS ar1
+    FROM l
     GROUP BY set_id, metric, cohort_key`;
 }
 
-/** Sets τ² and φ of every fitted cohort from `bl_disp`. */
+/** Sets τ², φ and the lag-1 autocorrelation of the residuals (clamped to [0, 0.9]) of every fitted cohort from `bl_disp`. */
 export function applyDispersion(): Sql {
   return sql`
     UPDATE bl_params AS p
     SET tau2 = CASE WHEN d.k > 2 AND d.sw * d.sw > d.sww THEN greatest(0, (d.x2 - (d.k - 2)) / (d.sw - d.sww / d.sw)) ELSE 0 END,
-        phi = CASE WHEN d.k > 2 THEN d.x2 / (d.k - 2) ELSE 1 END
+        phi = CASE WHEN d.k > 2 THEN d.x2 / (d.k - 2) ELSE 1 END,
+        ar1 = least(greatest(coalesce(d.ar1, 0), 0), 0.9)
     FROM bl_disp AS d
     WHERE p.set_id = d.set_id AND p.metric = d.metric AND p.cohort_key = d.cohort_key`;
 }
@@ -264,15 +272,20 @@ export function flagIncidents(): Sql {
     WHERE f.set_id = i.set_id AND f.metric = i.metric AND f.cohort_key = i.cohort_key AND f.hour = i.hour`;
 }
 
-/** Final per-cohort fit: level, trend, their covariance (inverse weighted information), τ², φ, t̄ as a timestamp. */
+/**
+ * Final per-cohort fit: level, trend, their covariance (inverse weighted information, times
+ * (1 + ρ)/(1 − ρ) for residuals with lag-1 autocorrelation ρ: hours next to each other are not
+ * independent, statistics.md 9), τ², φ, t̄ as a timestamp.
+ */
 export function fittedParams(): Sql {
+  const ar = sql`(1 + ar1) / (1 - ar1)`;
   return sql`
     SELECT set_id, metric, family, cohort_key, windows, n, x, a, b, tau2, phi, fixed,
            (SELECT count(*) FROM bl_fit f WHERE f.flagged AND f.set_id = p.set_id AND f.metric = p.metric AND f.cohort_key = p.cohort_key) AS flagged,
            to_timestamp(t_bar * 86400) AS t_bar,
            CASE WHEN fixed THEN (CASE WHEN family = 'rate' THEN (n + 1) * (n + 1) / ((x + 0.5) * (n - x + 0.5) * n) ELSE 1 / n END)
-                WHEN s0 * s2 - s1 * s1 > 1e-9 * s0 * s2 THEN s2 / (s0 * s2 - s1 * s1) ELSE 1 / s0 END AS var_level,
-           CASE WHEN NOT fixed AND s0 * s2 - s1 * s1 > 1e-9 * s0 * s2 THEN s0 / (s0 * s2 - s1 * s1) ELSE 0 END AS var_trend,
-           CASE WHEN NOT fixed AND s0 * s2 - s1 * s1 > 1e-9 * s0 * s2 THEN -s1 / (s0 * s2 - s1 * s1) ELSE 0 END AS cov_level_trend
+                WHEN s0 * s2 - s1 * s1 > 1e-9 * s0 * s2 THEN s2 / (s0 * s2 - s1 * s1) * ${ar} ELSE 1 / s0 * ${ar} END AS var_level,
+           CASE WHEN NOT fixed AND s0 * s2 - s1 * s1 > 1e-9 * s0 * s2 THEN s0 / (s0 * s2 - s1 * s1) * ${ar} ELSE 0 END AS var_trend,
+           CASE WHEN NOT fixed AND s0 * s2 - s1 * s1 > 1e-9 * s0 * s2 THEN -s1 / (s0 * s2 - s1 * s1) * ${ar} ELSE 0 END AS cov_level_trend
     FROM bl_params p`;
 }

@@ -78,11 +78,11 @@ export function backtestTable(report: Backtest): string[] {
   const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
   const lines = [
     `backtest: fit ${report.fitFrom.toISOString().slice(0, 10)} – ${report.fitTo.toISOString().slice(0, 10)}, held out until ${report.holdoutTo.toISOString().slice(0, 10)}; hourly 95% prediction intervals (target 93–97%)`,
-    `  ${'metric'.padEnd(32)} ${'windows'.padStart(9)} ${'model'.padStart(7)} ${'naive'.padStart(7)} ${'width'.padStart(6)}`,
+    `  ${'metric'.padEnd(32)} ${'attempts'.padStart(9)} ${'windows'.padStart(9)} ${'model'.padStart(7)} ${'naive'.padStart(7)} ${'width'.padStart(6)}`,
   ];
   for (const row of report.rows) {
     lines.push(
-      `  ${row.metric.padEnd(32)} ${String(row.windows).padStart(9)} ${pct(row.coverage).padStart(7)} ${pct(row.naiveCoverage).padStart(7)} ${row.widthRatio.toFixed(2).padStart(6)}`,
+      `  ${row.metric.padEnd(32)} ${(row.minAttempts ? `≥ ${row.minAttempts}` : 'all').padStart(9)} ${String(row.windows).padStart(9)} ${pct(row.coverage).padStart(7)} ${pct(row.naiveCoverage).padStart(7)} ${row.widthRatio.toFixed(2).padStart(6)}`,
     );
   }
   return lines;
