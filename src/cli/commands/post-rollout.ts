@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { UserError, firstLine } from '../../errors.js';
 import { readPlan } from '../../plan/read-plan.js';
 import { runPostRollout } from '../../post-rollout/run-post-rollout.js';
-import type { PostRolloutSection } from '../../post-rollout/section.js';
+import { resultKey, type PostRolloutSection } from '../../post-rollout/section.js';
 import { withStore } from '../../store/open.js';
 import type { RegisterCommand } from '../context.js';
 import { DEFAULT_DB, parseInstant } from '../options.js';
@@ -62,7 +62,7 @@ function summary(section: PostRolloutSection, alreadyRecorded: boolean): string[
   return [
     `${section.runId}: ${section.window.start} to ${section.window.end}, ${section.design}${alreadyRecorded ? ' (already recorded: nothing changed)' : ''}`,
     ...section.notes,
-    ...regressions.map((r) => `REGRESSION planned ${cohortText(r.cohort)} ${r.metric}: effect ${r.effect?.toPrecision(3)}, p ${fmt(r.p_value)}, adjusted ${fmt(r.p_adjusted)}${section.newSinceLastRun.includes(`planned|${Object.entries(r.cohort).map(([k, v]) => `${k}=${v}`).join('|')}|${r.metric}`) ? ' (new)' : ''}`),
+    ...regressions.map((r) => `REGRESSION planned ${cohortText(r.cohort)} ${r.metric}: effect ${r.effect?.toPrecision(3)}, p ${fmt(r.p_value)}, adjusted ${fmt(r.p_adjusted)}${section.newSinceLastRun.includes(resultKey(r)) ? ' (new)' : ''}`),
     ...section.hunt.findings.map((f) =>
       f.regression
         ? `REGRESSION ${f.kind} ${cohortText(f.cohort)} ${f.metric}: ${f.x} in ${f.n} (expected ${f.expected.toFixed(1)}), p ${fmt(f.p)}, adjusted ${fmt(f.pAdjusted)}${f.isNew ? ' (new)' : ''}`
