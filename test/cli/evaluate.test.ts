@@ -88,12 +88,15 @@ describe('stagewise evaluate', () => {
     expect(evaluation.results.some((r) => Object.keys(r.cohort).length === 0)).toBe(true);
   });
 
-  it('judges a 100% stage against the drift-free baseline projection', async () => {
+  it('judges a 100% stage against the baseline projection, with the drift carried from the legacy traffic before it', async () => {
     const json = join(dir, 'ev5.json');
     await evaluate('--stage', 'stage-5', '--json', json);
     const document = JSON.parse(await readFile(json, 'utf8')) as Evaluation;
     expect(new Set(document.results.map((r) => r.design))).toEqual(new Set(['baseline_projection']));
     expect(document.srm).toEqual([]);
+    const everyone = document.results.find((r) => Object.keys(r.cohort).length === 0 && r.metric === 'success_rate');
+    expect(everyone?.method).toMatch(/baseline projection \+ drift on legacy traffic/);
+    expect(everyone?.note).toMatch(/population drift/);
   });
 
   describe('bad input: one error line, exit 1, nothing written', () => {

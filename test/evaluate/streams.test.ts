@@ -15,10 +15,18 @@ describe('withinSplitStream', () => {
     expect(stream.looks).toHaveLength(1);
     expect(stream.expectedEvents).toBeCloseTo(300 * (100 / 1500), 12);
   });
-  it('weights hourly differences by candidate attempts and sums their variances', () => {
-    // θ̂ = (100·0.05 + 200·0.10)/300; v = (100²·(0.1·0.9/100 + 0.05·0.95/400) + 200²·(0.15·0.85/200 + 0.05·0.95/800))/300²
+  it('weights hourly differences by candidate attempts, with the variance at the pooled rate', () => {
+    // θ̂ = (100·0.05 + 200·0.10)/300. Binomial arms at the pooled rate p = 100/1500:
+    // v = (Σ n_T + Σ (n_T/n_C)² n_C) p q / N_T² = (300 + 0.25²·1200) p q / 300².
+    const p = 100 / 1500;
     expect(stream.looks[0]?.thetaHat).toBeCloseTo(25 / 300, 14);
-    expect(stream.looks[0]?.v).toBeCloseTo((100 ** 2 * 0.00101875 + 200 ** 2 * 0.000696875) / 300 ** 2, 14);
+    expect(stream.looks[0]?.v).toBeCloseTo(((300 + 0.0625 * 1200) * p * (1 - p)) / 300 ** 2, 14);
+  });
+  it('gives an hour of one attempt per arm its share of variance (no zero plug-in variance)', () => {
+    const tiny = withinSplitStream(binomialArm(new Array(40).fill(1), new Array(40).fill(1)), binomialArm(new Array(40).fill(4), new Array(40).fill(1)), 40);
+    // Every hour's own rates are 1 and 1/4 (plug-in variance 0 for the candidate); the pooled rate is 80/200.
+    const p = 80 / 200;
+    expect(tiny.looks.at(-1)?.v).toBeCloseTo(((40 + 40 * 0.25 ** 2 * 4) * p * (1 - p)) / 40 ** 2, 14);
   });
   it('reports observed − expected = effect with the legacy rate standardised to the candidate hours', () => {
     expect(stream.observed).toBeCloseTo(40 / 300, 14);
