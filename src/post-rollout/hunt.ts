@@ -1,11 +1,11 @@
 import { parseCohortKey } from '../baseline/cohort-key.js';
 import { groupingMask } from '../baseline/cohort-sets.js';
 import { benjaminiHochberg } from '../stats/benjamini-hochberg.js';
+import { poissonRateRatioTest } from '../stats/poisson-rate-ratio-test.js';
+import { ratioVariance } from '../stats/ratio-variance.js';
 import type { Cohort, Dimension } from '../types.js';
 import type { BaselineCountRow, ErrorCodeTotalRow, PostLookRow } from './hunt-sql.js';
 import { cellNull, setSpread, shareNull, type SetSpread } from './hunt-prior.js';
-import { poissonRateRatioTest } from '../stats/poisson-rate-ratio-test.js';
-import { ratioVariance } from '../stats/ratio-variance.js';
 import { predictiveLogE } from './predictive-e-process.js';
 import { taroneEligible } from './tarone.js';
 
