@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { UserError, firstLine } from '../errors.js';
 
 /** The environment variable that supplies the pseudonymisation key (any text of 16 or more characters). */
@@ -26,6 +27,8 @@ export async function pseudonymKey(dbPath: string, env: NodeJS.ProcessEnv = proc
   const file = pseudonymKeyFile(dbPath);
   const fresh = randomBytes(32).toString('hex');
   try {
+    // The store may be new, in a folder that does not exist yet (`--db data/new/stagewise.duckdb`).
+    await mkdir(dirname(file), { recursive: true });
     await writeFile(file, `${fresh}\n`, { mode: 0o600, flag: 'wx' });
     return fresh;
   } catch (error) {

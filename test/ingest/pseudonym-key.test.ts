@@ -22,6 +22,12 @@ describe('pseudonymKey', () => {
     expect(await pseudonymKey(join(await tempDir(), 'other.duckdb'), {})).not.toBe(key);
   });
 
+  it('creates the folder of a new store that does not exist yet', async () => {
+    const db = join(await tempDir(), 'not', 'yet', 'store.duckdb');
+    const key = await pseudonymKey(db, {});
+    expect((await readFile(pseudonymKeyFile(db), 'utf8')).trim()).toBe(key);
+  });
+
   it('refuses a short key', async () => {
     await expect(pseudonymKey(':memory:', { [PSEUDONYM_KEY_ENV]: 'short' })).rejects.toBeInstanceOf(UserError);
     const db = join(await tempDir(), 'store.duckdb');
