@@ -1,7 +1,10 @@
 import { binomialTest } from '../stats/binomial-test.js';
 import { fisherExact } from '../stats/fisher-exact.js';
 import { newcombeInterval } from '../stats/newcombe-interval.js';
-import { normalMixtureSequence } from '../stats/normal-mixture-sequence.js';
+import { alwaysValidP } from '../stats/always-valid-p.js';
+import { normalMixtureHalfWidth } from '../stats/normal-mixture-half-width.js';
+import { normalMixtureLogLambda } from '../stats/normal-mixture-log-lambda.js';
+import type { MixtureLook } from '../stats/normal-mixture-sequence.js';
 import { wilsonInterval } from '../stats/wilson-interval.js';
 import type { CohortResult } from '../types.js';
 import type { CohortMetricInput } from './hourly-stats.js';
@@ -63,8 +66,8 @@ export function evaluateCohortMetric(input: CohortMetricInput): CohortResult {
     base.note = 'no legacy traffic left: population drift and incidents are not removed (statistics.md 2.3), so a verdict here can be drift; keep a holdback (statistics.md 9)';
   }
   if (stream.looks.length > 0) {
-    const states = normalMixtureSequence(stream.looks, { tau2, alpha });
-    const last = states[states.length - 1];
+    const last = finalState(stream.looks, tau2, alpha);
+    const states = stream.looks;
     if (last) {
       const ci: [number, number] = latency ? [Math.expm1(last.lower), Math.expm1(last.upper)] : [last.lower, last.upper];
       const empty = last.lower > last.upper ? '; confidence sequence empty (effect not constant over the window)' : '';
@@ -87,6 +90,22 @@ export function evaluateCohortMetric(input: CohortMetricInput): CohortResult {
  * the stage will have: P(some look's p ≤ α/L) ≤ α. Conservative; such cohorts are better judged
  * through their parent.
  */
+/**
+ * The last state of `normalMixtureSequence` (two-sided) without keeping every look's state: the
+ * same per-look functions, run for tens of thousands of cohort × metrics at every look.
+ */
+function finalState(looks: readonly MixtureLook[], tau2: number, alpha: number): { p: number; lower: number; upper: number } | undefined {
+  if (looks.length === 0) return undefined;
+  let [p, lower, upper] = [1, -Infinity, Infinity];
+  for (const { thetaHat, v } of looks) {
+    p = alwaysValidP(p, normalMixtureLogLambda(thetaHat, v, tau2));
+    const half = normalMixtureHalfWidth(v, tau2, alpha);
+    lower = Math.max(lower, thetaHat - half);
+    upper = Math.min(upper, thetaHat + half);
+  }
+  return { p, lower, upper };
+}
+
 function exactResult(base: CohortResult, counts: ExactCounts, alpha: number, plannedLooks: number): CohortResult {
   const effective = (count: number) => Math.round(count / counts.designEffect);
   const [xT, nT] = [effective(counts.xT), Math.max(effective(counts.nT), 1)];
