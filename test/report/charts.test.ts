@@ -76,8 +76,18 @@ describe('seriesChart', () => {
 });
 
 describe('compactSvg', () => {
-  it('rounds geometry to hundredths of a pixel and leaves text alone', () => {
-    const svg = '<path transform="translate(298.79999999999995,200)" d="M3.16227,0L1.5,2.123456" aria-label="effect: 8.715"/><text>0.123456</text>';
-    expect(compactSvg(svg)).toBe('<path transform="translate(298.79,200)" d="M3.16,0L1.5,2.12" aria-label="effect: 8.715"/><text>0.123456</text>');
+  it('rounds geometry to tenths of a pixel and leaves text alone', () => {
+    const svg = '<path transform="translate(298.79999999999995,200)" d="M3.16227,0L1.5,2.023456" aria-label="effect: 8.715"/><text>0.123456</text>';
+    expect(compactSvg(svg)).toBe('<path transform="translate(298.7,200)" d="M3.1,0L1.5,2"/><text>0.123456</text>');
+  });
+
+  it('leaves out default and interaction-only attributes, per-group aria markup and empty group paths, nothing else', () => {
+    const svg = '<svg class="marks" width="10"><g role="graphics-object" aria-roledescription="group mark container"><path class="background" aria-hidden="true" d="M0,0h0v0h0Z" pointer-events="none"/><line aria-label="x: 0; label: no change" x2="5" opacity="1" opacity="0.5" stroke-width="1"/><path class="foreground" aria-hidden="true" d="" pointer-events="none" display="none"/><path class="background" aria-hidden="true" d="M0.5,0.5h480v96h-480Z" stroke="#ddd"/></g></svg>';
+    expect(compactSvg(svg, 'MFA: <b>')).toBe('<svg role="img" aria-label="MFA: &lt;b&gt;" width="10"><g><line x2="5" opacity="0.5" stroke-width="1"/><path d="M0.5,0.5h480v96h-480Z" stroke="#ddd"/></g></svg>');
+  });
+
+  it('draws long line and area paths to whole pixels', () => {
+    const d = Array.from({ length: 60 }, (_, i) => `L${i}.46,${100 - i}.52`).join('');
+    expect(compactSvg(`<path d="M0.4,1.6${d}"/>`)).toBe(`<path d="M0,2${Array.from({ length: 60 }, (_, i) => `L${i},${101 - i}`).join('')}"/>`);
   });
 });

@@ -15,7 +15,7 @@ import { planSummary } from '../../report/plan-summary.js';
 import { renderReport } from '../../report/render-report.js';
 import type { ReportInput } from '../../report/report-input.js';
 import { hourlyLatencyQuantile, hourlyRate, latestEvaluations, type EvaluationDocumentRow, type HourlyRow } from '../../report/report-sql.js';
-import { SERIES_CHARTS } from '../../report/sections/charts-section.js';
+import { SERIES_CHARTS, chartSpecs } from '../../report/sections/charts-section.js';
 import { stageVerdict } from '../../report/stage-verdict.js';
 import { withStore } from '../../store/open.js';
 import { all } from '../../store/query.js';
@@ -60,7 +60,8 @@ function stagesToReport(plan: Plan, stage: string | undefined): string[] {
   return [stage];
 }
 
-async function reportInput(connection: DuckDBConnection, plan: Plan, stages: readonly string[]): Promise<ReportInput> {
+/** Everything the report shows for these stages, read from the store (opened read-only by the caller) and the plan. */
+export async function reportInput(connection: DuckDBConnection, plan: Plan, stages: readonly string[]): Promise<ReportInput> {
   const evaluations = await readEvaluations(connection, plan, stages);
   const reported = new Set(evaluations.map((e) => e.stage));
   const decisions = (await all<DecisionRow>(connection, listDecisions()))
@@ -96,10 +97,13 @@ async function readEvaluations(connection: DuckDBConnection, plan: Plan, stages:
 }
 
 async function flaggedSeries(connection: DuckDBConnection, plan: Plan, evaluations: readonly Evaluation[], baseline: LoadedBaseline): Promise<CohortSeries[]> {
-  const period = seriesPeriod(evaluations, baseline.snapshot.dataFrom);
   const providers = [plan.providers.legacy, plan.providers.candidate];
   const series: CohortSeries[] = [];
   for (const result of flaggedResults(evaluations, SERIES_CHARTS)) {
+    // The week before the stage that flagged the cohort, and that stage: the change at its start
+    // stays readable (an hour a few pixels wide), and the page small.
+    const flaggedBy = evaluations.filter((e) => e.results.includes(result));
+    const period = seriesPeriod(flaggedBy.length ? flaggedBy : evaluations, baseline.snapshot.dataFrom);
     const model = baseline.cohorts.find((c) => c.metric === result.metric && cohortKey(c.cohort) === cohortKey(result.cohort));
     if (!model) continue;
     const quantile = /^latency_p(\d+)$/.exec(result.metric);
@@ -127,7 +131,8 @@ async function toolkitVersion(): Promise<string> {
 async function writeReport(out: string, page: string, input: ReportInput): Promise<string> {
   try {
     await mkdir(out, { recursive: true });
-    const data = { schema: 'stagewise.report-data/v1', generated_at: input.generatedAt, plan: input.plan, evaluations: input.evaluations, decisions: input.decisions, stage_plan: input.stagePlan, baseline: input.baseline };
+    // The page condenses (insufficient-data results, the stage plan) and draws charts as SVG only: this file keeps every row at full precision and each chart's spec.
+    const data = { schema: 'stagewise.report-data/v1', generated_at: input.generatedAt, plan: input.plan, evaluations: input.evaluations, decisions: input.decisions, stage_plan: input.stagePlan, series: input.series, baseline: input.baseline, charts: chartSpecs(input) };
     await writeFile(join(out, 'evaluation.json'), `${JSON.stringify(data, null, 2)}\n`);
     await writeFile(join(out, 'index.html'), page);
   } catch (error) {
