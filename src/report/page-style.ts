@@ -31,6 +31,14 @@ table.results td:nth-child(9) { text-align: left; }
 tr.v-regression td { background: #fdedec; } tr.v-regression td:nth-child(2) { color: var(--red); font-weight: 600; }
 tr.v-inconclusive td:nth-child(2) { color: #9a6206; }
 td.weak { color: var(--red); }
+p.caption { font-size: .85rem; font-weight: 600; color: var(--muted); margin: .5rem 0 .25rem; }
+.metric-results { margin: .5rem 0 1.5rem; }
+.metric-results .table-wrap { margin-bottom: .25rem; }
+ol.notes, p.insufficient, ul.cohort-list, ul.undetectable { font-size: .85rem; }
+ol.notes { color: var(--muted); margin: .25rem 0; }
+p.insufficient { margin: .5rem 0 .15rem; }
+ul.cohort-list { margin: 0; padding-left: 1.25rem; }
+ul.cohort-list li, ul.undetectable li { margin: .15rem 0; }
 th button { font: inherit; font-weight: 600; border: 0; background: none; cursor: pointer; padding: 0; color: inherit; }
 figure.chart { margin: 1.5rem 0; overflow-x: auto; }
 figure.chart svg { max-width: 100%; height: auto; }

@@ -127,15 +127,18 @@ describe('renderReport in a browser', () => {
   it('sorts a results table by effect and back to the report order', async () => {
     const { page } = visitFixture;
     const table = page.locator('#results-stage-2-success-rate');
-    const effects = () => table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: Record<string, string> }).dataset['effect'] ?? ''));
+    // The Effect column as shown (`−3.1 pp`), and as the number the sort reads from it.
+    const effects = () => table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => (r as unknown as { cells: { textContent: string }[] }).cells[4]?.textContent ?? ''));
+    const numbers = (texts: string[]) => texts.filter((t) => t !== '—').map((t) => Number.parseFloat(t.replace('\u2212', '-')));
     const initial = await effects();
-    expect(initial[0]).toBe('-0.031');
+    expect(initial[0]).toBe('\u22123.1 pp');
     const button = table.locator('th[data-sort] button');
     await button.click();
-    const ascending = (await effects()).filter((e) => e !== '').map(Number);
+    const ascending = numbers(await effects());
+    expect(ascending.length).toBeGreaterThan(3);
     expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
     await button.click();
-    const descending = (await effects()).filter((e) => e !== '').map(Number);
+    const descending = numbers(await effects());
     expect(descending).toEqual([...descending].sort((a, b) => b - a));
     await button.click();
     await expect(effects()).resolves.toEqual(initial);

@@ -38,20 +38,28 @@ describe('renderReport', () => {
     expect(page).toContain('stage-2: one tenant regressed: t012 success rate −3.1 pp (95% CI −4.4 to −1.8); recommended rollback: tenant t012 only.');
   });
 
-  it('lists every cohort × metric of every stage, regressions first', () => {
-    const rows = page.match(/<tr class="v-[a-z_]+" data-effect=/g) ?? [];
-    expect(rows).toHaveLength(fixtureInput().evaluations.reduce((n, e) => n + e.results.length, 0));
+  it('lists every cohort × metric of every stage, regressions first, and the untestable ones compactly', () => {
+    const results = fixtureInput().evaluations.flatMap((e) => e.results);
+    const untestable = results.filter((r) => r.verdict === 'insufficient_data');
+    expect(untestable).toHaveLength(1);
+    const rows = page.match(/<tr class="v-[a-z_]+">/g) ?? [];
+    expect(rows).toHaveLength(results.length - untestable.length);
+    expect(page).not.toContain('<tr class="v-insufficient_data"');
+    // t027's success rate in stage-2: 41 candidate logins, no control; its note stays in evaluation.json.
+    expect(page).toContain('1 cohort with too little data to test');
+    expect(page).toMatch(/<ul class="cohort-list"><li><strong>tenant<\/strong> \(1\): t027 \(41 \/ 0\)<\/li><\/ul>/);
     const stage2 = page.slice(page.indexOf('<h3>stage-2</h3>'));
     expect(stage2.indexOf('v-regression')).toBeLessThan(stage2.indexOf('v-pass'));
     expect(page).toMatch(/<table class="results sortable" id="results-stage-2-success-rate">/);
   });
 
-  it('renders every chart as inline SVG with its spec beside it', () => {
-    const figures = page.match(/<figure class="chart" id="[^"]+">\n<svg /g) ?? [];
-    const specs = page.match(/<script type="application\/json" id="[^"]+-spec">/g) ?? [];
-    // stage-1: 2 forest + latency; stage-2: 3 forest + latency + shadow; one series; SRM.
-    expect(figures).toHaveLength(10);
-    expect(specs).toHaveLength(10);
+  it('renders the charts as inline SVG, and says where their specs are', () => {
+    const figures = [...page.matchAll(/<figure class="chart" id="([^"]+)">\n<svg role="img" aria-label="[^"]+" /g)].map((m) => m[1]);
+    // stage-1 regressed nowhere, so it is not charted; stage-2 (the latest): 3 forest + latency + shadow; one series; SRM.
+    expect(figures).toEqual(['forest-stage-2-success-rate', 'forest-stage-2-latency-p95', 'forest-stage-2-shadow-mismatch-rate', 'latency-stage-2', 'shadow-stage-2', 'series-tenant-t012-success-rate', 'srm']);
+    // Specs repeat their chart's data: they go to evaluation.json (chartSpecs), not into the page.
+    expect(page).not.toContain('<script type="application/json"');
+    expect(page).toContain('under <code>charts</code>, by the figure');
   });
 
   it('shows the flagd file and the decision log', () => {
