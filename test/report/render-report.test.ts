@@ -79,6 +79,7 @@ describe('renderReport', () => {
     expect(method).toContain('data 2026-09-21 00:00 UTC to 2026-10-19 00:00 UTC');
     expect(method).toContain(fixtureInput().plan.hash);
     expect(method).toContain('stagewise 0.1.0');
+    expect(method).toContain('each chart\'s vega-lite spec (<code>charts</code>), which this page does not embed');
     expect(method).toContain('mSPRT normal mixture');
   });
 

@@ -48,7 +48,7 @@ export function methodSection(plan: ReportPlanSummary, evaluations: readonly Eva
 <li>Plan <strong>${plan.name}</strong>, hash <code>${plan.hash}</code>; α = ${plan.alpha}, power = ${plan.power}.</li>
 ${baselineLine(baseline)}
 ${stages}
-<li>Report generated ${formatInstant(generatedAt)} by stagewise ${toolkitVersion}. Full-precision numbers are in <code>evaluation.json</code> beside this file.</li>
+<li>Report generated ${formatInstant(generatedAt)} by stagewise ${toolkitVersion}. Full-precision numbers are in <code>evaluation.json</code> beside this file: every result with its note (<code>evaluations</code>), the MDE of every cohort × metric × stage (<code>stage_plan</code>), the flagged series (<code>series</code>) and each chart's vega-lite spec (<code>charts</code>), which this page does not embed: it carries the charts as SVG.</li>
 </ul>
 </section>`;
 }
