@@ -343,9 +343,8 @@ class Context {
     if (!own || !everyone) return unjudged(`no ${metric.name} baseline for this cohort: judge it through its parent cohort`);
     const p = this.project(own, metric.name);
     if (design === 'difference_in_differences') {
-      const e = this.project(everyone, metric.name);
       const expectation: LatencyExpectation = {
-        logOffset: p.eta.map((v, h) => v - (e.eta[h] ?? 0)),
+        logOffset: this.latencyOffset(group, metric, p.eta.map((v, h) => v - (this.project(everyone, metric.name).eta[h] ?? 0))),
         varOffset: own.varLevel + everyone.varLevel,
         tau2: own.tau2,
       };
@@ -356,6 +355,33 @@ class Context {
     const logQ = Math.log(histogramQuantile(histogram, metric.quantile ?? 0.5));
     const projected = p.eta.map((v) => logQ + v - own.level);
     return { ...base, latency: { candidate, expectation: { logOffset: projected, projectedLogQuantile: projected, varOffset: own.varLevel, tau2: own.tau2 } } };
+  }
+
+  /**
+   * The expected log ratio of the cohort's candidate quantile to the quantile of all legacy traffic,
+   * from the baseline latency histograms of the finest cohorts under each: the histograms mixed with
+   * the window's attempts of each cell as weights, `log Q(mix_T) − log Q(mix_L)`, so which tenants
+   * moved does not read as an effect. Falls back to the projected log-mean difference when the
+   * snapshot has no histograms for those cells.
+   */
+  private latencyOffset(group: Group, metric: PlanMetric, fallback: Float64Array): Float64Array {
+    const mixes = [0, 1].map(() => new Array<number>(LATENCY_BIN_COUNT).fill(0));
+    const add = (key: string, arm: 0 | 1) => {
+      const cell = this.cells.get(key);
+      const b = cell && this.cellBaseline(cell.cohort, metric.name);
+      const histogram = b && this.baselineHistogram(b.dimensions, b.cohortKey);
+      if (!cell || !histogram) return;
+      const weight = cell.sums.arms[arm].attempts.reduce((a, n) => a + n, 0);
+      const total = histogram.reduce((a, c) => a + c, 0);
+      const mix = mixes[arm]!;
+      if (weight > 0 && total > 0) histogram.forEach((c, bin) => (mix[bin] = (mix[bin] ?? 0) + (weight * c) / total));
+    };
+    for (const key of group.cells) add(key, 0);
+    for (const key of this.cells.keys()) add(key, 1);
+    const [t, l] = [mixes[0]!, mixes[1]!];
+    if (!t.some((c) => c > 0) || !l.some((c) => c > 0)) return fallback;
+    const q = metric.quantile ?? 0.5;
+    return new Float64Array(this.hours).fill(Math.log(histogramQuantile(t, q)) - Math.log(histogramQuantile(l, q)));
   }
 
   private readonly carriedDrifts = new Map<string, CarriedDrift | undefined>();
@@ -397,8 +423,18 @@ class Context {
     return this.latencyIndex.get(`${setId}#${key}`) ?? [];
   }
 
+  private histogramIndex: Map<string, { bin: number; count: number }[]> | undefined;
   private baselineHistogram(dims: readonly Dimension[], key: string): number[] | undefined {
-    const rows = this.data.baselineHistograms.filter((r) => r.dimensions === dims.join(',') && r.cohort_key === key);
+    if (!this.histogramIndex) {
+      this.histogramIndex = new Map();
+      for (const r of this.data.baselineHistograms) {
+        const id = `${r.dimensions}#${r.cohort_key}`;
+        const list = this.histogramIndex.get(id);
+        if (list) list.push(r);
+        else this.histogramIndex.set(id, [r]);
+      }
+    }
+    const rows = this.histogramIndex.get(`${dims.join(',')}#${key}`) ?? [];
     if (rows.length === 0) return undefined;
     const counts = new Array<number>(LATENCY_BIN_COUNT).fill(0);
     for (const r of rows) {
