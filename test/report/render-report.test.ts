@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { renderReport } from '../../src/report/render-report.js';
 import type { ReportInput } from '../../src/report/report-input.js';
+import { chartSpecs } from '../../src/report/sections/charts-section.js';
 import { fixtureInput, forbiddenIdentifiers } from './report-fixture.js';
 
 const HOSTILE = ['<img src=x onerror=alert(1)>', '<img src=x onerror=window.__xss=1>', '</script><script>window.__xss=2</script>'];
@@ -57,8 +58,9 @@ describe('renderReport', () => {
     const figures = [...page.matchAll(/<figure class="chart" id="([^"]+)">\n<svg role="img" aria-label="[^"]+" /g)].map((m) => m[1]);
     // stage-1 regressed nowhere, so it is not charted; stage-2 (the latest): 3 forest + latency + shadow; one series; SRM.
     expect(figures).toEqual(['forest-stage-2-success-rate', 'forest-stage-2-latency-p95', 'forest-stage-2-shadow-mismatch-rate', 'latency-stage-2', 'shadow-stage-2', 'series-tenant-t012-success-rate', 'srm']);
-    // Specs repeat their chart's data: they go to evaluation.json (chartSpecs), not into the page.
+    // Specs repeat their chart's data: they go to evaluation.json (chartSpecs), one per figure, not into the page.
     expect(page).not.toContain('<script type="application/json"');
+    expect(Object.keys(chartSpecs(fixtureInput()))).toEqual(figures);
     expect(page).toContain('under <code>charts</code>, by the figure');
   });
 
