@@ -4,7 +4,8 @@
 // family-wise view of FDR under the global null) and false finding-days. Injected: one app × IdP ×
 // region (~2% of traffic) gets +3 pp failures after 100%; the day it is first found.
 // Run: npx tsx bench/post-rollout.ts [tenants, default 8] [months, default 6] [seed, default 1000]
-// Measured (12 20 1000): 0/20 null months with any finding; injected found on post day 0 in 5/5 months.
+// Measured: null months with any finding 0/20 (12 20 1000), 1/6 (8 6 2000), 0/20 (8 20 3000), 0/20 (8 20 4000);
+// injected found on post day 0-2 in 17/17 months.
 import { hunt } from '../src/post-rollout/hunt.js';
 import { pairsAndTriples } from '../src/post-rollout/hunt-sql.js';
 import { seededRandom } from '../src/stats/random.js';
