@@ -1,6 +1,7 @@
 import type { CohortSet } from '../baseline/cohort-sets.js';
 import { cohortKeySql } from '../baseline/cohort-key.js';
 import { instant } from '../baseline/aggregate.js';
+import { DIMENSIONS } from '../plan/plan-schema.js';
 import { ident, join, raw, sql, type Sql } from '../store/sql.js';
 import type { Dimension, Period } from '../types.js';
 
@@ -45,14 +46,20 @@ export function windowErrors(dims: readonly Dimension[], period: Period, provide
     ORDER BY ALL`;
 }
 
-/** GROUPING SETS over the cohort sets, with each row's set id and cohort key. */
+/**
+ * GROUPING SETS over the cohort sets, with each row's set id and cohort key. GROUPING() takes only
+ * the dimensions some set groups by (DuckDB rejects a column no set uses), so the masks are
+ * computed over those, not taken from `CohortSet.groupingMask`.
+ */
 function groupingSets(sets: readonly CohortSet[], extra: string): { groupBy: Sql; setId: Sql; cohortKey: Sql } {
-  const grouping = raw('GROUPING(tenant, idp, app, region)');
+  const used = DIMENSIONS.filter((d) => sets.some((s) => s.dimensions.includes(d)));
+  const mask = (dims: readonly Dimension[]) => used.reduce((m, d, i) => (dims.includes(d) ? m : m | (1 << (used.length - 1 - i))), 0);
+  const grouping = used.length ? raw(`GROUPING(${used.join(', ')})`) : raw('0');
   const groups = sets.map((s) => raw(`(${[extra, ...s.dimensions].join(', ')})`));
   return {
     groupBy: sql`GROUP BY GROUPING SETS (${join(groups, ', ')})`,
-    setId: sql`CASE ${grouping} ${join(sets.map((s) => sql`WHEN ${raw(String(s.groupingMask))} THEN ${raw(String(s.id))}`), '\n')} END`,
-    cohortKey: sql`CASE ${grouping} ${join(sets.map((s) => sql`WHEN ${raw(String(s.groupingMask))} THEN ${cohortKeySql(s.dimensions)}`), '\n')} END`,
+    setId: sql`CASE ${grouping} ${join(sets.map((s) => sql`WHEN ${raw(String(mask(s.dimensions)))} THEN ${raw(String(s.id))}`), '\n')} END`,
+    cohortKey: sql`CASE ${grouping} ${join(sets.map((s) => sql`WHEN ${raw(String(mask(s.dimensions)))} THEN ${cohortKeySql(s.dimensions)}`), '\n')} END`,
   };
 }
 

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cohortSets } from '../../src/baseline/cohort-sets.js';
+import {
+  baselineHistograms, insertEvaluation, routedUnits, windowCells, windowErrors, windowExtent, windowLatency, windowUserSums,
+} from '../../src/evaluate/evaluate-sql.js';
+import { openStore, type Store } from '../../src/store/open.js';
+import { allJson, run } from '../../src/store/query.js';
+import { sql, type Sql } from '../../src/store/sql.js';
+
+let store: Store;
+beforeAll(async () => {
+  store = await openStore(':memory:');
+});
+afterAll(() => store.close());
+
+const period = { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-10-02T00:00:00Z') };
+const sets = cohortSets({ dimensions: [['tenant'], ['idp'], ['tenant', 'idp']] }).filter((s) => s.stored);
+const providers = ['new', 'old'];
+const accepts = (query: Sql) => run(store.connection, sql`EXPLAIN ${query}`);
+
+describe('evaluate SQL builders', () => {
+  it('bind every value and quote every name', () => {
+    const query = windowCells(['tenant', 'idp'], period, providers);
+    expect(query.text).toContain('"tenant", "idp", provider');
+    expect(query.values).toEqual(['2026-10-01T00:00:00.000Z', '2026-10-02T00:00:00.000Z', 'new', 'old']);
+    expect(windowErrors(['tenant'], period, providers, ["it's"]).values).toContain("it's");
+  });
+  it('are accepted by DuckDB against the store schema', async () => {
+    const tenantsOnly = cohortSets({ dimensions: [['tenant']] }).filter((s) => s.stored);
+    for (const query of [
+      windowLatency(tenantsOnly, period, providers),
+      routedUnits(tenantsOnly, period, providers, 'user'),
+      windowUserSums(tenantsOnly, period, providers),
+      windowExtent(period, 'new'),
+      windowCells(['tenant', 'idp'], period, providers),
+      windowCells([], period, providers),
+      windowErrors(['tenant', 'idp'], period, providers, ['invalid_grant']),
+      windowLatency(sets, period, providers),
+      routedUnits(sets, period, providers, 'user'),
+      routedUnits(sets, period, providers, 'tenant'),
+      windowUserSums(sets, period, providers),
+      baselineHistograms('bl-1'),
+    ]) {
+      await expect(accepts(query)).resolves.toBeUndefined();
+    }
+  });
+  it('tell the cohort sets apart by their GROUPING mask over the dimensions in use', async () => {
+    await run(store.connection, sql`INSERT INTO login_events (event_id, ts, user_id, tenant, idp, provider, outcome, source_format, ingest_run_id)
+      VALUES ('e1', '2026-10-01T01:00:00Z', 'u1', 't1', 'okta', 'new', 'success', 'x', 'r'),
+             ('e2', '2026-10-01T02:00:00Z', 'u2', 't1', 'okta', 'old', 'failure', 'x', 'r'),
+             ('e3', '2026-10-01T02:00:00Z', 'u3', 't2', 'okta', 'old', 'success', 'x', 'r')`);
+    const rows = await allJson<{ set_id: number; cohort_key: string; provider: string; units: number }>(store.connection, routedUnits(sets, period, providers, 'user'));
+    expect(rows).toEqual([
+      { set_id: 0, cohort_key: '', provider: 'new', units: 1 },
+      { set_id: 0, cohort_key: '', provider: 'old', units: 2 },
+      { set_id: 1, cohort_key: 'tenant=t1', provider: 'new', units: 1 },
+      { set_id: 1, cohort_key: 'tenant=t1', provider: 'old', units: 1 },
+      { set_id: 1, cohort_key: 'tenant=t2', provider: 'old', units: 1 },
+      { set_id: 2, cohort_key: 'idp=okta', provider: 'new', units: 1 },
+      { set_id: 2, cohort_key: 'idp=okta', provider: 'old', units: 2 },
+      { set_id: 3, cohort_key: 'tenant=t1|idp=okta', provider: 'new', units: 1 },
+      { set_id: 3, cohort_key: 'tenant=t1|idp=okta', provider: 'old', units: 1 },
+      { set_id: 3, cohort_key: 'tenant=t2|idp=okta', provider: 'old', units: 1 },
+    ]);
+  });
+  it('insert an evaluation row', async () => {
+    await run(store.connection, insertEvaluation({
+      evaluationId: 'ev-1', createdAt: period.to, stage: 's1', planHash: 'h', baselineId: 'bl-1', window: period, regressions: 2, document: '{"schema":"stagewise.evaluation/v1"}',
+    }));
+    const rows = await allJson(store.connection, sql`SELECT regressions, document->>'schema' AS schema FROM evaluations`);
+    expect(rows).toEqual([{ regressions: 2, schema: 'stagewise.evaluation/v1' }]);
+  });
+});
