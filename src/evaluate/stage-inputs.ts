@@ -230,19 +230,63 @@ class Context {
   }
 
   /** The finest-cell expectation of the given cells' traffic on one arm (or both). */
-  private mix(cellKeys: Iterable<string>, arm: 0 | 1 | 'both', metric: PlanMetric): ExpectedMix {
+  private mix(cellKeys: Iterable<string>, arm: 0 | 1 | 'both', metric: PlanMetric, drifted = false): ExpectedMix {
     const mix = new ExpectedMix(this.hours);
     for (const key of cellKeys) {
       const cell = this.cells.get(key);
       const b = cell && this.cellBaseline(cell.cohort, metric.name);
       if (!cell || !b) continue;
       const { eta, sd } = this.project(b, metric.name);
+      const drift = drifted ? this.driftFor(cell.cohort, metric) : undefined;
       for (const a of arm === 'both' ? ([0, 1] as const) : [arm]) {
         const n = rateArm(cell.sums.arms[a], metric).n;
-        for (let h = 0; h < this.hours; h++) mix.add(h, n[h] ?? 0, eta[h] ?? Number.NaN, sd[h] ?? 0, b.tau2);
+        for (let h = 0; h < this.hours; h++) {
+          const [d, v] = [drift?.d[h] ?? 0, drift?.variance[h] ?? 0];
+          mix.add(h, n[h] ?? 0, (eta[h] ?? Number.NaN) + d, sd[h] ?? 0, b.tau2 + v);
+        }
       }
     }
     return mix;
+  }
+
+  private readonly idpDrifts = new Map<string, Map<string, NonNullable<RateExpectation['drift']>>>();
+  /**
+   * The drift a cell's traffic is corrected by, per hour: the drift of the legacy traffic on the
+   * cell's IdP (statistics.md 2.2: "the control part of the same parent group"; an IdP incident hits
+   * that IdP's moved and unmoved tenants alike), or of all legacy traffic in hours when its IdP has
+   * none, or when the plan has no IdP dimension.
+   */
+  private driftFor(cohort: CohortSums['cohort'], metric: PlanMetric): NonNullable<RateExpectation['drift']> | undefined {
+    const global = this.drift(metric);
+    const idp = cohort.idp;
+    if (idp === undefined || !global) return global;
+    let byIdp = this.idpDrifts.get(metric.name);
+    if (!byIdp) {
+      byIdp = new Map();
+      const keysByIdp = new Map<string, string[]>();
+      for (const [key, cell] of this.cells) {
+        const value = cell.cohort.idp ?? '';
+        keysByIdp.set(value, [...(keysByIdp.get(value) ?? []), key]);
+      }
+      for (const [value, keys] of keysByIdp) {
+        const observed = emptyArm(this.hours);
+        for (const key of keys) {
+          const arm = this.cells.get(key)?.sums.arms[1];
+          if (!arm) continue;
+          for (const field of ['attempts', 'failures', 'mfaKnown', 'mfaChallenged', 'K', 'sxx', 'snn', 'sxn'] as const) {
+            for (let h = 0; h < this.hours; h++) observed[field][h] = (observed[field][h] ?? 0) + (arm[field][h] ?? 0);
+          }
+          for (const [code, series] of arm.errors) for (let h = 0; h < this.hours; h++) addErrors(observed, h, code, series[h] ?? 0);
+        }
+        const own = this.mix(keys, 1, metric).drift(rateArm(observed, metric));
+        const n = rateArm(observed, metric).n;
+        const d = own.d.map((v, h) => ((n[h] ?? 0) > 0 && (own.variance[h] ?? 0) > 0 ? v : (global.d[h] ?? 0)));
+        const variance = own.variance.map((v, h) => ((n[h] ?? 0) > 0 && v > 0 ? v : (global.variance[h] ?? 0)));
+        byIdp.set(value, { d, variance });
+      }
+      this.idpDrifts.set(metric.name, byIdp);
+    }
+    return byIdp.get(idp) ?? global;
   }
 
   /**
@@ -251,8 +295,8 @@ class Context {
    * (an app or region whose rate differs from its tenants' average): per hour
    * `η_own − logit(finest-cell mix of all the cohort's traffic in the window)`.
    */
-  private mixedExpectation(group: Group, metric: PlanMetric, own: CohortBaseline | undefined): RateExpectation {
-    const candidate = this.mix(group.cells, 0, metric).expectation();
+  private mixedExpectation(group: Group, metric: PlanMetric, own: CohortBaseline | undefined, drifted = false): RateExpectation {
+    const candidate = this.mix(group.cells, 0, metric, drifted).expectation();
     if (!own) return candidate;
     const whole = this.mix(group.cells, 'both', metric).expectation();
     const { eta, sd } = this.project(own, metric.name);
@@ -305,6 +349,12 @@ class Context {
     const base = { cohort: group.sums.cohort, metric, design, hours: this.hours, plannedLooks: this.plannedLooks(), alpha: this.data.plan.alpha, tau2: this.tau2(group, metric, design) };
     if (design === 'within_cohort_split') return { ...base, rate: { candidate, legacy } };
     const own = this.baselineOf(group.set.dimensions, group.key, metric.name);
+    if (design === 'difference_in_differences' && this.drift(metric)) {
+      // Drift folded into each cell's expectation (its IdP's legacy traffic); the zero drift series only names the design.
+      const expectation = this.mixedExpectation(group, metric, own, true);
+      const zero = { d: new Float64Array(this.hours), variance: new Float64Array(this.hours) };
+      return { ...base, rate: { candidate, legacy, expectation: { ...expectation, drift: zero } } };
+    }
     let expectation: RateExpectation;
     if (own && !legacyIn(group)) {
       const { eta, sd } = this.project(own, metric.name);
