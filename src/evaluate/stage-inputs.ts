@@ -415,23 +415,28 @@ class Context {
    * snapshot has no histograms for those cells.
    */
   private latencyOffset(group: Group, metric: PlanMetric, fallback: Float64Array): Float64Array {
-    const mixes = [0, 1].map(() => new Array<number>(LATENCY_BIN_COUNT).fill(0));
-    const add = (key: string, arm: 0 | 1) => {
+    const mixes = [0, 1, 2].map(() => new Array<number>(LATENCY_BIN_COUNT).fill(0));
+    const add = (key: string, arms: readonly (0 | 1)[], into: number) => {
       const cell = this.cells.get(key);
       const b = cell && this.cellBaseline(cell.cohort, metric.name);
       const histogram = b && this.baselineHistogram(b.dimensions, b.cohortKey);
       if (!cell || !histogram) return;
-      const weight = cell.sums.arms[arm].attempts.reduce((a, n) => a + n, 0);
+      let weight = 0;
+      for (const a of arms) for (const n of cell.sums.arms[a].attempts) weight += n;
       const total = histogram.reduce((a, c) => a + c, 0);
-      const mix = mixes[arm]!;
+      const mix = mixes[into]!;
       if (weight > 0 && total > 0) histogram.forEach((c, bin) => (mix[bin] = (mix[bin] ?? 0) + (weight * c) / total));
     };
-    for (const key of group.cells) add(key, 0);
-    for (const key of this.cells.keys()) add(key, 1);
-    const [t, l] = [mixes[0]!, mixes[1]!];
+    for (const key of group.cells) add(key, [0], 0);
+    for (const key of this.cells.keys()) add(key, [1], 1);
+    for (const key of group.cells) add(key, [0, 1], 2);
+    const [t, l, whole] = [mixes[0]!, mixes[1]!, mixes[2]!];
     if (!t.some((c) => c > 0) || !l.some((c) => c > 0)) return fallback;
     const q = metric.quantile ?? 0.5;
-    return new Float64Array(this.hours).fill(Math.log(histogramQuantile(t, q)) - Math.log(histogramQuantile(l, q)));
+    // What the cohort's own histogram knows and its cells do not (an app or region slower than its tenants' average).
+    const own = group.set.dimensions.length > 0 ? this.baselineHistogram(group.set.dimensions, group.key) : undefined;
+    const shift = own && whole.some((c) => c > 0) ? Math.log(histogramQuantile(own, q)) - Math.log(histogramQuantile(whole, q)) : 0;
+    return new Float64Array(this.hours).fill(Math.log(histogramQuantile(t, q)) - Math.log(histogramQuantile(l, q)) + shift);
   }
 
   private readonly carriedDrifts = new Map<string, CarriedDrift | undefined>();
