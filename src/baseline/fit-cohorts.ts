@@ -6,6 +6,7 @@ import { all, run } from '../store/query.js';
 import type { CohortSet } from './cohort-sets.js';
 import {
   applyDispersion,
+  clusterTable,
   dispersionTable,
   fitTable,
   fittedParams,
@@ -20,8 +21,10 @@ import {
   rawProfiles,
   residualsTable,
   seriesTotals,
+  shapeMeans,
   uploadShapes,
 } from './fit.js';
+import { shrinkTrends } from './shrink-trends.js';
 import { errorCodes, seriesTable } from './series.js';
 import { HOURS_PER_WEEK, chooseShape, parentKey, smoothShape } from './shapes.js';
 
@@ -41,11 +44,22 @@ export interface FittedCohort {
   /** Events (rates) or Σ n·ȳ (latency). */
   x: number;
   level: number;
+  /** The trend projections use: the own fit shrunk towards the set's mean trend (`shrinkTrends`). */
   trendPerDay: number;
   tBar: Date;
   varLevel: number;
+  /** Variance of `trendPerDay` (day-clustered, after shrinkage). */
   varTrend: number;
   covLevelTrend: number;
+  /** The cohort's own fitted trend and its day-clustered variance, before shrinkage (audit). */
+  trendRaw: number;
+  varTrendRaw: number;
+  /** The trend variance of the hourly-independent model (inverse information), before the day clustering (audit). */
+  varTrendModel: number;
+  /** Weight on the cohort's own trend in `trendPerDay` (1: not shrunk). */
+  trendWeight: number;
+  /** n-weighted mean of the cohort's shape offsets over its baseline windows (s̄_base, `shapeMeans`). */
+  shapeMeanBaseline: number;
   tau2: number;
   phi: number;
   /** Windows left out of the fit as incidents. */
@@ -92,6 +106,7 @@ interface ParamsRow {
   var_level: number;
   var_trend: number;
   cov_level_trend: number;
+  var_trend_model: number;
 }
 
 /**
@@ -138,10 +153,20 @@ export async function fitCohorts(
   for (const statement of [residualsTable('unflagged'), dispersionTable(), applyDispersion()]) await run(connection, statement);
   await iterate(connection, CONVERGED);
   await run(connection, resetFits());
+  await run(connection, clusterTable());
   const params = await all<ParamsRow>(connection, fittedParams());
+  const means = new Map(
+    (await all<{ set_id: number; metric: string; cohort_key: string; shape_mean: number }>(connection, shapeMeans())).map((m) => [
+      `${m.set_id}|${m.metric}|${m.cohort_key}`,
+      m.shape_mean,
+    ]),
+  );
   const sources = new Map(assign.map((a) => [`${a.s}|${a.m}|${a.c}`, a]));
-  const fits = params.map((p) => toFit(p, sources.get(`${p.set_id}|${p.metric}|${p.cohort_key}`), bigByMetric));
-  return { fits: shrinkSmallCohorts(fits), shapes };
+  const fits = params.map((p) => {
+    const key = `${p.set_id}|${p.metric}|${p.cohort_key}`;
+    return toFit(p, sources.get(key), bigByMetric, means.get(key) ?? 0);
+  });
+  return { fits: shrinkTrends(shrinkSmallCohorts(fits)), shapes };
 }
 
 function offsetsJson(shapes: ReadonlyMap<string, Float64Array>): string {
@@ -192,7 +217,12 @@ async function iterate(connection: DuckDBConnection, tolerance: number): Promise
   }
 }
 
-function toFit(p: ParamsRow, source: { k: string; src: string } | undefined, big: ReadonlyMap<string, ReadonlyMap<string, number>>): FittedCohort {
+function toFit(
+  p: ParamsRow,
+  source: { k: string; src: string } | undefined,
+  big: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  shapeMeanBaseline: number,
+): FittedCohort {
   return {
     setId: p.set_id,
     metric: p.metric,
@@ -207,6 +237,11 @@ function toFit(p: ParamsRow, source: { k: string; src: string } | undefined, big
     varLevel: p.var_level,
     varTrend: p.var_trend,
     covLevelTrend: p.cov_level_trend,
+    trendRaw: p.b,
+    varTrendRaw: p.var_trend,
+    varTrendModel: p.var_trend_model,
+    trendWeight: 1,
+    shapeMeanBaseline,
     tau2: p.tau2,
     phi: p.phi,
     flagged: Number(p.flagged),
@@ -261,6 +296,9 @@ export function shrinkSmallCohorts(fits: readonly FittedCohort[]): FittedCohort[
       trendPerDay: 0,
       varLevel,
       varTrend: 0,
+      trendRaw: 0,
+      varTrendRaw: 0,
+      trendWeight: 0,
       covLevelTrend: 0,
       tau2: parent.tau2,
       shrunk: true,

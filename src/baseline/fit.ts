@@ -124,13 +124,13 @@ export function paramsTable(): Sql {
            ${exactSum(sql`n * t`)} / sum(n) AS t_bar,
            CASE WHEN any_value(family) = 'rate' THEN ln((sum(x) + 0.5) / (sum(n) - sum(x) + 0.5)) ELSE ${exactSum(sql`n * x`)} / sum(n) END
              - ${exactSum(sql`n * off`)} / sum(n) AS a,
-           0::DOUBLE AS b, 0::DOUBLE AS tau2, 1::DOUBLE AS phi, 0::DOUBLE AS ar1, 0::BIGINT AS flagged,
+           0::DOUBLE AS b, 0::DOUBLE AS tau2, 1::DOUBLE AS phi, 0::BIGINT AS flagged,
            (any_value(family) = 'rate' AND (sum(x) = 0 OR sum(x) = sum(n))) OR count(DISTINCT t) < 2 AS fixed,
            0::DOUBLE AS s0, 0::DOUBLE AS s1, 0::DOUBLE AS s2, 1::DOUBLE AS change
     FROM bl_fit GROUP BY set_id, metric, cohort_key
     UNION ALL
     SELECT set_id, metric, any_value(family), cohort_key, count(*), sum(n), sum(x), ${exactSum(sql`n * t`)} / sum(n),
-           ln((sum(x) + 0.5) / (sum(n) - sum(x) + 0.5)), 0, 0, 1, 0, 0, TRUE, 0, 0, 0, 0
+           ln((sum(x) + 0.5) / (sum(n) - sum(x) + 0.5)), 0, 0, 1, 0, TRUE, 0, 0, 0, 0
     FROM bl_series ANTI JOIN worthy USING (set_id, metric, cohort_key)
     GROUP BY set_id, metric, cohort_key`;
 }
@@ -237,28 +237,23 @@ export function dispersionTable(): Sql {
       FROM bl_resid r JOIN med m USING (set_id, metric, cohort_key)
       GROUP BY set_id, metric, cohort_key
     ), w AS (
-      SELECT r.*, c.med, c.cut, greatest(least(r.r, c.med + c.cut), c.med - c.cut) AS rw,
-             greatest(least(r.r, c.med + c.cut), c.med - c.cut) - c.med AS e
+      SELECT r.*, c.med, c.cut, greatest(least(r.r, c.med + c.cut), c.med - c.cut) AS rw
       FROM bl_resid r JOIN cut c USING (set_id, metric, cohort_key)
-    ), l AS (
-      SELECT *, lag(e) OVER (PARTITION BY set_id, metric, cohort_key ORDER BY hour) AS e_prev FROM w
     )
     SELECT set_id, metric, cohort_key, any_value(med) AS med, any_value(cut) AS cut, count(*) AS k,
            ${exactSum(sql`rw * rw`)} AS x2,
            ${exactSum(sql`wb`)} AS sw, ${exactSum(sql`wb * wb`)} AS sww,
-           count(*) FILTER (WHERE abs(r - med) > cut AND judgeable) AS flagged,
-           ${exactSum(sql`coalesce(e * e_prev, 0)`)} / nullif(${exactSum(sql`e * e`)}, 0) AS ar1
-    FROM l
+           count(*) FILTER (WHERE abs(r - med) > cut AND judgeable) AS flagged
+    FROM w
     GROUP BY set_id, metric, cohort_key`;
 }
 
-/** Sets τ², φ and the lag-1 autocorrelation of the residuals (clamped to [0, 0.9]) of every fitted cohort from `bl_disp`. */
+/** Sets τ² and φ of every fitted cohort from `bl_disp`. */
 export function applyDispersion(): Sql {
   return sql`
     UPDATE bl_params AS p
     SET tau2 = CASE WHEN d.k > 2 AND d.sw * d.sw > d.sww THEN greatest(0, (d.x2 - (d.k - 2)) / (d.sw - d.sww / d.sw)) ELSE 0 END,
-        phi = CASE WHEN d.k > 2 THEN d.x2 / (d.k - 2) ELSE 1 END,
-        ar1 = least(greatest(coalesce(d.ar1, 0), 0), 0.9)
+        phi = CASE WHEN d.k > 2 THEN d.x2 / (d.k - 2) ELSE 1 END
     FROM bl_disp AS d
     WHERE p.set_id = d.set_id AND p.metric = d.metric AND p.cohort_key = d.cohort_key`;
 }
@@ -272,20 +267,86 @@ export function flagIncidents(): Sql {
     WHERE f.set_id = i.set_id AND f.metric = i.metric AND f.cohort_key = i.cohort_key AND f.hour = i.hour`;
 }
 
+/** A cohort needs windows on at least this many days for its day-clustered (level, trend) covariance. */
+export const MIN_CLUSTER_DAYS = 5;
+
 /**
- * Final per-cohort fit: level, trend, their covariance (inverse weighted information, times
- * (1 + ρ)/(1 − ρ) for residuals with lag-1 autocorrelation ρ: hours next to each other are not
- * independent, statistics.md 9), τ², φ, t̄ as a timestamp.
+ * `bl_cluster`: per fitted cohort, the day blocks of the stage-2 score, for the day-clustered
+ * sandwich of (level, trend). With w the stage-2 weight 1/(1/W + τ²) and e the working residual
+ * (rates (x − nμ)/W, latency ȳ − η) of each unflagged window,
+ *     g_day = Σ_{w∈day} w·e·(1, t_w − t̄),   M = Σ_day g_day g_dayᵀ   (m00, m01, m11),
+ * and `fittedParams` forms I⁻¹ M I⁻¹ · G/(G − 1) (G days). Hours of one day share the simulator's
+ * (and production's) day-level shocks and users, which the hourly-independent I⁻¹ leaves out.
+ * Reference: Liang & Zeger (1986) *Biometrika* 73; Cameron & Miller (2015) *J Human Resources* 50.
+ */
+export function clusterTable(): Sql {
+  return sql`
+    CREATE OR REPLACE TEMP TABLE bl_cluster AS
+    WITH e AS (
+      SELECT f.set_id, f.metric, f.cohort_key, floor(f.t) AS day, f.family, f.n, f.x, f.s2, f.t - p.t_bar AS d, p.tau2,
+             p.a + p.b * (f.t - p.t_bar) + f.off AS eta
+      FROM bl_fit f JOIN bl_params p USING (set_id, metric, cohort_key)
+      WHERE NOT p.fixed AND NOT f.flagged
+    ), m AS (
+      SELECT *, CASE WHEN family = 'rate' THEN 1 / (1 + exp(-least(greatest(eta, -30), 30))) END AS mu FROM e
+    ), v AS (
+      SELECT *, CASE WHEN family = 'rate' THEN greatest(n * mu * (1 - mu), 1e-300) ELSE 1 / s2 END AS wb FROM m
+    ), s AS (
+      SELECT *, 1 / (1 / wb + tau2) * CASE WHEN family = 'rate' THEN (x - n * mu) / wb ELSE x - eta END AS we FROM v
+    ), g AS (
+      SELECT set_id, metric, cohort_key, day, ${exactSum(sql`we`)} AS g0, ${exactSum(sql`we * d`)} AS g1
+      FROM s GROUP BY set_id, metric, cohort_key, day
+    )
+    SELECT set_id, metric, cohort_key, count(*)::DOUBLE AS days,
+           ${exactSum(sql`g0 * g0`)} AS m00, ${exactSum(sql`g0 * g1`)} AS m01, ${exactSum(sql`g1 * g1`)} AS m11
+    FROM g GROUP BY set_id, metric, cohort_key`;
+}
+
+/**
+ * Final per-cohort fit: level, trend, their covariance, τ², φ, t̄ as a timestamp. The covariance is
+ * the inverse weighted information C = I⁻¹ (hours independent given τ²), widened where the
+ * day-clustered sandwich S = I⁻¹ M I⁻¹ · G/(G − 1) of `bl_cluster` is larger: var_level × c_a,
+ * var_trend × c_b, cov × √(c_a c_b) with c = max(1, S_jj / C_jj) (a diagonal rescaling, so the
+ * matrix stays positive definite); cohorts with fewer than `MIN_CLUSTER_DAYS` days keep C.
+ * `var_trend_model` keeps C's trend variance for audit.
  */
 export function fittedParams(): Sql {
-  const ar = sql`(1 + ar1) / (1 - ar1)`;
+  const det = sql`(p.s0 * p.s2 - p.s1 * p.s1)`;
+  const solvable = sql`NOT p.fixed AND ${det} > 1e-9 * p.s0 * p.s2`;
+  const clustered = sql`(${solvable} AND c.days >= ${raw(String(MIN_CLUSTER_DAYS))})`;
+  const g = sql`c.days / (c.days - 1)`;
+  const ca = sql`CASE WHEN ${clustered} THEN greatest(1, (p.s2 * p.s2 * c.m00 - 2 * p.s1 * p.s2 * c.m01 + p.s1 * p.s1 * c.m11) * ${g} / (p.s2 * ${det})) ELSE 1 END`;
+  const cb = sql`CASE WHEN ${clustered} THEN greatest(1, (p.s1 * p.s1 * c.m00 - 2 * p.s0 * p.s1 * c.m01 + p.s0 * p.s0 * c.m11) * ${g} / (p.s0 * ${det})) ELSE 1 END`;
   return sql`
-    SELECT set_id, metric, family, cohort_key, windows, n, x, a, b, tau2, phi, fixed,
-           (SELECT count(*) FROM bl_fit f WHERE f.flagged AND f.set_id = p.set_id AND f.metric = p.metric AND f.cohort_key = p.cohort_key) AS flagged,
-           to_timestamp(t_bar * 86400) AS t_bar,
-           CASE WHEN fixed THEN (CASE WHEN family = 'rate' THEN (n + 1) * (n + 1) / ((x + 0.5) * (n - x + 0.5) * n) ELSE 1 / n END)
-                WHEN s0 * s2 - s1 * s1 > 1e-9 * s0 * s2 THEN s2 / (s0 * s2 - s1 * s1) * ${ar} ELSE 1 / s0 * ${ar} END AS var_level,
-           CASE WHEN NOT fixed AND s0 * s2 - s1 * s1 > 1e-9 * s0 * s2 THEN s0 / (s0 * s2 - s1 * s1) * ${ar} ELSE 0 END AS var_trend,
-           CASE WHEN NOT fixed AND s0 * s2 - s1 * s1 > 1e-9 * s0 * s2 THEN -s1 / (s0 * s2 - s1 * s1) * ${ar} ELSE 0 END AS cov_level_trend
-    FROM bl_params p`;
+    SELECT set_id, metric, family, cohort_key, windows, n, x, a, b, tau2, phi, fixed, flagged, t_bar,
+           var_level * ca AS var_level, var_trend * cb AS var_trend, cov_level_trend * sqrt(ca * cb) AS cov_level_trend,
+           var_trend AS var_trend_model
+    FROM (
+      SELECT p.set_id, p.metric, p.family, p.cohort_key, p.windows, p.n, p.x, p.a, p.b, p.tau2, p.phi, p.fixed,
+             (SELECT count(*) FROM bl_fit f WHERE f.flagged AND f.set_id = p.set_id AND f.metric = p.metric AND f.cohort_key = p.cohort_key) AS flagged,
+             to_timestamp(p.t_bar * 86400) AS t_bar,
+             CASE WHEN p.fixed THEN (CASE WHEN p.family = 'rate' THEN (p.n + 1) * (p.n + 1) / ((p.x + 0.5) * (p.n - p.x + 0.5) * p.n) ELSE 1 / p.n END)
+                  WHEN ${solvable} THEN p.s2 / ${det} ELSE 1 / p.s0 END AS var_level,
+             CASE WHEN ${solvable} THEN p.s0 / ${det} ELSE 0 END AS var_trend,
+             CASE WHEN ${solvable} THEN -p.s1 / ${det} ELSE 0 END AS cov_level_trend,
+             ${ca} AS ca, ${cb} AS cb
+      FROM bl_params p LEFT JOIN bl_cluster c USING (set_id, metric, cohort_key)
+    )
+    ORDER BY set_id, metric, cohort_key`;
+}
+
+/**
+ * Per set × metric × cohort of `bl_series`: the n-weighted mean of the cohort's shape offset over
+ * its baseline windows, s̄_base = Σ n_w s(h_w) / Σ n_w (n = attempts, or latency observations). A
+ * shape sums to zero over the 168 hours, but traffic does not spread evenly over them: a pooled
+ * baseline statistic (the latency histogram's quantile) already holds s̄_base, so a projection
+ * from it adds s(h) − s̄_base.
+ */
+export function shapeMeans(): Sql {
+  return sql`
+    SELECT s.set_id, s.metric, s.cohort_key, ${exactSum(sql`s.n * o.off`)} / sum(s.n) AS shape_mean
+    FROM bl_series s
+    JOIN bl_assign a USING (set_id, metric, cohort_key)
+    JOIN bl_offsets o ON o.shape_key = a.shape_key AND o.metric = s.metric AND o.how = s.how
+    GROUP BY s.set_id, s.metric, s.cohort_key`;
 }
