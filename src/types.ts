@@ -130,6 +130,10 @@ export interface CohortBaseline {
   shrinkWeight: number;
   /** Mean rate (x/n) or median latency over the baseline period, for display. */
   mean: number;
+  /** n-weighted mean of the shape over the baseline windows (s̄_base): a projection from a pooled baseline statistic adds s(how) − s̄_base. */
+  shapeMeanBaseline?: number;
+  /** Stage-length placebo factor k ≥ 1 of the cohort's set × metric: multiplies the correlated projection variance (docs/baseline.md). */
+  placeboFactor?: number;
 }
 
 /** Identity and provenance of an immutable baseline snapshot. */

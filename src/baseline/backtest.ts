@@ -4,7 +4,7 @@ import { all, run } from '../store/query.js';
 import { raw, sql, type Sql } from '../store/sql.js';
 import { cohortSets } from './cohort-sets.js';
 import { fitCohorts, type FittedCohort } from './fit-cohorts.js';
-import { errorCodes, hourlyTable, seriesTable } from './series.js';
+import { errorCodes, hourlyTable, incidentHoursTable, seriesTable } from './series.js';
 import { cohortTotals, designEffect, type TotalsRow } from './build-baseline.js';
 
 /** Windows with at least this many attempts are also reported apart: there the window-to-window variance τ² shows. */
@@ -57,6 +57,7 @@ export async function backtest(connection: DuckDBConnection, plan: Plan): Promis
   }
   const sets = cohortSets(plan);
   const rates = plan.metrics.filter((m) => m.family === 'rate');
+  await run(connection, incidentHoursTable(plan.providers.legacy, { from: fitFrom, to: holdoutTo }));
   await run(connection, hourlyTable(sets, errorCodes(plan.metrics), plan.providers.legacy, { from: fitFrom, to: holdoutTo }));
   const { fits } = await fitCohorts(connection, { metrics: rates }, sets, fitTo);
   await run(connection, seriesTable(rates, errorCodes(plan.metrics), holdoutTo, { table: 'bl_holdout', from: fitTo }));

@@ -9,11 +9,11 @@ import { checkBaselineInputs, checkStoreHasEvents } from './check-inputs.js';
 import { dimensionsText } from './cohort-key.js';
 import { cohortSets, type CohortSet } from './cohort-sets.js';
 import { fitCohorts, type FittedCohort } from './fit-cohorts.js';
-import { errorCodes, histogramQuantiles, histogramTable, hourlyTable, tenantSpread, volumeProfiles } from './series.js';
+import { errorCodes, histogramQuantiles, histogramTable, hourlyTable, incidentHoursTable, tenantSpread, volumeProfiles } from './series.js';
 import { HOURS_PER_WEEK } from './shapes.js';
 
 /** Version of the baseline model; part of the snapshot id, so a model change never reuses an old snapshot. */
-export const MODEL_VERSION = 'stagewise.baseline/1';
+export const MODEL_VERSION = 'stagewise.baseline/2';
 
 /** What `buildBaseline` needs besides the store and the plan. */
 export interface BuildOptions {
@@ -62,6 +62,7 @@ export async function buildBaseline(connection: DuckDBConnection, plan: Plan, op
   if (existing) return { snapshotId: id, reused: true, events: coverage.events, cohorts: existing.cohorts, rows: 0 };
 
   const sets = cohortSets(plan);
+  await run(connection, incidentHoursTable(plan.providers.legacy, period));
   await run(connection, hourlyTable(sets, errorCodes(plan.metrics), plan.providers.legacy, period));
   await run(connection, histogramTable(sets, plan.providers.legacy, period));
   const { fits, shapes } = await fitCohorts(connection, plan, sets, period.to);
@@ -170,6 +171,11 @@ interface SnapshotRow {
   design_effect: number;
   tenants: number;
   tenants_effective: number;
+  trend_raw: number;
+  var_trend_raw: number;
+  var_trend_model: number;
+  trend_weight: number;
+  shape_mean_baseline: number;
 }
 
 function snapshotRows(
@@ -248,6 +254,11 @@ function fittedRow(fit: FittedCohort, metric: PlanMetric, total: TotalsRow, quan
     shrunk: fit.shrunk,
     shrink_weight: fit.shrinkWeight,
     mean: latency ? (quantile?.quantile ?? Math.exp(fit.level)) : fit.x / fit.n,
+    trend_raw: fit.trendRaw,
+    var_trend_raw: fit.varTrendRaw,
+    var_trend_model: fit.varTrendModel,
+    trend_weight: fit.trendWeight,
+    shape_mean_baseline: fit.shapeMeanBaseline,
   };
 }
 
@@ -272,6 +283,11 @@ function shadowRow(metric: PlanMetric, total: TotalsRow): MetricRow {
     shrunk: false,
     shrink_weight: 1,
     mean: p,
+    trend_raw: 0,
+    var_trend_raw: 0,
+    var_trend_model: 0,
+    trend_weight: 1,
+    shape_mean_baseline: 0,
   };
 }
 
@@ -280,14 +296,16 @@ const COHORT_JSON_TYPE = JSON.stringify({
   x: 'DOUBLE', level: 'DOUBLE', trend_per_day: 'DOUBLE', t_bar: 'VARCHAR', var_level: 'DOUBLE', var_trend: 'DOUBLE',
   cov_level_trend: 'DOUBLE', tau2: 'DOUBLE', phi: 'DOUBLE', shape_key: 'VARCHAR', shape_source: 'VARCHAR', shrunk: 'BOOLEAN',
   shrink_weight: 'DOUBLE', mean: 'DOUBLE', design_effect: 'DOUBLE', tenants: 'BIGINT', tenants_effective: 'DOUBLE',
+  trend_raw: 'DOUBLE', var_trend_raw: 'DOUBLE', var_trend_model: 'DOUBLE', trend_weight: 'DOUBLE', shape_mean_baseline: 'DOUBLE',
 });
+
+/** The columns of `baseline_cohorts` a build writes, in the order of `insertCohorts`' SELECT. */
+const COHORT_COLUMNS = Object.keys(JSON.parse(COHORT_JSON_TYPE) as Record<string, string>);
 
 function insertCohorts(rowsJson: string): Sql {
   return sql`
-    INSERT INTO baseline_cohorts
-    SELECT snapshot_id, dimensions, cohort_key, metric, windows, n, x, level, trend_per_day, t_bar::TIMESTAMPTZ, var_level,
-           var_trend, cov_level_trend, tau2, phi, shape_key, shape_source, shrunk, shrink_weight, mean, design_effect,
-           tenants, tenants_effective
+    INSERT INTO baseline_cohorts (${raw(COHORT_COLUMNS.join(', '))})
+    SELECT ${raw(COHORT_COLUMNS.map((c) => (c === 't_bar' ? 't_bar::TIMESTAMPTZ' : c)).join(', '))}
     FROM (SELECT unnest(from_json(${rowsJson}::JSON, ${`[${COHORT_JSON_TYPE}]`}), recursive := true))`;
 }
 

@@ -58,6 +58,8 @@ interface CohortRow {
   shrunk: boolean;
   shrink_weight: number;
   mean: number;
+  shape_mean_baseline: number | null;
+  placebo_factor: number | null;
 }
 
 /** The cohort rows of one snapshot in a deterministic order. */
@@ -65,7 +67,7 @@ export function cohortRows(snapshotId: string): Sql {
   return sql`
     SELECT dimensions, cohort_key, metric, windows::DOUBLE AS windows, n, x, level, trend_per_day,
            strftime(t_bar AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS t_bar, var_level, var_trend, cov_level_trend,
-           tau2, phi, shape_key, shape_source, shrunk, shrink_weight, mean
+           tau2, phi, shape_key, shape_source, shrunk, shrink_weight, mean, shape_mean_baseline, placebo_factor
     FROM baseline_cohorts WHERE snapshot_id = ${snapshotId}
     ORDER BY dimensions, cohort_key, metric`;
 }
@@ -131,5 +133,8 @@ function toCohortBaseline(snapshotId: string, r: CohortRow): CohortBaseline {
     shrunk: r.shrunk,
     shrinkWeight: r.shrink_weight,
     mean: r.mean,
+    // NULL in snapshots of model 1 (before these columns).
+    ...(r.shape_mean_baseline === null ? {} : { shapeMeanBaseline: r.shape_mean_baseline }),
+    ...(r.placebo_factor === null ? {} : { placeboFactor: r.placebo_factor }),
   };
 }

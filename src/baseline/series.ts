@@ -56,10 +56,44 @@ const exactSum = (column: string): string =>
 const legacyIn = (legacy: string, period: Period): Sql =>
   sql`provider = ${legacy} AND hour >= ${instant(period.from)} AND hour < ${instant(period.to)}`;
 
+/** An IdP-hour is a latency incident when its mean log latency exceeds the IdP's median by more than max(this, 4 robust sd). */
+export const INCIDENT_LOG_EXCESS = 0.3;
+
+/**
+ * `bl_incident_hours` (idp, hour): the legacy provider's latency incidents of the period. Per IdP,
+ * m_h = mean log latency of hour h and e_h = m_h − the IdP's median m at that UTC hour of day (so a
+ * daily load pattern is not an incident); an hour is an incident when
+ *     e_h > max(0.3, 4 · 1.4826 · median|e|)   and   e_h · √n_h / s > 4
+ * (s the IdP's median within-hour sd of log latency: a thin hour's mean is too noisy to tell). Incidents are
+ * IdP-wide (every tenant on the IdP slows at once); they are left out of every cohort's latency
+ * histogram and latency series, so neither the pooled quantile nor the level carries them.
+ */
+export function incidentHoursTable(legacy: string, period: Period): Sql {
+  return sql`
+    CREATE OR REPLACE TEMP TABLE bl_incident_hours AS
+    WITH ih AS (
+      SELECT idp, hour, sum(latency_n)::DOUBLE AS n, ${raw(exactSum('latency_sum_log'))} AS s, ${raw(exactSum('latency_sumsq_log'))} AS ss
+      FROM agg_hourly WHERE ${legacyIn(legacy, period)} AND latency_n > 0
+      GROUP BY idp, hour
+    ), m AS (
+      SELECT idp, hour, n, s / n AS m, CASE WHEN n >= 2 THEN sqrt(greatest((ss - s * s / n) / (n - 1), 0)) END AS sd FROM ih
+    ), med AS (
+      SELECT idp, hour(hour) AS hod, median(m) AS med FROM m GROUP BY idp, hod
+    ), dev AS (
+      SELECT m.idp, m.hour, m.n, m.sd, m.m - med.med AS dev FROM m JOIN med ON med.idp = m.idp AND med.hod = hour(m.hour)
+    ), cut AS (
+      SELECT idp, greatest(median(sd), 1e-2) AS sd, greatest(${INCIDENT_LOG_EXCESS}, 4 * 1.4826 * median(abs(dev))) AS cut
+      FROM dev GROUP BY idp
+    )
+    SELECT idp, hour FROM dev JOIN cut USING (idp)
+    WHERE dev.dev > cut.cut AND dev.dev * sqrt(dev.n) / cut.sd > 4`;
+}
+
 /**
  * `bl_hourly`: per cohort set × cohort × hour, the legacy provider's sums, the failures of each
  * plan error code (`e0`, `e1`, …), days since the epoch `t` and hour-of-week `how`
- * ((ISO dow − 1)·24 + UTC hour; 1970-01-01 was a Thursday).
+ * ((ISO dow − 1)·24 + UTC hour; 1970-01-01 was a Thursday). The latency sums leave out the
+ * IdP-hours of `bl_incident_hours` (built first by `incidentHoursTable`).
  */
 export function hourlyTable(sets: readonly CohortSet[], codes: readonly string[], legacy: string, period: Period): Sql {
   const { groupBy, setId, cohortKey } = groupingSets(sets, ['hour']);
@@ -67,6 +101,7 @@ export function hourlyTable(sets: readonly CohortSet[], codes: readonly string[]
   const errorColumns = codes.map((code, i) => sql`CASE WHEN error_code = ${code} THEN failures ELSE 0 END AS ${ident(`e${i}`)}`);
   const errorSums = codes.map((_, i) => raw(`sum(e${i})::DOUBLE AS e${i}`));
   const dims = raw('hour, tenant, idp, app, region');
+  const columns = HOURLY_COLUMNS.map((c) => (c.startsWith('latency_') ? `CASE WHEN i.idp IS NULL THEN ${c} ELSE 0 END AS ${c}` : c));
   const errors = codes.length
     ? sql`UNION ALL BY NAME
           SELECT ${dims}, ${join(errorColumns, ', ')} FROM agg_hourly_errors
@@ -75,8 +110,8 @@ export function hourlyTable(sets: readonly CohortSet[], codes: readonly string[]
   return sql`
     CREATE OR REPLACE TEMP TABLE bl_hourly AS
     WITH cells AS (
-      SELECT ${dims}, ${raw(HOURLY_COLUMNS.join(', '))}${codes.length ? sql`, ${join(errorZeros, ', ')}` : sql``}
-      FROM agg_hourly WHERE ${legacyIn(legacy, period)}
+      SELECT ${dims}, ${raw(columns.join(', '))}${codes.length ? sql`, ${join(errorZeros, ', ')}` : sql``}
+      FROM agg_hourly LEFT JOIN bl_incident_hours i USING (idp, hour) WHERE ${legacyIn(legacy, period)}
       ${errors}
     )
     SELECT ${setId} AS set_id, ${cohortKey} AS cohort_key, hour,
@@ -133,13 +168,14 @@ export function seriesTable(
   return sql`CREATE OR REPLACE TEMP TABLE ${ident(options.table ?? 'bl_series')} AS ${parts.length ? join(parts, ' UNION ALL ') : sql`SELECT NULL::INT AS set_id, NULL::VARCHAR AS metric, NULL::VARCHAR AS family, NULL::VARCHAR AS cohort_key, NULL::TIMESTAMPTZ AS hour, NULL::DOUBLE AS t, NULL::BIGINT AS how, NULL::DOUBLE AS n, NULL::DOUBLE AS x, NULL::DOUBLE AS s2 WHERE FALSE`}`;
 }
 
-/** `bl_hist`: per set × cohort, the legacy provider's latency histogram over the period (sparse bins). */
+/** `bl_hist`: per set × cohort, the legacy provider's latency histogram over the period (sparse bins), without the IdP-hours of `bl_incident_hours`. */
 export function histogramTable(sets: readonly CohortSet[], legacy: string, period: Period): Sql {
   const { groupBy, setId, cohortKey } = groupingSets(sets, ['bin']);
   return sql`
     CREATE OR REPLACE TEMP TABLE bl_hist AS
     SELECT ${setId} AS set_id, ${cohortKey} AS cohort_key, bin, sum(count)::BIGINT AS count
-    FROM agg_hourly_latency WHERE ${legacyIn(legacy, period)}
+    FROM agg_hourly_latency ANTI JOIN bl_incident_hours i USING (idp, hour)
+    WHERE ${legacyIn(legacy, period)}
     ${groupBy}`;
 }
 

@@ -90,8 +90,14 @@ export const SCHEMA: readonly string[] = [
      t_bar TIMESTAMPTZ NOT NULL, var_level DOUBLE NOT NULL, var_trend DOUBLE NOT NULL, cov_level_trend DOUBLE NOT NULL,
      tau2 DOUBLE NOT NULL, phi DOUBLE NOT NULL, shape_key VARCHAR NOT NULL, shape_source VARCHAR NOT NULL,
      shrunk BOOLEAN NOT NULL, shrink_weight DOUBLE NOT NULL, mean DOUBLE NOT NULL,
-     design_effect DOUBLE NOT NULL, tenants BIGINT NOT NULL, tenants_effective DOUBLE NOT NULL
+     design_effect DOUBLE NOT NULL, tenants BIGINT NOT NULL, tenants_effective DOUBLE NOT NULL,
+     trend_raw DOUBLE, var_trend_raw DOUBLE, var_trend_model DOUBLE, trend_weight DOUBLE, shape_mean_baseline DOUBLE,
+     placebo_factor DOUBLE
    )`,
+  // Columns added by baseline model 2 (docs/baseline.md): stores made before it gain them, NULL for their old snapshots.
+  ...['trend_raw', 'var_trend_raw', 'var_trend_model', 'trend_weight', 'shape_mean_baseline', 'placebo_factor'].map(
+    (c) => `ALTER TABLE baseline_cohorts ADD COLUMN IF NOT EXISTS ${c} DOUBLE`,
+  ),
   `CREATE TABLE IF NOT EXISTS baseline_shapes (
      snapshot_id VARCHAR NOT NULL, shape_key VARCHAR NOT NULL, metric VARCHAR NOT NULL, offsets DOUBLE[] NOT NULL
    )`,
