@@ -9,6 +9,7 @@ import { checkBaselineInputs, checkStoreHasEvents } from './check-inputs.js';
 import { dimensionsText } from './cohort-key.js';
 import { cohortSets, type CohortSet } from './cohort-sets.js';
 import { fitCohorts, type FittedCohort } from './fit-cohorts.js';
+import { placeboFactors } from './placebo.js';
 import { errorCodes, histogramQuantiles, histogramTable, hourlyTable, incidentHoursTable, tenantSpread, volumeProfiles } from './series.js';
 import { HOURS_PER_WEEK } from './shapes.js';
 
@@ -65,11 +66,13 @@ export async function buildBaseline(connection: DuckDBConnection, plan: Plan, op
   await run(connection, incidentHoursTable(plan.providers.legacy, period));
   await run(connection, hourlyTable(sets, errorCodes(plan.metrics), plan.providers.legacy, period));
   await run(connection, histogramTable(sets, plan.providers.legacy, period));
-  const { fits, shapes } = await fitCohorts(connection, plan, sets, period.to);
   const totals = await all<TotalsRow>(connection, cohortTotals());
+  const effects = new Map(totals.map((t) => [`${t.set_id}|${t.cohort_key}`, designEffect(t)]));
+  const placebo = await placeboFactors(connection, plan, sets, period, effects);
+  const { fits, shapes } = await fitCohorts(connection, plan, sets, period.to);
   const quantiles = await latencyQuantiles(connection, plan.metrics);
   const spread = await all<SpreadRow>(connection, tenantSpread(sets, plan.providers.legacy, period));
-  const rows = snapshotRows(id, plan, sets, fits, totals, quantiles, spread);
+  const rows = snapshotRows(id, plan, sets, fits, totals, quantiles, spread, placebo);
   const cohorts = new Set(rows.map((r) => `${r.dimensions}|${r.cohort_key}`)).size;
   const usedShapes = new Set(rows.map((r) => `${r.shape_key}|${r.metric}`));
   const shapeRows = [...shapes].filter(([key]) => usedShapes.has(key)).map(([key, offsets]) => ({
@@ -176,6 +179,8 @@ interface SnapshotRow {
   var_trend_model: number;
   trend_weight: number;
   shape_mean_baseline: number;
+  /** NULL when the baseline period is too short for a placebo stage. */
+  placebo_factor: number | null;
 }
 
 function snapshotRows(
@@ -186,6 +191,7 @@ function snapshotRows(
   totals: readonly TotalsRow[],
   quantiles: ReadonlyMap<string, QuantileRow>,
   spread: readonly SpreadRow[],
+  placebo: ReadonlyMap<string, number>,
 ): SnapshotRow[] {
   const stored = new Map(sets.filter((s) => s.stored).map((s) => [s.id, s]));
   const fitOf = new Map(fits.map((f) => [`${f.metric}|${f.setId}|${f.cohortKey}`, f]));
@@ -206,12 +212,12 @@ function snapshotRows(
     for (const metric of plan.metrics) {
       const key = `${metric.name}|${set.id}|${total.cohort_key}`;
       if (metric.family === 'shadow') {
-        rows.push({ ...common, ...shadowRow(metric, total) });
+        rows.push({ ...common, ...shadowRow(metric, total), placebo_factor: null });
         continue;
       }
       const fit = fitOf.get(key);
       if (!fit) continue; // no window with data for this metric (e.g. no MFA outcome recorded in this cohort)
-      rows.push({ ...common, ...fittedRow(fit, metric, total, quantiles.get(key)) });
+      rows.push({ ...common, ...fittedRow(fit, metric, total, quantiles.get(key)), placebo_factor: placebo.get(`${set.id}|${metric.name}`) ?? null });
     }
   }
   for (const row of rows) {
@@ -230,7 +236,7 @@ export function designEffect(t: TotalsRow): number {
   return ratioVariance({ K: t.users, Sx: t.failures, Sn: t.attempts, Sxx: t.user_sxx, Snn: t.user_snn, Sxn: t.user_sxn }).designEffect;
 }
 
-type MetricRow = Omit<SnapshotRow, 'snapshot_id' | 'dimensions' | 'cohort_key' | 'design_effect' | 'tenants' | 'tenants_effective'>;
+type MetricRow = Omit<SnapshotRow, 'snapshot_id' | 'dimensions' | 'cohort_key' | 'design_effect' | 'tenants' | 'tenants_effective' | 'placebo_factor'>;
 
 function fittedRow(fit: FittedCohort, metric: PlanMetric, total: TotalsRow, quantile: QuantileRow | undefined): MetricRow {
   const latency = fit.family === 'latency';
@@ -297,6 +303,7 @@ const COHORT_JSON_TYPE = JSON.stringify({
   cov_level_trend: 'DOUBLE', tau2: 'DOUBLE', phi: 'DOUBLE', shape_key: 'VARCHAR', shape_source: 'VARCHAR', shrunk: 'BOOLEAN',
   shrink_weight: 'DOUBLE', mean: 'DOUBLE', design_effect: 'DOUBLE', tenants: 'BIGINT', tenants_effective: 'DOUBLE',
   trend_raw: 'DOUBLE', var_trend_raw: 'DOUBLE', var_trend_model: 'DOUBLE', trend_weight: 'DOUBLE', shape_mean_baseline: 'DOUBLE',
+  placebo_factor: 'DOUBLE',
 });
 
 /** The columns of `baseline_cohorts` a build writes, in the order of `insertCohorts`' SELECT. */

@@ -73,3 +73,31 @@ export async function insertHistory(
         ORDER BY h, t, k`,
   );
 }
+
+/** Day shocks z(tenant, day) in [−1, 1) from a fixed linear congruential sequence: deterministic, no RNG state. */
+export function dayShocks(tenants: number, days: number): number[] {
+  let state = 12345;
+  return Array.from({ length: tenants * days }, () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return (state / 2147483648) * 2 - 1;
+  });
+}
+
+/**
+ * `tenants` × `days` × 24 hours × 60 attempts from 2026-09-01; failures per tenant-hour exactly
+ * round(60 · 0.05 · e^{shock · z(tenant, day)}) (shock 0.8 unless given):
+ * no hour-to-hour noise at all, only day-level shocks, the shape of the simulator's tenant × IdP day effects.
+ */
+export async function insertDayShocks(connection: DuckDBConnection, options: { tenants: number; days: number; shock?: number }): Promise<void> {
+  await run(
+    connection,
+    sql`INSERT INTO login_events (event_id, ts, user_id, tenant, idp, app, region, provider, outcome, error_code,
+          latency_ms, mfa_challenged, shadow_outcome, source_format, ingest_run_id)
+        WITH z AS (SELECT ${JSON.stringify(dayShocks(options.tenants, options.days))}::DOUBLE[] AS z)
+        SELECT 'h' || h || '-' || t || '-' || k, '2026-09-01T00:00:00Z'::TIMESTAMPTZ + to_hours(h) + to_seconds(k),
+               'u' || t || '-' || k, 't' || t, 'okta', 'web', 'eu', 'legacy',
+               CASE WHEN k < round(60 * 0.05 * exp(${options.shock ?? 0.8} * z[t * ${options.days} + h // 24 + 1])) THEN 'failure' ELSE 'success' END,
+               'invalid_grant', 100, FALSE, NULL, 'test', 'run1'
+        FROM z, range(${options.days * 24}) r(h), range(${options.tenants}) r2(t), range(60) r3(k)`,
+  );
+}

@@ -4,7 +4,7 @@ import { loadBaseline } from '../../src/baseline/load-baseline.js';
 import { openStore, type Store } from '../../src/store/open.js';
 import { all, run } from '../../src/store/query.js';
 import { sql } from '../../src/store/sql.js';
-import { insertHistory } from './events.js';
+import { insertDayShocks, insertHistory } from './events.js';
 import { testPlan } from './plan-fixture.js';
 
 let store: Store;
@@ -14,33 +14,6 @@ beforeEach(async () => {
 afterEach(() => store.close());
 
 const options = { toolkitVersion: '0.1.0', now: new Date('2026-09-15T00:00:00Z') };
-
-/** Day shocks z(tenant, day) in [−1, 1) from a fixed linear congruential sequence: deterministic, no RNG state. */
-function dayShocks(tenants: number, days: number): number[] {
-  let state = 12345;
-  return Array.from({ length: tenants * days }, () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return (state / 2147483648) * 2 - 1;
-  });
-}
-
-/**
- * 6 tenants × 14 days × 24 hours × 60 attempts; failures per tenant-hour exactly round(60 · 0.05 · e^{0.8 z(tenant, day)}):
- * no hour-to-hour noise at all, only day-level shocks, the shape of the simulator's tenant × IdP day effects.
- */
-async function insertDayShocks(): Promise<void> {
-  await run(
-    store.connection,
-    sql`INSERT INTO login_events (event_id, ts, user_id, tenant, idp, app, region, provider, outcome, error_code,
-          latency_ms, mfa_challenged, shadow_outcome, source_format, ingest_run_id)
-        WITH z AS (SELECT ${JSON.stringify(dayShocks(6, 14))}::DOUBLE[] AS z)
-        SELECT 'h' || h || '-' || t || '-' || k, '2026-09-01T00:00:00Z'::TIMESTAMPTZ + to_hours(h) + to_seconds(k),
-               'u' || t || '-' || k, 't' || t, 'okta', 'web', 'eu', 'legacy',
-               CASE WHEN k < round(60 * 0.05 * exp(0.8 * z[t * 14 + h // 24 + 1])) THEN 'failure' ELSE 'success' END,
-               'invalid_grant', 100, FALSE, NULL, 'test', 'run1'
-        FROM z, range(14 * 24) r(h), range(6) r2(t), range(60) r3(k)`,
-  );
-}
 
 interface TrendRow {
   cohort_key: string;
@@ -54,7 +27,7 @@ interface TrendRow {
 
 describe('fittedParams and shrinkTrends in a build', () => {
   it('widens the trend variance of day-level shocks and shrinks each tenant trend towards the set', async () => {
-    await insertDayShocks();
+    await insertDayShocks(store.connection, { tenants: 6, days: 14 });
     await buildBaseline(store.connection, testPlan({ dimensions: [['tenant']], metrics: [{ name: 'success_rate', tolerance: 0.01 }] }), options);
     const rows = await all<TrendRow>(
       store.connection,
