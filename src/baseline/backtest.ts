@@ -6,6 +6,7 @@ import { cohortSets } from './cohort-sets.js';
 import { fitCohorts, type FittedCohort } from './fit-cohorts.js';
 import { errorCodes, hourlyTable, incidentHoursTable, seriesTable } from './series.js';
 import { cohortTotals, designEffect, type TotalsRow } from './build-baseline.js';
+import { STAGE_DAYS, stageResiduals } from './placebo.js';
 
 /** Windows with at least this many attempts are also reported apart: there the window-to-window variance τ² shows. */
 export const LARGE_WINDOW = 200;
@@ -28,12 +29,24 @@ export interface BacktestRow {
   widthRatio: number;
 }
 
+/** Coverage of stage-length (5-day pooled) 95% intervals for one rate metric: the error a stage sees, which hourly noise hides. */
+export interface StageBacktestRow {
+  metric: string;
+  /** Stored cohorts with held-out data in the first 5 days after the fit. */
+  cohorts: number;
+  /** Share whose pooled residual is inside ±1.96 √(hourly + projection variance) (placebo factor 1). */
+  coverage: number;
+  /** Mean squared standardised pooled residual (1 when the variance is right). */
+  meanSquare: number;
+}
+
 /** The backtest of a plan's rate metrics. */
 export interface Backtest {
   fitFrom: Date;
   fitTo: Date;
   holdoutTo: Date;
   rows: BacktestRow[];
+  stageRows: StageBacktestRow[];
 }
 
 /**
@@ -70,10 +83,13 @@ export async function backtest(connection: DuckDBConnection, plan: Plan): Promis
     connection,
     coverage(JSON.stringify(params)),
   );
+  const stageWindow = { from: fitTo, to: new Date(Math.min(holdoutTo.getTime(), fitTo.getTime() + STAGE_DAYS * 86_400_000)) };
+  const pooled = await stageResiduals(connection, { metrics: rates }, fits.filter((f) => stored.has(f.setId)), effects, stageWindow);
   return {
     fitFrom,
     fitTo,
     holdoutTo,
+    stageRows: stageCoverage(pooled),
     rows: rows.map((r) => ({
       metric: r.metric,
       minAttempts: r.min_attempts,
@@ -83,6 +99,20 @@ export async function backtest(connection: DuckDBConnection, plan: Plan): Promis
       widthRatio: r.width_ratio,
     })),
   };
+}
+
+function stageCoverage(pooled: readonly { metric: string; residual: number; hourly: number; projection: number }[]): StageBacktestRow[] {
+  const byMetric = new Map<string, number[]>();
+  for (const r of pooled) {
+    if (!(r.hourly + r.projection > 0)) continue;
+    byMetric.set(r.metric, [...(byMetric.get(r.metric) ?? []), r.residual / Math.sqrt(r.hourly + r.projection)]);
+  }
+  return [...byMetric].sort(([a], [b]) => a.localeCompare(b)).map(([metric, z]) => ({
+    metric,
+    cohorts: z.length,
+    coverage: z.filter((v) => Math.abs(v) <= 1.959963984540054).length / z.length,
+    meanSquare: z.reduce((s, v) => s + v * v, 0) / z.length,
+  }));
 }
 
 function predictionParams(f: FittedCohort, designEffect: number) {

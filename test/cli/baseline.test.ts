@@ -46,6 +46,14 @@ describe('stagewise baseline', () => {
       expect(r.windows).toBe(14 * 24 * 9);
       expect(r.coverage).toBeGreaterThan(0.85);
     }
+    // Stage-length line: every stored cohort (everyone, 3 tenants, 2 idps, 3 tenant × idp) pooled over the first 5 held-out days.
+    expect(s.out.join('\n')).toMatch(/stage-length/);
+    const stage = (JSON.parse(await readFile(join(s.dir, 'bt.json'), 'utf8')) as { stageRows: { metric: string; cohorts: number; coverage: number }[] }).stageRows;
+    expect(stage.map((r) => r.metric)).toEqual(['error_rate:invalid_grant', 'mfa_rate', 'success_rate']);
+    for (const r of stage) {
+      expect(r.cohorts).toBe(9);
+      expect(r.coverage).toBeGreaterThanOrEqual(0);
+    }
   });
 
   it('says what to run on an empty store and writes nothing', async () => {

@@ -85,6 +85,10 @@ export function backtestTable(report: Backtest): string[] {
       `  ${row.metric.padEnd(32)} ${(row.minAttempts ? `≥ ${row.minAttempts}` : 'all').padStart(9)} ${String(row.windows).padStart(9)} ${pct(row.coverage).padStart(7)} ${pct(row.naiveCoverage).padStart(7)} ${row.widthRatio.toFixed(2).padStart(6)}`,
     );
   }
+  lines.push(`  stage-length (first 5 days held out, each cohort's residual pooled; 95% intervals, placebo factor 1):`);
+  for (const row of report.stageRows) {
+    lines.push(`  ${row.metric.padEnd(32)} ${String(row.cohorts).padStart(9)} cohorts ${pct(row.coverage).padStart(7)}   mean z² ${row.meanSquare.toFixed(2)}`);
+  }
   return lines;
 }
 
