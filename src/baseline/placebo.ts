@@ -12,6 +12,8 @@ import { errorCodes, seriesTable } from './series.js';
 export const STAGE_DAYS = 5;
 /** The first placebo origin leaves at least this many days to fit on (two weeks: two of every hour-of-week). */
 export const PLACEBO_FIT_DAYS = 14;
+/** A set × metric with fewer pooled residuals than this (everyone: one per origin) takes the factor of all its metric's residuals. */
+export const MIN_PLACEBO_RESIDUALS = 10;
 /** The placebo factor is capped here: beyond it the projection variance is not what is missing. */
 export const MAX_PLACEBO_FACTOR = 100;
 
@@ -117,7 +119,8 @@ export async function stageResiduals(
 /**
  * Rolling-origin placebo of the baseline period: for each origin o = from + 14 d, + 21 d, … with
  * o + 5 d ≤ to, fits every cohort on [from, o) exactly as the build does and pools each stored
- * cohort's residual over [o, o + 5 d); per set × metric, `placeboFactor` of all of them. Runs
+ * cohort's residual over [o, o + 5 d); per set × metric, `placeboFactor` of all of them (of all
+ * the metric's residuals, every stored set, when the set has fewer than `MIN_PLACEBO_RESIDUALS`). Runs
  * `fitCohorts` once per origin (its temp tables are left as the last origin had them). An empty
  * map when the period is too short for one origin.
  */
@@ -138,9 +141,17 @@ export async function placeboFactors(
       pooled.set(key, [...(pooled.get(key) ?? []), r]);
     }
   }
+  const byMetric = new Map<string, PooledResidual[]>();
+  for (const residuals of pooled.values()) {
+    for (const r of residuals) byMetric.set(r.metric, [...(byMetric.get(r.metric) ?? []), r]);
+  }
+  const usable = (rs: readonly PooledResidual[]) => rs.filter((r) => r.hourly + r.projection > 0);
   const factors = new Map<string, number>();
   for (const [key, residuals] of pooled) {
-    if (residuals.some((r) => r.hourly + r.projection > 0)) factors.set(key, placeboFactor(residuals));
+    const own = usable(residuals);
+    const all = usable(byMetric.get(residuals[0]?.metric ?? '') ?? []);
+    const chosen = own.length >= MIN_PLACEBO_RESIDUALS ? own : all;
+    if (chosen.length > 0) factors.set(key, placeboFactor(chosen));
   }
   return factors;
 }
