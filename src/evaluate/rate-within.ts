@@ -5,7 +5,8 @@ import { BURN_IN_EVENTS, EXACT_MIN_EVENTS, rarerEvents, type EffectStream } from
 /**
  * Running sums from which the delta-method variance of a weighted sum of an arm's hourly rates
  * can be read at any rate p: Σ w² (Σx² − 2p Σxn + p² Σn²) over hours with user sums, and
- * Σ w² n DE over hours without (binomial × design effect), with K units in all.
+ * Σ w² n DE over hours without (binomial × design effect), with K units in all; and Σ w² n for
+ * the binomial floor at p.
  */
 class ArmVariance {
   private squares = 0;
@@ -13,11 +14,13 @@ class ArmVariance {
   private attempts2 = 0;
   private binomial = 0;
   private units = 0;
+  private plain = 0;
 
   add(arm: RateArm, h: number, weight: number): void {
     const n = arm.n[h] ?? 0;
     const w2 = weight * weight;
     const K = arm.units?.K[h] ?? 0;
+    this.plain += w2 * n;
     if (arm.units && K >= 1) {
       this.squares += w2 * (arm.units.sxx[h] ?? 0);
       this.cross += w2 * (arm.units.sxn[h] ?? 0);
@@ -29,11 +32,17 @@ class ArmVariance {
     }
   }
 
-  /** The variance of Σ_h w_h x_h at rate p, times K/(K − 1), times the arm's across-hours scale. */
+  /**
+   * The variance of Σ_h w_h x_h at rate p, times K/(K − 1), times the arm's across-hours scale;
+   * never below the binomial `p (1 − p) Σ w² n` (design effect ≥ 1 at the pooled rate).
+   */
   at(p: number, scale: number): number {
     const clustered = Math.max(this.squares - 2 * p * this.cross + p * p * this.attempts2, 0);
     const correction = this.units > 1 ? this.units / (this.units - 1) : 1;
-    return (clustered * correction + this.binomial * p * (1 - p)) * Math.max(scale, 1);
+    const sandwich = (clustered * correction + this.binomial * p * (1 - p)) * Math.max(scale, 1);
+    // A small arm whose users happen to fail less than p̄ gives a sandwich below binomial; under the
+    // null (both arms at p̄) that is noise, not evidence of anti-clustering.
+    return Math.max(sandwich, p * (1 - p) * this.plain);
   }
 }
 
@@ -46,7 +55,7 @@ class ArmVariance {
  *
  * the delta-method variance over user-hours (statistics.md 2.6) evaluated at p̄, the pooled rate of
  * both arms up to look t (the null: both arms share the rate; an hour with one attempt has no
- * variance of its own to estimate). No τ²: the hour's shock hits both arms and cancels. With a
+ * variance of its own to estimate), per arm never below the binomial variance at p̄ (DE ≥ 1). No τ²: the hour's shock hits both arms and cancels. With a
  * constant split inside a stage, `n_T,w ∝ n_T n_C / (n_T + n_C)`: this is the hour-stratified CMH
  * difference, the hour mix cancels, and `θ̂ = observed − expected` with `expected` the legacy rate
  * standardised to the candidate's hours. Hours without traffic in both arms do not count.

@@ -28,6 +28,16 @@ describe('withinSplitStream', () => {
     const p = 80 / 200;
     expect(tiny.looks.at(-1)?.v).toBeCloseTo(((40 + 40 * 0.25 ** 2 * 4) * p * (1 - p)) / 40 ** 2, 14);
   });
+  it('floors each arm at the binomial variance at the pooled rate (design effect ≥ 1)', () => {
+    // Candidate: 10 users × 10 attempts, 5 of them with one failure (x = 5); legacy binomial 45/400.
+    // Pooled p = 50/500 = 0.1. Sandwich of the candidate: (Σx² − 2p Σxn + p² Σn²)·K/(K − 1) =
+    // (5 − 10 + 10)·10/9 = 5.56 < binomial p q n = 9: the floor takes 9 (DE 0.62 → 1).
+    const candidate = { ...binomialArm([100], [5]), units: { K: Float64Array.of(10), sxx: Float64Array.of(5), snn: Float64Array.of(1000), sxn: Float64Array.of(50) } };
+    const s = withinSplitStream(candidate, binomialArm([400], [45]), 1);
+    const pq = 0.1 * 0.9;
+    expect(s.looks[0]?.v).toBeCloseTo((100 * pq + 0.25 ** 2 * 400 * pq) / 100 ** 2, 14);
+    expect(s.looks[0]?.v).toBeGreaterThan(((5 * 10) / 9 + 0.25 ** 2 * 400 * pq) / 100 ** 2);
+  });
   it('reports observed − expected = effect with the legacy rate standardised to the candidate hours', () => {
     expect(stream.observed).toBeCloseTo(40 / 300, 14);
     expect(stream.expected).toBeCloseTo(0.05, 14);
