@@ -7,6 +7,7 @@ import { withStore } from '../../src/store/open.js';
 import type { Evaluation } from '../../src/types.js';
 import { run } from '../../src/store/query.js';
 import { sql } from '../../src/store/sql.js';
+import { checkPlan } from '../../src/plan/plan.js';
 import { fixtureInput, forbiddenIdentifiers } from '../report/report-fixture.js';
 import { ensureEvaluationsTable, insertDecisionRow, insertEvaluation, seedAggregates, seedBaseline } from '../report/report-store.js';
 
@@ -131,5 +132,38 @@ describe('stagewise report', () => {
     const { code, err } = await stagewise('report', '--db', db, '--plan', planFile, '--stage', 'stage-2', '--all', '--out', join(dir, 'x'));
     expect(code).toBe(1);
     expect(err).toEqual(['error: give --stage NAME or --all, not both']);
+  });
+
+  it('refuses --post-rollout when no post-rollout run is stored, naming the command that makes one', async () => {
+    const { code, err } = await stagewise('report', '--db', db, '--plan', planFile, '--post-rollout', '--out', join(dir, 'pr-none'));
+    expect(code).toBe(1);
+    expect(err).toEqual([`error: no post-rollout run of plan ${PLAN.name} in ${db}: run 'stagewise post-rollout' first`]);
+  });
+
+  it('adds the latest post-rollout run of the plan with --post-rollout, escaped, and keeps it in evaluation.json', async () => {
+    const check = checkPlan(PLAN);
+    if (!check.ok) throw new Error(check.problems.join('; '));
+    const document = {
+      planHash: check.plan.hash,
+      baselineId: 'bs-20261019-7f3a2c',
+      window: { start: '2026-10-28T00:00:00Z', end: '2026-11-04T00:00:00Z' },
+      holdbackShare: 0,
+      results: [],
+      notes: ['<b>hunt</b> examined 412 combinations'],
+    };
+    await withStore(db, {}, async ({ connection }) => {
+      await run(connection, sql`
+        INSERT INTO post_rollout_runs VALUES ('pr-1', '2026-11-04T06:15:00Z', ${check.plan.hash}, 'bs-20261019-7f3a2c',
+          '2026-10-28T00:00:00Z', '2026-11-04T00:00:00Z', 'projected_baseline', '{}'::JSON, 412, 300, 112, 0, 0, ${JSON.stringify(document)}::JSON)`);
+    });
+    const out = join(dir, 'post');
+    const { code, err } = await stagewise('report', '--db', db, '--plan', planFile, '--post-rollout', '--out', out);
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    const page = await readFile(join(out, 'index.html'), 'utf8');
+    expect(page).toContain('id="post-rollout"');
+    expect(page).toContain('&lt;b&gt;hunt&lt;/b&gt; examined 412 combinations');
+    const data = JSON.parse(await readFile(join(out, 'evaluation.json'), 'utf8')) as { post_rollout: { trend: unknown[] } };
+    expect(data.post_rollout.trend).toHaveLength(1);
   });
 });

@@ -7,6 +7,7 @@ import { listDecisions, type DecisionRow } from '../../decide/decision-sql.js';
 import { UserError, firstLine } from '../../errors.js';
 import type { Plan } from '../../plan/plan.js';
 import { readPlan } from '../../plan/read-plan.js';
+import { loadPostRolloutSection } from '../../post-rollout/load-section.js';
 import { stagePlan } from '../../plan/stage-plan.js';
 import { cohortSeries, flaggedResults, seriesPeriod } from '../../report/cohort-series.js';
 import { cohortKey } from '../../report/format.js';
@@ -28,6 +29,7 @@ interface ReportOptions {
   plan: string;
   stage?: string;
   all?: boolean;
+  postRollout?: boolean;
   out: string;
 }
 
@@ -40,12 +42,19 @@ export const registerReport: RegisterCommand = (cli) => {
     .requiredOption('--plan <file>', 'the rollout plan (JSON or YAML)')
     .option('--stage <name>', 'report this stage only')
     .option('--all', 'report every evaluated stage of the plan (the default)')
+    .option('--post-rollout', "add the latest post-rollout run's findings, their trend across runs and what could not be judged")
     .requiredOption('--out <dir>', 'the folder to write index.html and evaluation.json to')
     .action(async (options: ReportOptions) => {
       if (options.stage !== undefined && options.all) throw new UserError('give --stage NAME or --all, not both');
       const plan = await readPlan(options.plan);
       const stages = stagesToReport(plan, options.stage);
-      const input = await withStore(options.db, { readOnly: true }, ({ connection }) => reportInput(connection, plan, stages));
+      const input = await withStore(options.db, { readOnly: true }, async ({ connection }) => {
+        const base = await reportInput(connection, plan, stages);
+        if (!options.postRollout) return base;
+        const postRollout = await loadPostRolloutSection(connection, { planHash: plan.hash });
+        if (!postRollout) throw new UserError(`no post-rollout run of plan ${plan.name} in ${options.db}: run 'stagewise post-rollout' first`);
+        return { ...base, postRollout };
+      });
       const page = await renderReport(input);
       const file = await writeReport(options.out, page, input);
       console.log(file);
@@ -132,7 +141,7 @@ async function writeReport(out: string, page: string, input: ReportInput): Promi
   try {
     await mkdir(out, { recursive: true });
     // The page condenses (insufficient-data results, the stage plan) and draws charts as SVG only: this file keeps every row at full precision and each chart's spec.
-    const data = { schema: 'stagewise.report-data/v1', generated_at: input.generatedAt, plan: input.plan, evaluations: input.evaluations, decisions: input.decisions, stage_plan: input.stagePlan, series: input.series, baseline: input.baseline, charts: chartSpecs(input) };
+    const data = { schema: 'stagewise.report-data/v1', generated_at: input.generatedAt, plan: input.plan, evaluations: input.evaluations, decisions: input.decisions, stage_plan: input.stagePlan, series: input.series, baseline: input.baseline, post_rollout: input.postRollout ?? null, charts: chartSpecs(input) };
     await writeFile(join(out, 'evaluation.json'), `${JSON.stringify(data, null, 2)}\n`);
     await writeFile(join(out, 'index.html'), page);
   } catch (error) {
