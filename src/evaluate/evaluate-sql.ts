@@ -126,23 +126,28 @@ export function insertEvaluation(row: EvaluationRow): Sql {
  * Per cohort set × cohort × provider: per-user sums over the whole window (a user's attempts in
  * every hour together), for the design-effect correction of user clustering across hours:
  * K users, attempts n, failures f, MFA known k and challenged c, with Σf², Σn², Σfn, Σc², Σk², Σck.
+ * The users are grouped per cohort directly (GROUPING SETS over provider, user and each set's
+ * dimensions), so a user on two apps is one unit of their tenant's cohort, not two.
  */
 export function windowUserSums(sets: readonly CohortSet[], period: Period, providers: readonly string[]): Sql {
-  const { groupBy, setId, cohortKey } = groupingSets(sets, 'provider');
+  const { groupBy, setId, cohortKey } = groupingSets(sets, 'provider, user_id');
   const dims = raw(`coalesce(tenant, '(none)') AS tenant, coalesce(idp, '(none)') AS idp, coalesce(app, '(none)') AS app, coalesce(region, '(none)') AS region`);
   return sql`
-    WITH u AS (
-      SELECT ${dims}, provider, user_id,
-             count(*)::DOUBLE AS n, count(*) FILTER (WHERE outcome = 'failure')::DOUBLE AS f,
-             count(mfa_challenged)::DOUBLE AS k, count(*) FILTER (WHERE mfa_challenged)::DOUBLE AS c
+    WITH e AS (
+      SELECT ${dims}, provider, user_id, outcome, mfa_challenged
       FROM login_events
       WHERE ts >= ${instant(period.from)} AND ts < ${instant(period.to)} AND ${providerIn(providers)} AND user_id IS NOT NULL
-      GROUP BY ALL
+    ), u AS (
+      SELECT ${setId} AS set_id, ${cohortKey} AS cohort_key, provider,
+             count(*)::DOUBLE AS n, count(*) FILTER (WHERE outcome = 'failure')::DOUBLE AS f,
+             count(mfa_challenged)::DOUBLE AS k, count(*) FILTER (WHERE mfa_challenged)::DOUBLE AS c
+      FROM e
+      ${groupBy}
     )
-    SELECT ${setId} AS set_id, ${cohortKey} AS cohort_key, provider, count(*)::DOUBLE AS users,
+    SELECT set_id, cohort_key, provider, count(*)::DOUBLE AS users,
            sum(n) AS n, sum(f) AS f, sum(f * f) AS ff, sum(n * n) AS nn, sum(f * n) AS fn,
            sum(k) AS k, sum(c) AS c, sum(c * c) AS cc, sum(k * k) AS kk, sum(c * k) AS ck
     FROM u
-    ${groupBy}
+    GROUP BY set_id, cohort_key, provider
     ORDER BY set_id, cohort_key, provider`;
 }

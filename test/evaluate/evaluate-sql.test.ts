@@ -63,6 +63,25 @@ describe('evaluate SQL builders', () => {
       { set_id: 3, cohort_key: 'tenant=t2|idp=okta', provider: 'old', units: 1 },
     ]);
   });
+  it('sum each user once per cohort in windowUserSums, however many cells they use', async () => {
+    // u9 logs in to t9 through two IdPs (one failure); u8 once. Tenant t9: 2 users, not 3 user-cells.
+    await run(store.connection, sql`INSERT INTO login_events (event_id, ts, user_id, tenant, idp, provider, outcome, source_format, ingest_run_id)
+      VALUES ('f1', '2026-10-03T01:00:00Z', 'u9', 't9', 'okta', 'new', 'failure', 'x', 'r'),
+             ('f2', '2026-10-03T05:00:00Z', 'u9', 't9', 'azure', 'new', 'success', 'x', 'r'),
+             ('f3', '2026-10-03T06:00:00Z', 'u8', 't9', 'okta', 'new', 'success', 'x', 'r')`);
+    const day3 = { from: new Date('2026-10-03T00:00:00Z'), to: new Date('2026-10-04T00:00:00Z') };
+    const rows = await allJson<{ set_id: number; cohort_key: string; users: number; n: number; f: number; ff: number; nn: number; fn: number }>(
+      store.connection, windowUserSums(sets, day3, providers));
+    const pick = ({ set_id, cohort_key, users, n, f, ff, nn, fn }: (typeof rows)[number]) => ({ set_id, cohort_key, users, n, f, ff, nn, fn });
+    expect(rows.map(pick)).toEqual([
+      { set_id: 0, cohort_key: '', users: 2, n: 3, f: 1, ff: 1, nn: 5, fn: 2 },
+      { set_id: 1, cohort_key: 'tenant=t9', users: 2, n: 3, f: 1, ff: 1, nn: 5, fn: 2 },
+      { set_id: 2, cohort_key: 'idp=azure', users: 1, n: 1, f: 0, ff: 0, nn: 1, fn: 0 },
+      { set_id: 2, cohort_key: 'idp=okta', users: 2, n: 2, f: 1, ff: 1, nn: 2, fn: 1 },
+      { set_id: 3, cohort_key: 'tenant=t9|idp=azure', users: 1, n: 1, f: 0, ff: 0, nn: 1, fn: 0 },
+      { set_id: 3, cohort_key: 'tenant=t9|idp=okta', users: 2, n: 2, f: 1, ff: 1, nn: 2, fn: 1 },
+    ]);
+  });
   it('insert an evaluation row', async () => {
     await run(store.connection, insertEvaluation({
       evaluationId: 'ev-1', createdAt: period.to, stage: 's1', planHash: 'h', baselineId: 'bl-1', window: period, regressions: 2, document: '{"schema":"stagewise.evaluation/v1"}',
