@@ -16,18 +16,28 @@ export interface Projection {
 }
 
 /**
+ * The variance of a baseline's projected level + trend `days` after tBar, times the snapshot's
+ * stage-length placebo factor k (1 for snapshots without one, docs/baseline.md):
+ *
+ *     Var = k (varLevel + Δ² varTrend + 2 Δ covLevelTrend)
+ */
+export function projectionVariance(baseline: CohortBaseline, days: number): number {
+  const variance = baseline.varLevel + days * days * baseline.varTrend + 2 * days * baseline.covLevelTrend;
+  return Math.max(variance, 0) * Math.max(baseline.placeboFactor ?? 1, 1);
+}
+
+/**
  * Projects a cohort baseline to the hour starting at `hourMs` (statistics.md 1.1):
  *
  *     η = level + trendPerDay · Δ + shape[hour-of-week],   Δ = days since tBar
- *     Var(η) = varLevel + Δ² varTrend + 2 Δ covLevelTrend
+ *     Var(η) = k (varLevel + Δ² varTrend + 2 Δ covLevelTrend)     (`projectionVariance`)
  *
  * A missing shape counts as 0 (a flat week).
  */
 export function projectBaseline(baseline: CohortBaseline, shape: Float64Array | undefined, hourMs: number): Projection {
   const days = (hourMs - baseline.tBar.getTime()) / DAY_MS;
   const offset = shape?.[hourOfWeek(hourMs)] ?? 0;
-  const variance = baseline.varLevel + days * days * baseline.varTrend + 2 * days * baseline.covLevelTrend;
-  return { eta: baseline.level + baseline.trendPerDay * days + offset, sd: Math.sqrt(Math.max(variance, 0)) };
+  return { eta: baseline.level + baseline.trendPerDay * days + offset, sd: Math.sqrt(projectionVariance(baseline, days)) };
 }
 
 /** Projections for every hour of a window starting at `startMs`. */

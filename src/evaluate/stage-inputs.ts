@@ -12,9 +12,9 @@ import { addErrors, addRow, cohortOf, emptyArm, latencyArm, rateArm, type CellRo
 import { acrossHoursScale } from './across-hours-scale.js';
 import { carriedDrift, type CarriedDrift, type PreStageTraffic } from './carried-drift.js';
 import { ExpectedMix } from './expected-mix.js';
-import type { CohortMetricInput, LatencyExpectation, RateArm, RateExpectation } from './hourly-stats.js';
+import type { CohortMetricInput, LatencyArm, LatencyExpectation, RateArm, RateExpectation } from './hourly-stats.js';
 import { plannedVariance } from './planned-variance.js';
-import { projectWindow } from './projection.js';
+import { projectionVariance, projectWindow } from './projection.js';
 import type { UnitCounts } from './srm.js';
 
 const HOUR_MS = 3_600_000;
@@ -392,19 +392,35 @@ class Context {
     });
     if (!own || !everyone) return unjudged(`no ${metric.name} baseline for this cohort: judge it through its parent cohort`);
     const p = this.project(own, metric.name);
+    const days = (b: CohortBaseline) => this.meanDays(candidate, b);
     if (design === 'difference_in_differences') {
       const expectation: LatencyExpectation = {
         logOffset: this.latencyOffset(group, metric, p.eta.map((v, h) => v - (this.project(everyone, metric.name).eta[h] ?? 0))),
-        varOffset: own.varLevel + everyone.varLevel,
+        varOffset: projectionVariance(own, days(own)) + projectionVariance(everyone, days(everyone)),
         tau2: own.tau2,
       };
       return { ...base, latency: { candidate, legacy: byProvider(everyoneRows, this.data.plan.providers.legacy), expectation } };
     }
     const histogram = this.baselineHistogram(group.set.dimensions, group.key);
     if (!histogram) return unjudged(`no baseline latency histogram for this cohort: judge it through its parent cohort`);
+    // The pooled baseline quantile already holds the baseline's hour-of-week mix: each hour adds its
+    // shape less the shape's volume-weighted baseline mean s̄ (else the load effect counts twice).
     const logQ = Math.log(histogramQuantile(histogram, metric.quantile ?? 0.5));
-    const projected = p.eta.map((v) => logQ + v - own.level);
-    return { ...base, latency: { candidate, expectation: { logOffset: projected, projectedLogQuantile: projected, varOffset: own.varLevel, tau2: own.tau2 } } };
+    const projected = p.eta.map((v) => logQ + v - own.level - (own.shapeMeanBaseline ?? 0));
+    const varOffset = projectionVariance(own, days(own));
+    return { ...base, latency: { candidate, expectation: { logOffset: projected, projectedLogQuantile: projected, varOffset, tau2: own.tau2 } } };
+  }
+
+  /** Days from a baseline's tBar to the candidate's observations, averaged with the candidate's hourly counts as weights. */
+  private meanDays(candidate: LatencyArm, b: CohortBaseline): number {
+    let [weighted, total] = [0, 0];
+    for (let h = 0; h < this.hours; h++) {
+      let n = 0;
+      for (let i = candidate.offsets[h] ?? 0; i < (candidate.offsets[h + 1] ?? 0); i++) n += candidate.counts[i] ?? 0;
+      [weighted, total] = [weighted + n * h, total + n];
+    }
+    const hourMs = this.data.window.from.getTime() + (total > 0 ? weighted / total : 0) * HOUR_MS;
+    return (hourMs - b.tBar.getTime()) / 86_400_000;
   }
 
   /**

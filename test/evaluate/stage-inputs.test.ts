@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { hourOfWeek } from '../../src/evaluate/projection.js';
+import { evaluatedSets, stageInputs, type StageData } from '../../src/evaluate/stage-inputs.js';
+import { checkPlan, type Plan } from '../../src/plan/plan.js';
+import { histogramQuantile } from '../../src/stats/histogram-quantile.js';
+import { LATENCY_BIN_COUNT } from '../../src/stats/latency-histogram.js';
+import type { CohortBaseline } from '../../src/types.js';
+
+const DAY_MS = 86_400_000;
+
+function plan(share: number): Plan {
+  const checked = checkPlan({
+    name: 'p', providers: { legacy: 'old', candidate: 'new' }, dimensions: [['tenant']], metrics: [{ name: 'latency_p95', tolerance: 0.1 }],
+    baseline: { start: '2026-09-01', end: '2026-09-29' },
+    stages: [{ name: 's1', start: '2026-10-05', end: '2026-10-10', share }],
+  });
+  if (!checked.ok) throw new Error(checked.problems.join('\n'));
+  return checked.plan;
+}
+
+const tBar = new Date('2026-09-15T00:00:00Z');
+const baseline = (dimensions: CohortBaseline['dimensions'], cohortKey: string, extra: Partial<CohortBaseline> = {}): CohortBaseline => ({
+  snapshotId: 'bl-1', dimensions, cohort: cohortKey ? { tenant: 't1' } : {}, cohortKey, metric: 'latency_p95', windows: 672, n: 1e5, x: 0,
+  level: 6.2, trendPerDay: 0.001, tBar, varLevel: 1e-4, varTrend: 1e-6, covLevelTrend: -2e-6, tau2: 0.01, phi: 1,
+  shapeKey: 'shape', shapeSource: 'own', shrunk: false, shrinkWeight: 1, mean: 500, ...extra,
+});
+
+/** A 100% stage (baseline_projection): tenant t1 on the candidate for 4 hours, 300 observations an hour in bin 130. */
+function data(own: CohortBaseline): StageData {
+  const p = plan(1);
+  const stage = p.stages[0]!;
+  const from = stage.start;
+  const sets = evaluatedSets(p);
+  const tenantSet = sets.find((s) => s.dimensions.length === 1)!;
+  const hours = [0, 1, 2, 3].map((h) => from.getTime() / 1000 + h * 3600);
+  const shape = Float64Array.from({ length: 168 }, (_, how) => 0.1 * Math.sin(how / 10));
+  return {
+    plan: p, stage, window: { from, to: new Date(from.getTime() + 4 * 3_600_000) },
+    baseline: { cohorts: [baseline([], ''), own], shapes: new Map([['shape|latency_p95', shape]]) },
+    cells: hours.map((t) => ({ t, tenant: 't1', provider: 'new', attempts: 300, failures: 0, mfa_known: 0, mfa_challenged: 0, users: 300, user_sxx: 0, user_snn: 300, user_sxn: 0 })),
+    errors: [],
+    latency: hours.map((t) => ({ set_id: tenantSet.id, cohort_key: 'tenant=t1', t, provider: 'new', bin: 130, count: 300 })),
+    baselineHistograms: [120, 125, 130, 135].map((bin) => ({ dimensions: 'tenant', cohort_key: 'tenant=t1', bin, count: 1000 })),
+    units: [],
+  };
+}
+
+describe('stageInputs', () => {
+  it('projects a latency quantile from the pooled baseline histogram plus s(how) − s̄_base plus the trend', () => {
+    const own = baseline(['tenant'], 'tenant=t1', { shapeMeanBaseline: 0.03, placeboFactor: 2 });
+    const stageData = data(own);
+    const input = stageInputs(stageData).inputs.find((i) => i.cohort.tenant === 't1')!;
+    expect(input.design).toBe('baseline_projection');
+    const histogram = new Array<number>(LATENCY_BIN_COUNT).fill(0);
+    for (const bin of [120, 125, 130, 135]) histogram[bin] = 1000;
+    const logQ = Math.log(histogramQuantile(histogram, 0.95));
+    const shape = stageData.baseline.shapes.get('shape|latency_p95')!;
+    const expectation = input.latency!.expectation!;
+    for (let h = 0; h < 4; h++) {
+      const ms = stageData.window.from.getTime() + h * 3_600_000;
+      const days = (ms - tBar.getTime()) / DAY_MS;
+      expect(expectation.logOffset[h]).toBeCloseTo(logQ + (shape[hourOfWeek(ms)] ?? 0) - 0.03 + 0.001 * days, 12);
+    }
+    // Equal counts per hour: the candidate's mean instant is hour 1.5; the variance is k (level + Δ² trend + 2Δ cov).
+    const mid = (stageData.window.from.getTime() + 1.5 * 3_600_000 - tBar.getTime()) / DAY_MS;
+    expect(expectation.varOffset).toBeCloseTo(2 * (1e-4 + mid * mid * 1e-6 - 2 * mid * 2e-6), 14);
+  });
+  it('takes s̄_base = 0 and k = 1 for a snapshot without them (model 1)', () => {
+    const stageData = data(baseline(['tenant'], 'tenant=t1'));
+    const expectation = stageInputs(stageData).inputs.find((i) => i.cohort.tenant === 't1')!.latency!.expectation!;
+    const mid = (stageData.window.from.getTime() + 1.5 * 3_600_000 - tBar.getTime()) / DAY_MS;
+    expect(expectation.varOffset).toBeCloseTo(1e-4 + mid * mid * 1e-6 - 2 * mid * 2e-6, 14);
+  });
+});
