@@ -102,6 +102,22 @@ export function baselineHistograms(snapshotId: string): Sql {
     ORDER BY dimensions, cohort_key, bin`;
 }
 
+/**
+ * Per cell of the union of the plan's dimensions × bin: the legacy provider's latency histogram
+ * over the baseline period from `agg_hourly_latency`, without the IdP-hours of `bl_incident_hours`
+ * (built first by the baseline's `incidentHoursTable`). Latency DiD compares each arm with the
+ * baseline of the cells carrying its traffic in the window.
+ */
+export function baselineCellLatency(dims: readonly Dimension[], period: Period, legacy: string): Sql {
+  return sql`
+    SELECT ${dimColumns(dims)}bin::INTEGER AS bin, sum(count)::DOUBLE AS count
+    FROM agg_hourly_latency l
+    WHERE provider = ${legacy} AND ${inWindow(period)}
+      AND NOT EXISTS (SELECT 1 FROM bl_incident_hours i WHERE i.idp IS NOT DISTINCT FROM l.idp AND i.hour = l.hour)
+    GROUP BY ALL
+    ORDER BY ALL`;
+}
+
 /** The row of one evaluation. */
 export interface EvaluationRow {
   evaluationId: string;

@@ -16,8 +16,8 @@ function addHour(histogram: CumulativeHistogram, arm: LatencyArm, h: number): nu
 /**
  * A latency quantile as the log ratio candidate / expected (statistics.md 6.2), look by look on
  * the cumulative histograms. Within a split the expected quantile is the legacy arm's; under
- * difference_in_differences it is the legacy population's quantile times the baseline's
- * projected cohort/legacy ratio; under baseline_projection, the projected quantile itself.
+ * difference_in_differences it is the legacy population's quantile times the baseline ratio of
+ * the two arms' cells (`Q_T,base / Q_L,base`); under baseline_projection, the projected quantile itself.
  *
  *     θ̂_t = log Q_T − log Q_ref − ō_t,    ō_t = Σ n_T,w o_w / N_t   (o = projected log offset)
  *     v_t = (SE_T/Q_T)² + (SE_ref/Q_ref)² + Var(ō) + τ² Σ n_T,w² / N_t²
@@ -56,7 +56,7 @@ export function latencyStream(
     if (v > 0) looks.push({ thetaHat, v });
   }
   const judged = Number.isFinite(last.thetaHat);
-  const reference_ = !reference ? 'projected quantile' : expectation ? 'legacy population × projected ratio' : 'legacy arm';
+  const reference_ = !reference ? 'projected quantile' : expectation ? 'legacy population × baseline ratio' : 'legacy arm';
   return {
     looks,
     observed: histT.total > 0 ? (judged ? last.qT : histT.quantile(quantile)) : null,

@@ -5,6 +5,7 @@ import type { Plan, PlanMetric, PlanStage } from '../plan/plan.js';
 import { histogramQuantile } from '../stats/histogram-quantile.js';
 import { LATENCY_BIN_COUNT } from '../stats/latency-histogram.js';
 import { mixtureTau2 } from '../stats/mixture-tau2.js';
+import { woodruffInterval } from '../stats/woodruff-interval.js';
 import type { RatioSums } from '../stats/ratio-variance.js';
 import type { CohortBaseline, CohortResult, Design, Dimension, Period } from '../types.js';
 import type { CandidateCell } from './cell-overlap.js';
@@ -30,11 +31,20 @@ export interface StageData {
   latency: readonly LatencyRow[];
   baselineHistograms: readonly { dimensions: string; cohort_key: string; bin: number; count: number }[];
   units: readonly { set_id: number; cohort_key: string; provider: string; units: number }[];
+  /**
+   * The legacy latency histogram of each cell (union of the plan's dimensions) over the baseline
+   * period, incident hours left out (`baselineCellLatency`); absent: latency DiD falls back to the
+   * cohort histograms of the snapshot.
+   */
+  baselineCells?: readonly BaselineCellRow[];
   /** Per-user sums over the whole window (`windowUserSums`), for users who come back across hours; absent: no correction. */
   userSums?: readonly UserSumRow[];
   /** Legacy traffic of the hours before the stage, to carry the drift into a stage without legacy traffic. */
   preStage?: PreStageTraffic;
 }
+
+/** One row of `baselineCellLatency`. */
+export type BaselineCellRow = Pick<CellRow, Dimension> & { bin: number; count: number };
 
 /** One row of `windowUserSums`. */
 export interface UserSumRow {
@@ -394,7 +404,7 @@ class Context {
     const p = this.project(own, metric.name);
     const days = (b: CohortBaseline) => this.meanDays(candidate, b);
     if (design === 'difference_in_differences') {
-      const expectation: LatencyExpectation = {
+      const expectation: LatencyExpectation = this.armBaselineRatio(group, metric, own.tau2) ?? {
         logOffset: this.latencyOffset(group, metric, p.eta.map((v, h) => v - (this.project(everyone, metric.name).eta[h] ?? 0))),
         varOffset: projectionVariance(own, days(own)) + projectionVariance(everyone, days(everyone)),
         tau2: own.tau2,
@@ -421,6 +431,50 @@ class Context {
     }
     const hourMs = this.data.window.from.getTime() + (total > 0 ? weighted / total : 0) * HOUR_MS;
     return (hourMs - b.tBar.getTime()) / 86_400_000;
+  }
+
+  /**
+   * Latency DiD on the quantile scale, each arm against its own baseline over the same cells:
+   *
+   *     θ = log(Q_T,stage / Q_T,base) − log(Q_L,stage / Q_L,base)
+   *
+   * so the expected log ratio is `log Q_T,base − log Q_L,base`, with Q_T,base the baseline-period
+   * quantile of the cells carrying the cohort's candidate traffic in the window and Q_L,base that of
+   * the cells carrying legacy traffic (which tenants moved, and how their quantile relates to their
+   * geometric mean, do not read as an effect). Its variance is the two baseline Woodruff SEs,
+   * `(SE_T,base/Q_T,base)² + (SE_L,base/Q_L,base)²`. Undefined without baseline cell histograms.
+   */
+  private armBaselineRatio(group: Group, metric: PlanMetric, tau2: number): LatencyExpectation | undefined {
+    const withTraffic = (keys: Iterable<string>, arm: 0 | 1) => [...keys].filter((k) => this.cells.get(k)?.sums.arms[arm].attempts.some((n) => n > 0));
+    const candidate = this.cellHistogram(withTraffic(group.cells, 0));
+    const legacy = this.cellHistogram(withTraffic(this.cells.keys(), 1));
+    if (!candidate || !legacy) return undefined;
+    const q = metric.quantile ?? 0.5;
+    const [t, l] = [woodruffInterval(candidate, q, 0.95), woodruffInterval(legacy, q, 0.95)];
+    if (!(t.estimate > 0 && l.estimate > 0)) return undefined;
+    return {
+      logOffset: new Float64Array(this.hours).fill(Math.log(t.estimate) - Math.log(l.estimate)),
+      varOffset: (t.se / t.estimate) ** 2 + (l.se / l.estimate) ** 2,
+      tau2,
+    };
+  }
+
+  private cellHistogramIndex: Map<string, number[]> | undefined;
+  /** The baseline latency histogram of some cells together; undefined when they have none. */
+  private cellHistogram(keys: readonly string[]): number[] | undefined {
+    if (!this.cellHistogramIndex) {
+      this.cellHistogramIndex = new Map();
+      for (const r of this.data.baselineCells ?? []) {
+        const key = cohortKey(cohortOf(r, this.union), this.union);
+        let counts = this.cellHistogramIndex.get(key);
+        if (!counts) this.cellHistogramIndex.set(key, (counts = new Array<number>(LATENCY_BIN_COUNT).fill(0)));
+        const bin = Math.min(Math.max(r.bin, 0), LATENCY_BIN_COUNT - 1);
+        counts[bin] = (counts[bin] ?? 0) + r.count;
+      }
+    }
+    const total = new Array<number>(LATENCY_BIN_COUNT).fill(0);
+    for (const key of keys) this.cellHistogramIndex.get(key)?.forEach((c, bin) => (total[bin] = (total[bin] ?? 0) + c));
+    return total.some((c) => c > 0) ? total : undefined;
   }
 
   /**

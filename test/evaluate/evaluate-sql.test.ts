@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cohortSets } from '../../src/baseline/cohort-sets.js';
+import { incidentHoursTable } from '../../src/baseline/series.js';
 import {
-  baselineHistograms, insertEvaluation, routedUnits, windowCells, windowErrors, windowExtent, windowLatency, windowUserSums,
+  baselineCellLatency, baselineHistograms, insertEvaluation, routedUnits, windowCells, windowErrors, windowExtent, windowLatency, windowUserSums,
 } from '../../src/evaluate/evaluate-sql.js';
 import { openStore, type Store } from '../../src/store/open.js';
 import { allJson, run } from '../../src/store/query.js';
@@ -43,6 +44,12 @@ describe('evaluate SQL builders', () => {
     ]) {
       await expect(accepts(query)).resolves.toBeUndefined();
     }
+  });
+  it('read the baseline cells\' latency without the incident hours the baseline found', async () => {
+    await run(store.connection, incidentHoursTable('old', period));
+    const query = baselineCellLatency(['tenant', 'idp'], period, 'old');
+    expect(query.text).toContain('NOT EXISTS (SELECT 1 FROM bl_incident_hours');
+    await expect(accepts(query)).resolves.toBeUndefined();
   });
   it('tell the cohort sets apart by their GROUPING mask over the dimensions in use', async () => {
     await run(store.connection, sql`INSERT INTO login_events (event_id, ts, user_id, tenant, idp, provider, outcome, source_format, ingest_run_id)

@@ -3,16 +3,17 @@ import { hourOfWeek } from '../../src/evaluate/projection.js';
 import { evaluatedSets, stageInputs, type StageData } from '../../src/evaluate/stage-inputs.js';
 import { checkPlan, type Plan } from '../../src/plan/plan.js';
 import { histogramQuantile } from '../../src/stats/histogram-quantile.js';
+import { woodruffInterval } from '../../src/stats/woodruff-interval.js';
 import { LATENCY_BIN_COUNT } from '../../src/stats/latency-histogram.js';
 import type { CohortBaseline } from '../../src/types.js';
 
 const DAY_MS = 86_400_000;
 
-function plan(share: number): Plan {
+function plan(share: number, unit: 'user' | 'tenant' = 'user'): Plan {
   const checked = checkPlan({
     name: 'p', providers: { legacy: 'old', candidate: 'new' }, dimensions: [['tenant']], metrics: [{ name: 'latency_p95', tolerance: 0.1 }],
     baseline: { start: '2026-09-01', end: '2026-09-29' },
-    stages: [{ name: 's1', start: '2026-10-05', end: '2026-10-10', share }],
+    stages: [{ name: 's1', start: '2026-10-05', end: '2026-10-10', share, unit }],
   });
   if (!checked.ok) throw new Error(checked.problems.join('\n'));
   return checked.plan;
@@ -70,5 +71,45 @@ describe('stageInputs', () => {
     const expectation = stageInputs(stageData).inputs.find((i) => i.cohort.tenant === 't1')!.latency!.expectation!;
     const mid = (stageData.window.from.getTime() + 1.5 * 3_600_000 - tBar.getTime()) / DAY_MS;
     expect(expectation.varOffset).toBeCloseTo(1e-4 + mid * mid * 1e-6 - 2 * mid * 2e-6, 14);
+  });
+});
+
+describe('stageInputs latency DiD (tenant routing)', () => {
+  it('compares each arm with the baseline of its own cells: expected log ratio log Q_T,base − log Q_L,base', () => {
+    // t1 moved (candidate), t2 stayed (legacy). In the baseline t1 was faster (bins 110–120) than t2 (bins 125–135).
+    const p = plan(0.5, 'tenant');
+    const stage = p.stages[0]!;
+    const from = stage.start;
+    const hours = [0, 1, 2, 3].map((h) => from.getTime() / 1000 + h * 3600);
+    const sets = evaluatedSets(p);
+    const cell = (tenant: string, provider: string) => hours.map((t) => ({ t, tenant, provider, attempts: 300, failures: 0, mfa_known: 0, mfa_challenged: 0, users: 300, user_sxx: 0, user_snn: 300, user_sxn: 0 }));
+    const latency = sets.flatMap((set) => [['t1', 'new'], ['t2', 'old']].flatMap(([tenant, provider]) => hours.map((t) => ({
+      set_id: set.id, cohort_key: set.dimensions.length ? `tenant=${tenant}` : '', t, provider: provider!, bin: 130, count: 300,
+    }))));
+    const t1 = [110, 115, 120];
+    const t2 = [125, 130, 135];
+    const stageData: StageData = {
+      plan: p, stage, window: { from, to: new Date(from.getTime() + 4 * 3_600_000) },
+      baseline: { cohorts: [baseline([], ''), baseline(['tenant'], 'tenant=t1'), { ...baseline(['tenant'], 'tenant=t2'), cohort: { tenant: 't2' } }], shapes: new Map() },
+      cells: [...cell('t1', 'new'), ...cell('t2', 'old')],
+      errors: [],
+      latency: latency.sort((a, b) => a.set_id - b.set_id || (a.cohort_key < b.cohort_key ? -1 : 1)),
+      baselineHistograms: [],
+      units: [],
+      baselineCells: [...t1.map((bin) => ({ tenant: 't1', bin, count: 2000 })), ...t2.map((bin) => ({ tenant: 't2', bin, count: 1000 }))],
+    };
+    const histogram = (bins: readonly number[], count: number) => {
+      const h = new Array<number>(LATENCY_BIN_COUNT).fill(0);
+      for (const bin of bins) h[bin] = count;
+      return h;
+    };
+    const [qT, qL] = [woodruffInterval(histogram(t1, 2000), 0.95, 0.95), woodruffInterval(histogram(t2, 1000), 0.95, 0.95)];
+    for (const cohort of [{}, { tenant: 't1' }]) {
+      const input = stageInputs(stageData).inputs.find((i) => i.metric.name === 'latency_p95' && JSON.stringify(i.cohort) === JSON.stringify(cohort))!;
+      expect(input.design).toBe('difference_in_differences');
+      const expectation = input.latency!.expectation!;
+      expect(expectation.logOffset[2]).toBeCloseTo(Math.log(qT.estimate) - Math.log(qL.estimate), 12);
+      expect(expectation.varOffset).toBeCloseTo((qT.se / qT.estimate) ** 2 + (qL.se / qL.estimate) ** 2, 14);
+    }
   });
 });

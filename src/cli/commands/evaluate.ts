@@ -3,20 +3,20 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { alignHour, refreshAggregates } from '../../baseline/aggregate.js';
-import { errorCodes } from '../../baseline/series.js';
+import { errorCodes, incidentHoursTable } from '../../baseline/series.js';
 import { loadBaseline, type LoadedBaseline } from '../../baseline/load-baseline.js';
 import { UserError, firstLine } from '../../errors.js';
 import { evaluateStage } from '../../evaluate/evaluate-stage.js';
 import {
-  baselineHistograms, insertEvaluation, routedUnits, windowCells, windowErrors, windowExtent, windowLatency, windowUserSums,
+  baselineCellLatency, baselineHistograms, insertEvaluation, routedUnits, windowCells, windowErrors, windowExtent, windowLatency, windowUserSums,
 } from '../../evaluate/evaluate-sql.js';
 import { evaluationText } from '../../evaluate/evaluation-text.js';
-import { evaluatedSets, stageInputs, unionDimensions, type StageData } from '../../evaluate/stage-inputs.js';
+import { evaluatedSets, stageInputs, unionDimensions, type BaselineCellRow, type StageData } from '../../evaluate/stage-inputs.js';
 import type { Plan, PlanStage } from '../../plan/plan.js';
 import { readPlan } from '../../plan/read-plan.js';
 import { withStore } from '../../store/open.js';
 import { all, run } from '../../store/query.js';
-import type { Evaluation, Period } from '../../types.js';
+import type { Dimension, Evaluation, Period } from '../../types.js';
 import type { RegisterCommand } from '../context.js';
 import { DEFAULT_DB, parseInstant } from '../options.js';
 
@@ -124,6 +124,7 @@ async function readStageData(connection: DuckDBConnection, plan: Plan, stage: Pl
     latency: latencyNeeded ? await all(connection, windowLatency(sets, window, providers)) : [],
     baselineHistograms: latencyNeeded ? await all(connection, baselineHistograms(baseline.snapshot.snapshotId)) : [],
     units: stage.share < 1 ? await all(connection, routedUnits(sets, window, providers, stage.unit)) : [],
+    baselineCells: latencyNeeded && stage.share < 1 ? await baselineCells(connection, plan, union, baseline) : [],
     userSums: await all(connection, windowUserSums(sets, window, providers)),
   };
   if (stage.share >= 1) {
@@ -138,6 +139,13 @@ async function readStageData(connection: DuckDBConnection, plan: Plan, stage: Pl
     };
   }
   return { inputs: stageInputs(data) };
+}
+
+/** The legacy latency histogram of each cell over the baseline's data period, its incident IdP-hours left out. */
+async function baselineCells(connection: DuckDBConnection, plan: Plan, union: readonly Dimension[], baseline: LoadedBaseline) {
+  const period = { from: baseline.snapshot.dataFrom, to: baseline.snapshot.dataTo };
+  await run(connection, incidentHoursTable(plan.providers.legacy, period));
+  return all<BaselineCellRow>(connection, baselineCellLatency(union, period, plan.providers.legacy));
 }
 
 function evaluationDocument(
