@@ -69,8 +69,12 @@ export interface SrmResult {
 /** A routing rule that sends a cohort back to the legacy provider. */
 export interface RollbackRule {
   cohort: Cohort;
-  /** Indexes into `results` of the regressions this rule removes. */
+  /** Indexes into `results` of the regressions this rule removes, and of those it explains. */
   justified_by: number[];
+  /** Of those, the regressions of cohorts beyond the rule (a parent, a cross-cutting region) that it explains: what is left of them once its traffic is removed is not harmful. */
+  explains?: number[];
+  /** What the rollback could not attribute, e.g. a cross-cutting rule whose overlap is unknown and was not subtracted. */
+  note?: string;
 }
 
 /** The evaluation document `stagewise evaluate --json` writes. */

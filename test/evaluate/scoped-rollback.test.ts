@@ -1,120 +1,104 @@
 import { describe, expect, it } from 'vitest';
-import { flagdDefinition, type JsonLogic } from '../../src/evaluate/flagd.js';
-import { cellOverlap } from '../../src/evaluate/cell-overlap.js';
-import { scopedRollback as rollbackOf } from '../../src/evaluate/scoped-rollback.js';
+import { cellOverlap, type CandidateCell } from '../../src/evaluate/cell-overlap.js';
+import { cohortId, within } from '../../src/evaluate/cohort-id.js';
+import { scopedRollback } from '../../src/evaluate/scoped-rollback.js';
 import type { Cohort, CohortResult, RollbackRule } from '../../src/types.js';
+import { STAGE_2, STAGE_3, STAGE_3_CELLS, STAGE_5, STAGE_5_CELLS } from './demo-rollback.js';
 import { result } from './fixtures.js';
 
-/** A JsonLogic evaluator for the operators flagdDefinition emits: if, and, ==, in, var. */
-function evaluate(logic: JsonLogic, context: Record<string, string>): unknown {
-  if (Array.isArray(logic)) return logic.map((l) => evaluate(l, context));
-  if (logic === null || typeof logic !== 'object') return logic;
-  const [operator, raw] = Object.entries(logic)[0] ?? [];
-  const args = (Array.isArray(raw) ? raw : [raw]) as JsonLogic[];
-  switch (operator) {
-    case 'var':
-      return context[String(args[0])] ?? null;
-    case '==':
-      return evaluate(args[0] as JsonLogic, context) === evaluate(args[1] as JsonLogic, context);
-    case 'and':
-      return args.every((a) => evaluate(a, context) === true);
-    case 'in':
-      return (evaluate(args[1] as JsonLogic, context) as unknown[]).includes(evaluate(args[0] as JsonLogic, context));
-    case 'if':
-      for (let i = 0; i + 1 < args.length; i += 2) if (evaluate(args[i] as JsonLogic, context) === true) return evaluate(args[i + 1] as JsonLogic, context);
-      return args.length % 2 ? evaluate(args[args.length - 1] as JsonLogic, context) : null;
-    default:
-      throw new Error(`unexpected JsonLogic operator ${String(operator)}`);
-  }
+/** A cell of a made-up window: candidate attempts and the true effect on success rate. */
+interface Cell {
+  cohort: Cohort;
+  n: number;
+  effect: number;
 }
 
-/** The variant flagd would serve a login with this context. */
-function variantFor(rules: readonly RollbackRule[], context: Record<string, string>): string {
-  const flag = flagdDefinition(rules, { legacy: 'old', candidate: 'new' }).flags['auth-provider'];
-  const targeting = flag.targeting as { if?: JsonLogic[] };
-  const variant = targeting.if ? (evaluate({ if: targeting.if }, context) as string | null) : null;
-  return flag.variants[(variant ?? flag.defaultVariant) as 'legacy' | 'candidate'];
+/** Per-attempt SD of a success-rate difference (both arms near 95%, equal sizes). */
+const SD = 0.3;
+
+/**
+ * Results for `cohorts` rolled up from the cells: n-weighted effect, a 95% interval ±1.96·SD/√n, and
+ * the verdict that interval gives at tolerance 0.01 (below zero: regression; inside ±0.01: pass).
+ */
+function rollup(cells: readonly Cell[], cohorts: readonly Cohort[]): CohortResult[] {
+  return cohorts.map((cohort) => {
+    const inside = cells.filter((c) => within(c.cohort, cohort));
+    const n = inside.reduce((s, c) => s + c.n, 0);
+    const effect = inside.reduce((s, c) => s + c.n * c.effect, 0) / n;
+    const half = (1.959963984540054 * SD) / Math.sqrt(n);
+    const ci: [number, number] = [effect - half, effect + half];
+    const verdict = ci[1] < 0 ? 'regression' : ci[0] > 0 ? 'improvement' : ci[0] >= -0.01 && ci[1] <= 0.01 ? 'pass' : 'inconclusive';
+    return result({ cohort, effect, ci, n, n_control: n, verdict });
+  });
 }
 
-const tenants = ['t1', 't2', 't3'];
-/** The window's cells: t1, t2, t3 on idp a; t3 and t4 on idp b; 1000 candidate attempts each. */
-const cells = ([['t1', 'a'], ['t2', 'a'], ['t3', 'a'], ['t3', 'b'], ['t4', 'b']] as const).map(([tenant, idp]) => ({ cohort: { tenant, idp }, attempts: 1000 }));
-const scopedRollback = (results: readonly CohortResult[]) => rollbackOf(results, cellOverlap(cells));
-/** Results for everyone, idps a and b, three tenants on idp a (t3 also on b), and tenant × idp cells. */
-function evaluation(regressed: (cohort: Cohort) => boolean): CohortResult[] {
-  const cohorts: Cohort[] = [
-    {},
-    { idp: 'a' },
-    { idp: 'b' },
-    ...tenants.map((tenant) => ({ tenant })),
-    ...tenants.map((tenant) => ({ tenant, idp: 'a' })),
-    { tenant: 't3', idp: 'b' },
-    { tenant: 't4', idp: 'b' },
-  ];
-  return cohorts.map((cohort) => (regressed(cohort) ? result({ cohort, verdict: 'regression', effect: -0.02, ci: [-0.03, -0.01] }) : result({ cohort })));
+/** Tenants t1, t2, t3 on IdP a; t3 and t4 on IdP b. */
+const PAIRS = [['t1', 'a'], ['t2', 'a'], ['t3', 'a'], ['t3', 'b'], ['t4', 'b']] as const;
+/** Everyone, both IdPs, the four tenants and the five tenant × IdP cells. */
+const COHORTS: Cohort[] = [{}, { idp: 'a' }, { idp: 'b' }, ...['t1', 't2', 't3', 't4'].map((tenant) => ({ tenant })), ...PAIRS.map(([tenant, idp]) => ({ tenant, idp }))];
+
+/** A window over PAIRS with each pair's attempts and effect. */
+function window(sizes: Record<string, number>, effects: Record<string, number>) {
+  const cells = PAIRS.map(([tenant, idp]) => ({ cohort: { tenant, idp }, n: sizes[tenant + idp] ?? 10_000, effect: effects[tenant + idp] ?? 0 }));
+  const results = rollup(cells, COHORTS);
+  const candidateCells: CandidateCell[] = cells.map((c) => ({ cohort: c.cohort, attempts: c.n }));
+  return { results, rules: scopedRollback(results, cellOverlap(candidateCells)) };
 }
+
+const ids = (results: readonly CohortResult[], indexes: readonly number[] = []) => indexes.map((i) => cohortId(results[i]?.cohort ?? {}) || 'everyone');
+const scopes = (rules: readonly RollbackRule[]) => rules.map((r) => r.cohort);
 
 describe('scopedRollback', () => {
   it('rolls back an IdP, not each tenant, when every tenant on it regresses', () => {
-    const results = evaluation((c) => c.idp === 'a' || (c.tenant !== undefined && c.idp === undefined && c.tenant !== 't3') || Object.keys(c).length === 0);
-    const rules = scopedRollback(results);
-    expect(rules.map((r) => r.cohort)).toEqual([{ idp: 'a' }]);
-    const justified = rules[0]?.justified_by.map((i) => results[i]?.cohort);
-    expect(justified).toEqual(expect.arrayContaining([{ idp: 'a' }, { tenant: 't1', idp: 'a' }, { tenant: 't3', idp: 'a' }, {}]));
+    const { results, rules } = window({}, { t1a: -0.02, t2a: -0.02, t3a: -0.02 });
+    expect(scopes(rules)).toEqual([{ idp: 'a' }]);
+    expect(ids(results, rules[0]?.justified_by)).toEqual(['everyone', 'idp=a', 'tenant=t1', 'tenant=t2', 'tenant=t3', 'tenant=t1|idp=a', 'tenant=t2|idp=a', 'tenant=t3|idp=a']);
+    expect(ids(results, rules[0]?.explains)).toEqual(['everyone', 'tenant=t3']);
   });
   it('rolls back the IdP when the tenants that are not significant on their own show the same harm', () => {
-    const results = evaluation(() => false).map((r) => {
-      if (r.cohort.idp !== 'a' || r.cohort.tenant === 't3' && r.cohort.idp === undefined) return r;
-      const significant = r.cohort.tenant === undefined || r.cohort.tenant === 't1';
-      return { ...r, effect: -0.02, verdict: significant ? ('regression' as const) : ('inconclusive' as const) };
-    });
-    expect(scopedRollback(results).map((r) => r.cohort)).toEqual([{ idp: 'a' }]);
-    const diluted = results.map((r) => (r.cohort.idp === 'a' && r.cohort.tenant !== undefined && r.cohort.tenant !== 't1' ? { ...r, effect: -0.002 } : r));
-    expect(scopedRollback(diluted).map((r) => r.cohort)).toEqual([{ tenant: 't1', idp: 'a' }]);
+    const { results, rules } = window({ t2a: 1500, t3a: 1500 }, { t1a: -0.02, t2a: -0.012, t3a: -0.012 });
+    expect(results.filter((r) => r.cohort.idp === 'a' && r.cohort.tenant !== undefined).map((r) => r.verdict)).toEqual(['regression', 'inconclusive', 'inconclusive']);
+    expect(scopes(rules)).toEqual([{ idp: 'a' }]);
+    const diluted = window({ t2a: 1500, t3a: 1500 }, { t1a: -0.02, t2a: -0.002, t3a: -0.002 });
+    expect(scopes(diluted.rules)).toEqual([{ tenant: 't1' }]);
+    expect(ids(diluted.results, diluted.rules[0]?.explains)).toEqual(['everyone', 'idp=a']);
   });
-  it('scopes one tenant on one IdP to that pair', () => {
-    const results = evaluation((c) => c.tenant === 't2' || (c.idp === 'a' && c.tenant === undefined));
-    expect(scopedRollback(results).map((r) => r.cohort)).toEqual([{ tenant: 't2', idp: 'a' }]);
+  it('keeps a parent that still regresses once the child is removed as a rule besides the child', () => {
+    const cells = ['t1', 't2', 't3', 't4', 't5'].map((tenant) => ({ cohort: { tenant }, n: 10_000, effect: tenant === 't1' ? -0.03 : -0.004 }));
+    const results = rollup(cells, [{}, ...cells.map((c) => c.cohort)]);
+    expect(results.map((r) => r.verdict)).toEqual(['regression', 'regression', 'pass', 'pass', 'pass', 'pass']);
+    const rules = scopedRollback(results);
+    expect(scopes(rules)).toEqual([{}, { tenant: 't1' }]);
+    expect(rules.every((r) => r.explains === undefined)).toBe(true);
   });
   it('keeps a regression no finer cohort explains as a rule of its own', () => {
-    const results = evaluation((c) => c.idp === 'b' && c.tenant === undefined);
-    expect(scopedRollback(results).map((r) => r.cohort)).toEqual([{ idp: 'b' }]);
-  });
-  it('without cell overlaps keeps a cross-cutting regression as its own rule', () => {
-    const results = evaluation((c) => c.idp === 'a' || (c.tenant !== undefined && c.idp === undefined && c.tenant !== 't3'));
-    expect(rollbackOf(results).map((r) => r.cohort)).toEqual([{ idp: 'a' }, { tenant: 't1' }, { tenant: 't2' }]);
+    const { rules } = window({}, { t3b: -0.01, t4b: -0.01 });
+    expect(scopes(rules)).toEqual([{ idp: 'b' }]);
   });
   it('returns no rule without a regression', () => {
-    expect(scopedRollback(evaluation(() => false))).toEqual([]);
+    expect(window({}, {}).rules).toEqual([]);
   });
 });
 
-describe('flagdDefinition', () => {
-  const rules: RollbackRule[] = [
-    { cohort: { idp: 'a' }, justified_by: [1] },
-    { cohort: { idp: 'c' }, justified_by: [2] },
-    { cohort: { tenant: 't9', idp: 'b' }, justified_by: [3] },
-  ];
-  it('sends exactly the rules cohorts to the legacy provider', () => {
-    expect(variantFor(rules, { tenant: 't1', idp: 'a', app: 'x', region: 'eu' })).toBe('old');
-    expect(variantFor(rules, { tenant: 't1', idp: 'c' })).toBe('old');
-    expect(variantFor(rules, { tenant: 't9', idp: 'b' })).toBe('old');
-    expect(variantFor(rules, { tenant: 't8', idp: 'b' })).toBe('new');
-    expect(variantFor(rules, { tenant: 't9', idp: 'd' })).toBe('new');
+describe('scopedRollback on the demo', () => {
+  it('stage 2: scopes the regression to the tenant, not to the tenant × IdP with the same traffic', () => {
+    expect(scopedRollback(STAGE_2)).toEqual([{ cohort: { tenant: 't002' }, justified_by: [1, 12] }]);
   });
-  it('merges one-dimension rules into one `in` and writes the flagd schema', () => {
-    const flag = flagdDefinition(rules, { legacy: 'old', candidate: 'new' });
-    expect(flag.$schema).toBe('https://flagd.dev/schema/v0/flags.json');
-    expect(flag.flags['auth-provider'].targeting).toEqual({
-      if: [
-        { in: [{ var: 'idp' }, ['a', 'c']] }, 'legacy',
-        { and: [{ '==': [{ var: 'tenant' }, 't9'] }, { '==': [{ var: 'idp' }, 'b'] }] }, 'legacy',
-        'candidate',
-      ],
-    });
+  it('stage 3: explains everyone, google-oidc and us-west by t002 instead of rolling everything back', () => {
+    const rules = scopedRollback(STAGE_3, cellOverlap(STAGE_3_CELLS));
+    expect(scopes(rules)).toEqual([{ tenant: 't002' }]);
+    expect(ids(STAGE_3, rules[0]?.explains)).toEqual(['everyone', 'idp=google-oidc', 'region=us-west']);
+    expect(ids(STAGE_3, rules[0]?.justified_by)).toEqual(['everyone', 'tenant=t002', 'idp=google-oidc', 'region=us-west', 'tenant=t002|idp=google-oidc']);
   });
-  it('serves everyone the candidate without rules and the legacy provider for a rule on everyone', () => {
-    expect(variantFor([], { tenant: 't1' })).toBe('new');
-    expect(variantFor([{ cohort: {}, justified_by: [0] }], { tenant: 't1' })).toBe('old');
+  it('stage 3 without cells: keeps the cross-cutting region and says why', () => {
+    const rules = scopedRollback(STAGE_3);
+    expect(scopes(rules)).toEqual([{ region: 'us-west' }, { tenant: 't002' }]);
+    expect(rules[0]?.note).toBe('region=us-west and tenant=t002 cross-cut by unknown traffic: not subtracted');
+    expect(ids(STAGE_3, rules[1]?.explains)).toEqual(['everyone', 'idp=google-oidc']);
+  });
+  it('stage 5: rolls back t002 and, for p95 latency, ap-south', () => {
+    const rules = scopedRollback(STAGE_5, cellOverlap(STAGE_5_CELLS));
+    expect(scopes(rules)).toEqual([{ region: 'ap-south' }, { tenant: 't002' }]);
+    expect(ids(STAGE_5, rules[1]?.explains)).toEqual(['idp=google-oidc']);
   });
 });
