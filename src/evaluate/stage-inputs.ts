@@ -16,6 +16,7 @@ import { ExpectedMix } from './expected-mix.js';
 import type { CohortMetricInput, LatencyArm, LatencyExpectation, RateArm, RateExpectation } from './hourly-stats.js';
 import { plannedVariance } from './planned-variance.js';
 import { projectionVariance, projectWindow } from './projection.js';
+import { BURN_IN_EVENTS } from './stream.js';
 import type { UnitCounts } from './srm.js';
 
 const HOUR_MS = 3_600_000;
@@ -404,12 +405,15 @@ class Context {
     const p = this.project(own, metric.name);
     const days = (b: CohortBaseline) => this.meanDays(candidate, b);
     if (design === 'difference_in_differences') {
-      const expectation: LatencyExpectation = this.armBaselineRatio(group, metric, own.tau2) ?? {
+      const idp = this.idpReference(group, metric);
+      const reference = idp?.arm ?? byProvider(everyoneRows, this.data.plan.providers.legacy);
+      const ratio = this.armBaselineRatio(group, metric, own.tau2, idp?.cells);
+      const expectation: LatencyExpectation = ratio ?? {
         logOffset: this.latencyOffset(group, metric, p.eta.map((v, h) => v - (this.project(everyone, metric.name).eta[h] ?? 0))),
         varOffset: projectionVariance(own, days(own)) + projectionVariance(everyone, days(everyone)),
         tau2: own.tau2,
       };
-      return { ...base, latency: { candidate, legacy: byProvider(everyoneRows, this.data.plan.providers.legacy), expectation } };
+      return { ...base, latency: { candidate, legacy: ratio ? reference : byProvider(everyoneRows, this.data.plan.providers.legacy), expectation } };
     }
     const histogram = this.baselineHistogram(group.set.dimensions, group.key);
     if (!histogram) return unjudged(`no baseline latency histogram for this cohort: judge it through its parent cohort`);
@@ -444,10 +448,9 @@ class Context {
    * geometric mean, do not read as an effect). Its variance is the two baseline Woodruff SEs,
    * `(SE_T,base/Q_T,base)² + (SE_L,base/Q_L,base)²`. Undefined without baseline cell histograms.
    */
-  private armBaselineRatio(group: Group, metric: PlanMetric, tau2: number): LatencyExpectation | undefined {
-    const withTraffic = (keys: Iterable<string>, arm: 0 | 1) => [...keys].filter((k) => this.cells.get(k)?.sums.arms[arm].attempts.some((n) => n > 0));
-    const candidate = this.cellHistogram(withTraffic(group.cells, 0));
-    const legacy = this.cellHistogram(withTraffic(this.cells.keys(), 1));
+  private armBaselineRatio(group: Group, metric: PlanMetric, tau2: number, legacyCells?: readonly string[]): LatencyExpectation | undefined {
+    const candidate = this.cellHistogram(this.withTraffic(group.cells, 0));
+    const legacy = this.cellHistogram(legacyCells ?? this.withTraffic(this.cells.keys(), 1));
     if (!candidate || !legacy) return undefined;
     const q = metric.quantile ?? 0.5;
     const [t, l] = [woodruffInterval(candidate, q, 0.95), woodruffInterval(legacy, q, 0.95)];
@@ -457,6 +460,29 @@ class Context {
       varOffset: (t.se / t.estimate) ** 2 + (l.se / l.estimate) ** 2,
       tau2,
     };
+  }
+
+  /** The cells among `keys` with traffic on one arm in the window. */
+  private withTraffic(keys: Iterable<string>, arm: 0 | 1): string[] {
+    return [...keys].filter((k) => this.cells.get(k)?.sums.arms[arm].attempts.some((n) => n > 0));
+  }
+
+  /**
+   * The legacy reference of a latency DiD whose candidate traffic is all on one IdP: that IdP's
+   * legacy traffic in the window and its cells (an IdP incident hits its moved and unmoved tenants
+   * alike, and no other IdP's), when the plan has an `idp` set and that traffic has ≥ 10
+   * observations beyond the quantile. Undefined otherwise: the reference is all legacy traffic.
+   */
+  private idpReference(group: Group, metric: PlanMetric): { arm: LatencyArm; cells: string[] } | undefined {
+    const idps = new Set(this.withTraffic(group.cells, 0).map((k) => this.cells.get(k)?.cohort.idp));
+    const [idp] = [...idps];
+    const set = this.sets.find((s) => s.dimensions.length === 1 && s.dimensions[0] === 'idp');
+    if (idps.size !== 1 || idp === undefined || !set) return undefined;
+    const rows = this.latencyRows(set.id, cohortKey({ idp }, ['idp']));
+    const arm = latencyArm(rows, this.data.plan.providers.legacy, this.data.window.from.getTime() / 1000, this.hours);
+    const total = arm.counts.reduce((a, c) => a + c, 0);
+    if (total * (1 - (metric.quantile ?? 0.5)) < BURN_IN_EVENTS) return undefined;
+    return { arm, cells: this.withTraffic([...this.cells.keys()].filter((k) => this.cells.get(k)?.cohort.idp === idp), 1) };
   }
 
   private cellHistogramIndex: Map<string, number[]> | undefined;

@@ -9,9 +9,9 @@ import type { CohortBaseline } from '../../src/types.js';
 
 const DAY_MS = 86_400_000;
 
-function plan(share: number, unit: 'user' | 'tenant' = 'user'): Plan {
+function plan(share: number, unit: 'user' | 'tenant' = 'user', dimensions: string[][] = [['tenant']]): Plan {
   const checked = checkPlan({
-    name: 'p', providers: { legacy: 'old', candidate: 'new' }, dimensions: [['tenant']], metrics: [{ name: 'latency_p95', tolerance: 0.1 }],
+    name: 'p', providers: { legacy: 'old', candidate: 'new' }, dimensions, metrics: [{ name: 'latency_p95', tolerance: 0.1 }],
     baseline: { start: '2026-09-01', end: '2026-09-29' },
     stages: [{ name: 's1', start: '2026-10-05', end: '2026-10-10', share, unit }],
   });
@@ -111,5 +111,43 @@ describe('stageInputs latency DiD (tenant routing)', () => {
       expect(expectation.logOffset[2]).toBeCloseTo(Math.log(qT.estimate) - Math.log(qL.estimate), 12);
       expect(expectation.varOffset).toBeCloseTo((qT.se / qT.estimate) ** 2 + (qL.se / qL.estimate) ** 2, 14);
     }
+  });
+});
+
+describe('stageInputs latency DiD reference', () => {
+  it('takes the legacy traffic of the candidate\'s own IdP as the reference when the plan has an idp set', () => {
+    // t1 (okta) moved; t2 (okta) and t3 (azure, slow, an incident in the window) stayed.
+    const p = plan(0.5, 'tenant', [['tenant'], ['idp']]);
+    const stage = p.stages[0]!;
+    const from = stage.start;
+    const hours = [0, 1, 2, 3].map((h) => from.getTime() / 1000 + h * 3600);
+    const sets = evaluatedSets(p);
+    const who = [['t1', 'okta', 'new', 130], ['t2', 'okta', 'old', 130], ['t3', 'azure', 'old', 160]] as const;
+    const cells = who.flatMap(([tenant, idp, provider]) => hours.map((t) => ({ t, tenant, idp, provider, attempts: 300, failures: 0, mfa_known: 0, mfa_challenged: 0, users: 300, user_sxx: 0, user_snn: 300, user_sxn: 0 })));
+    const keyOf = (dims: readonly string[], tenant: string, idp: string) => dims.map((d) => (d === 'tenant' ? `tenant=${tenant}` : `idp=${idp}`)).join('|');
+    const latency = sets.flatMap((set) => who.flatMap(([tenant, idp, provider, bin]) => hours.map((t) => ({ set_id: set.id, cohort_key: keyOf(set.dimensions, tenant, idp), t, provider, bin, count: 300 }))))
+      .sort((a, b) => a.set_id - b.set_id || (a.cohort_key < b.cohort_key ? -1 : a.cohort_key > b.cohort_key ? 1 : 0));
+    const t1Bins = [110, 115, 120];
+    const t2Bins = [125, 130, 135];
+    const t1 = { ...baseline(['tenant'], 'tenant=t1') };
+    const stageData: StageData = {
+      plan: p, stage, window: { from, to: new Date(from.getTime() + 4 * 3_600_000) },
+      baseline: { cohorts: [baseline([], ''), t1], shapes: new Map() },
+      cells, errors: [], latency, baselineHistograms: [], units: [],
+      baselineCells: [
+        ...t1Bins.map((bin) => ({ tenant: 't1', idp: 'okta', bin, count: 2000 })),
+        ...t2Bins.map((bin) => ({ tenant: 't2', idp: 'okta', bin, count: 1000 })),
+        ...[140, 145].map((bin) => ({ tenant: 't3', idp: 'azure', bin, count: 1000 })),
+      ],
+    };
+    const histogram = (bins: readonly number[], count: number) => {
+      const h = new Array<number>(LATENCY_BIN_COUNT).fill(0);
+      for (const bin of bins) h[bin] = count;
+      return h;
+    };
+    const [qT, qL] = [woodruffInterval(histogram(t1Bins, 2000), 0.95, 0.95), woodruffInterval(histogram(t2Bins, 1000), 0.95, 0.95)];
+    const input = stageInputs(stageData).inputs.find((i) => i.metric.name === 'latency_p95' && JSON.stringify(i.cohort) === '{"tenant":"t1"}')!;
+    expect(input.latency!.expectation!.logOffset[0]).toBeCloseTo(Math.log(qT.estimate) - Math.log(qL.estimate), 12);
+    expect([...input.latency!.legacy!.counts].reduce((a, c) => a + c, 0)).toBe(4 * 300); // t2's traffic only, not t3's
   });
 });
