@@ -41,6 +41,6 @@ export function evaluateStage(input: StageInput): StageFindings {
   const srm = srmResults(input.units, input.share, input.unit);
   const raw = [...input.inputs.map(evaluateCohortMetric), ...(input.unjudged ?? []), ...(input.shadowResults ?? [])];
   const results = judgeResults(raw, input.metrics, srm, input.alpha);
-  const rules = scopedRollback(results, input.cells ? cellOverlap(input.cells) : undefined);
+  const rules = scopedRollback(results, input.cells ? cellOverlap(input.cells) : undefined, input.alpha);
   return { srm, results, rollback: { rules, flagd: flagdDefinition(rules, input.providers) } };
 }

@@ -33,7 +33,8 @@ export function evaluationText(evaluation: Evaluation): string {
 }
 
 function resultRow(r: CohortResult): string {
-  return row([r.verdict, cohortId(r.cohort) || 'everyone', r.metric, r.design, format(r.observed, r.metric), format(r.expected, r.metric), signed(r.effect, r.metric), r.p_adjusted === null ? '–' : r.p_adjusted.toPrecision(2)]);
+  const line = row([r.verdict, cohortId(r.cohort) || 'everyone', r.metric, r.design, format(r.observed, r.metric), format(r.expected, r.metric), signed(r.effect, r.metric), r.p_adjusted === null ? '–' : r.p_adjusted.toPrecision(2)]);
+  return r.accepted ? `${line}  (accepted by ${r.accepted.operator} ${r.accepted.at.slice(0, 10)}: ${r.accepted.reason})` : line;
 }
 
 const WIDTHS = [17, 28, 16, 26, 9, 9, 9, 7];

@@ -79,9 +79,9 @@ describe('stagewise evaluate', () => {
     expect(evaluation.srm.length).toBeGreaterThan(0);
     expect(evaluation.srm[0]).toMatchObject({ cohort: {}, unit: 'user', expected_share: 0.05, mismatch: false });
     const metrics = new Set(evaluation.results.map((r) => r.metric));
-    expect(metrics).toEqual(new Set(['success_rate', 'latency_p95', 'mfa_rate', 'error_rate:upstream_timeout']));
+    expect(metrics).toEqual(new Set(['success_rate', 'latency_p95', 'mfa_rate', 'error_rate:upstream_timeout', 'shadow_mismatch_rate']));
     for (const r of evaluation.results) {
-      expect(['within_cohort_split', 'difference_in_differences', 'baseline_projection']).toContain(r.design);
+      expect(r.design).toBe(r.metric === 'shadow_mismatch_rate' ? 'shadow_paired' : 'within_cohort_split');
       if (r.verdict === 'insufficient_data') expect(r.note).toBeTruthy();
       else expect(r.p_value).not.toBeNull();
     }
@@ -92,11 +92,30 @@ describe('stagewise evaluate', () => {
     const json = join(dir, 'ev5.json');
     await evaluate('--stage', 'stage-5', '--json', json);
     const document = JSON.parse(await readFile(json, 'utf8')) as Evaluation;
-    expect(new Set(document.results.map((r) => r.design))).toEqual(new Set(['baseline_projection']));
+    expect(new Set(document.results.map((r) => r.design))).toEqual(new Set(['baseline_projection', 'shadow_paired']));
     expect(document.srm).toEqual([]);
     const everyone = document.results.find((r) => Object.keys(r.cohort).length === 0 && r.metric === 'success_rate');
     expect(everyone?.method).toMatch(/baseline projection \+ drift on legacy traffic/);
     expect(everyone?.note).toMatch(/population drift/);
+  });
+
+  it('keeps a regression the operator accepted visible and marked, and no longer exits 3 for it', async () => {
+    const json = join(dir, 'ev-before-accept.json');
+    expect(await evaluate('--stage', 'stage-3', '--json', json)).toBe(3);
+    const before = JSON.parse(await readFile(json, 'utf8')) as Evaluation;
+    const refs = before.results
+      .filter((r) => r.verdict === 'regression')
+      .map((r) => `${Object.entries(r.cohort).map(([k, v]) => `${k}=${v}`).join(',')}:${r.metric}`);
+    expect(refs.length).toBeGreaterThan(0);
+    const decide = await main(['node', 'stagewise', 'decide', '--db', db, '--evaluation', before.evaluation_id, '--action', 'accept',
+      '--operator', 'ana', '--reason', 'known t003 SAML skew, fix ships Friday', ...refs.flatMap((ref) => ['--result', ref])]);
+    expect(decide).toBe(0);
+    const after = join(dir, 'ev-after-accept.json');
+    expect(await evaluate('--stage', 'stage-3', '--json', after)).toBe(0);
+    const document = JSON.parse(await readFile(after, 'utf8')) as Evaluation;
+    const regressions = document.results.filter((r) => r.verdict === 'regression');
+    expect(regressions.length).toBe(refs.length);
+    for (const r of regressions) expect(r.accepted).toMatchObject({ operator: 'ana', reason: 'known t003 SAML skew, fix ships Friday' });
   });
 
   describe('bad input: one error line, exit 1, nothing written', () => {

@@ -5,6 +5,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { alignHour, refreshAggregates } from '../../baseline/aggregate.js';
 import { errorCodes, incidentHoursTable } from '../../baseline/series.js';
 import { loadBaseline, type LoadedBaseline } from '../../baseline/load-baseline.js';
+import { markAccepted } from '../../decide/accepted.js';
+import { loadAcceptances } from '../../decide/load-acceptances.js';
 import { UserError, firstLine } from '../../errors.js';
 import { evaluateStage } from '../../evaluate/evaluate-stage.js';
 import {
@@ -14,9 +16,11 @@ import { evaluationText } from '../../evaluate/evaluation-text.js';
 import { evaluatedSets, stageInputs, unionDimensions, type BaselineCellRow, type StageData } from '../../evaluate/stage-inputs.js';
 import type { Plan, PlanStage } from '../../plan/plan.js';
 import { readPlan } from '../../plan/read-plan.js';
+import { evaluateShadow, type ShadowCohortStats } from '../../shadow/evaluate-shadow.js';
+import { shadowCohortStats } from '../../shadow/shadow-sql.js';
 import { withStore } from '../../store/open.js';
 import { all, run } from '../../store/query.js';
-import type { Dimension, Evaluation, Period } from '../../types.js';
+import type { CohortResult, Dimension, Evaluation, Period } from '../../types.js';
 import type { RegisterCommand } from '../context.js';
 import { DEFAULT_DB, parseInstant } from '../options.js';
 
@@ -64,10 +68,13 @@ export const registerEvaluate: RegisterCommand = (cli, context) => {
           units: data.inputs.units,
           unjudged: data.inputs.unjudged,
           cells: data.inputs.cells,
-          // Hook: the shadow analysis (shadow_mismatch_rate, statistics.md 2.4) passes its results as `shadowResults`.
+          shadowResults: await shadowResults(connection, plan, window),
         });
-        const document = evaluationDocument(plan, stage, window, baseline, findings, version, data.inputs.withoutCandidate);
-        const regressions = document.results.filter((r) => r.verdict === 'regression').length;
+        const judged = evaluationDocument(plan, stage, window, baseline, findings, version, data.inputs.withoutCandidate);
+        // An operator's accept keeps a regression visible but marked, until its evidence changes materially.
+        const results = markAccepted(judged.results, await loadAcceptances(connection), (metric) => harmfulSign(plan, metric));
+        const document: Evaluation = { ...judged, results };
+        const regressions = openRegressions(document);
         await run(connection, insertEvaluation({
           evaluationId: document.evaluation_id, createdAt: new Date(document.created_at), stage: stage.name, planHash: plan.hash,
           baselineId: baseline.snapshot.snapshotId, window, regressions, document: JSON.stringify(document),
@@ -77,7 +84,8 @@ export const registerEvaluate: RegisterCommand = (cli, context) => {
       if (options.json) await writeJson(options.json, evaluation);
       if (options.flagd) await writeJson(options.flagd, evaluation.rollback.flagd);
       console.log(evaluationText(evaluation));
-      if (evaluation.results.some((r) => r.verdict === 'regression')) context.exitCode = 3;
+      // Exit 3 gates cron and CI on regressions nobody has accepted.
+      if (openRegressions(evaluation) > 0) context.exitCode = 3;
     });
 };
 
@@ -188,4 +196,33 @@ async function writeJson(file: string, value: unknown): Promise<void> {
 async function toolkitVersion(): Promise<string> {
   const text = await readFile(new URL('../../../package.json', import.meta.url), 'utf8');
   return (JSON.parse(text) as { version: string }).version;
+}
+
+/** Regressions no operator has accepted (accepted ones stay in the document, marked). */
+function openRegressions(evaluation: Evaluation): number {
+  return evaluation.results.filter((r) => r.verdict === 'regression' && !r.accepted).length;
+}
+
+/** −1 when a lower value of the metric is worse (success rate), +1 when a higher one is. */
+function harmfulSign(plan: Plan, metric: string): 1 | -1 {
+  return plan.metrics.find((m) => m.name === metric)?.direction === 'higher_is_better' ? -1 : 1;
+}
+
+/**
+ * The plan's shadow_mismatch_rate results for the window (statistics.md 2.4), for every cohort of every
+ * plan dimension set and everyone; none when the plan has no shadow metric or the window has no pairs.
+ * The evaluation adjusts them with every other result (BH across the whole evaluation).
+ */
+async function shadowResults(connection: DuckDBConnection, plan: Plan, window: Period): Promise<CohortResult[]> {
+  const metric = plan.metrics.find((m) => m.family === 'shadow');
+  if (!metric) return [];
+  const sets: Dimension[][] = [[]];
+  const key = (dims: readonly Dimension[]) => [...dims].sort().join();
+  for (const dims of plan.dimensions) if (!sets.some((s) => key(s) === key(dims))) sets.push([...dims]);
+  const results: CohortResult[] = [];
+  for (const dims of sets) {
+    const rows = await all<ShadowCohortStats>(connection, shadowCohortStats(dims, window, plan.providers.candidate));
+    results.push(...evaluateShadow(rows, metric, { alpha: plan.alpha }));
+  }
+  return results;
 }
