@@ -69,8 +69,16 @@ export function evaluateCohortMetric(input: CohortMetricInput): CohortResult {
     const last = finalState(stream.looks, tau2, alpha);
     const states = stream.looks;
     if (last) {
-      const ci: [number, number] = latency ? [Math.expm1(last.lower), Math.expm1(last.upper)] : [last.lower, last.upper];
-      const empty = last.lower > last.upper ? '; confidence sequence empty (effect not constant over the window)' : '';
+      // Reported: the latest look's confidence sequence, valid at any stopping time and centred on the latest
+      // estimate. The intersection over looks is tighter but, when the effect moves during the window, can
+      // exclude the latest estimate or be empty; the method says when that happened.
+      const ci: [number, number] = latency ? [Math.expm1(last.currentLower), Math.expm1(last.currentUpper)] : [last.currentLower, last.currentUpper];
+      const final = last.thetaHat;
+      const empty = last.lower > last.upper
+        ? '; the effect moved during the window (the intersection of the confidence sequences over looks is empty)'
+        : final < last.lower || final > last.upper
+          ? '; the effect moved during the window: the latest estimate lies outside the intersection of the confidence sequences over looks'
+          : '';
       return {
         ...base,
         ci,
@@ -94,16 +102,21 @@ export function evaluateCohortMetric(input: CohortMetricInput): CohortResult {
  * The last state of `normalMixtureSequence` (two-sided) without keeping every look's state: the
  * same per-look functions, run for tens of thousands of cohort × metrics at every look.
  */
-function finalState(looks: readonly MixtureLook[], tau2: number, alpha: number): { p: number; lower: number; upper: number } | undefined {
+function finalState(
+  looks: readonly MixtureLook[],
+  tau2: number,
+  alpha: number,
+): { p: number; lower: number; upper: number; thetaHat: number; currentLower: number; currentUpper: number } | undefined {
   if (looks.length === 0) return undefined;
-  let [p, lower, upper] = [1, -Infinity, Infinity];
-  for (const { thetaHat, v } of looks) {
-    p = alwaysValidP(p, normalMixtureLogLambda(thetaHat, v, tau2));
-    const half = normalMixtureHalfWidth(v, tau2, alpha);
-    lower = Math.max(lower, thetaHat - half);
-    upper = Math.min(upper, thetaHat + half);
+  let [p, lower, upper, thetaHat, currentLower, currentUpper] = [1, -Infinity, Infinity, 0, -Infinity, Infinity];
+  for (const look of looks) {
+    p = alwaysValidP(p, normalMixtureLogLambda(look.thetaHat, look.v, tau2));
+    const half = normalMixtureHalfWidth(look.v, tau2, alpha);
+    [thetaHat, currentLower, currentUpper] = [look.thetaHat, look.thetaHat - half, look.thetaHat + half];
+    lower = Math.max(lower, currentLower);
+    upper = Math.min(upper, currentUpper);
   }
-  return { p, lower, upper };
+  return { p, lower, upper, thetaHat, currentLower, currentUpper };
 }
 
 function exactResult(base: CohortResult, counts: ExactCounts, alpha: number, plannedLooks: number): CohortResult {

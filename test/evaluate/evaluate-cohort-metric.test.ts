@@ -3,6 +3,7 @@ import { evaluateCohortMetric } from '../../src/evaluate/evaluate-cohort-metric.
 import type { CohortMetricInput } from '../../src/evaluate/hourly-stats.js';
 import { withinSplitStream } from '../../src/evaluate/rate-within.js';
 import { fisherExact } from '../../src/stats/fisher-exact.js';
+import { normalMixtureHalfWidth } from '../../src/stats/normal-mixture-half-width.js';
 import { normalMixtureSequence } from '../../src/stats/normal-mixture-sequence.js';
 import { FAILURES, P95, binomialArm, steadyArm, steadyLatency } from './fixtures.js';
 
@@ -24,7 +25,12 @@ describe('evaluateCohortMetric', () => {
     const last = normalMixtureSequence(looks, { tau2: 1e-4, alpha: 0.05 }).at(-1)!;
     expect(looks).toHaveLength(24);
     expect(result.p_value).toBe(last.p);
-    expect(result.ci).toEqual([last.lower, last.upper]);
+    // The reported interval is the latest look's confidence sequence (centred on the latest estimate).
+    const latest = looks.at(-1)!;
+    const half = normalMixtureHalfWidth(latest.v, 1e-4, 0.05);
+    expect(result.ci![0]).toBeCloseTo(latest.thetaHat - half, 14);
+    expect(result.ci![1]).toBeCloseTo(latest.thetaHat + half, 14);
+    expect(last.lower).toBeGreaterThanOrEqual(result.ci![0]); // the intersection is never wider
     expect(result.effect).toBeCloseTo(0.01, 14);
     expect(result.method).toMatch(/^mSPRT normal mixture over 24 hourly looks/);
   });
@@ -32,6 +38,18 @@ describe('evaluateCohortMetric', () => {
     const full = within(binomialArm([300, 500, 800, 900, 400], [20, 41, 50, 75, 22]), binomialArm([1200, 2000, 3200, 3600, 1600], [60, 101, 160, 180, 80]), 3);
     const cut = within(binomialArm([300, 500, 800], [20, 41, 50]), binomialArm([1200, 2000, 3200], [60, 101, 160]), 3);
     expect(evaluateCohortMetric(full)).toEqual(evaluateCohortMetric(cut));
+  });
+  it('reports the latest look\'s interval around the latest estimate, and says so when the effect moved', () => {
+    // A big early harm (10% vs 5% failures) that vanishes later: the running intersection keeps the early upper bound.
+    const candidate = binomialArm([2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000], [200, 200, 100, 100, 100, 100, 100, 100]);
+    const legacy = binomialArm([8000, 8000, 8000, 8000, 8000, 8000, 8000, 8000], [400, 400, 400, 400, 400, 400, 400, 400]);
+    const result = evaluateCohortMetric(within(candidate, legacy, 8));
+    const looks = withinSplitStream(candidate, legacy, 8).looks;
+    const latest = looks.at(-1)!.thetaHat;
+    const [lower, upper] = result.ci!;
+    expect(latest).toBeGreaterThan(lower);
+    expect(latest).toBeLessThan(upper);
+    expect(result.method).toMatch(/the effect moved during the window/);
   });
   it('says what an unjudgeable cohort would need instead of passing it', () => {
     const result = evaluateCohortMetric(within(steadyArm(4, 10, 0), steadyArm(4, 40, 1), 4));
