@@ -16,11 +16,10 @@ import { evaluationText } from '../../evaluate/evaluation-text.js';
 import { evaluatedSets, stageInputs, unionDimensions, type BaselineCellRow, type StageData } from '../../evaluate/stage-inputs.js';
 import type { Plan, PlanStage } from '../../plan/plan.js';
 import { readPlan } from '../../plan/read-plan.js';
-import { evaluateShadow, type ShadowCohortStats } from '../../shadow/evaluate-shadow.js';
-import { shadowCohortStats } from '../../shadow/shadow-sql.js';
+import { stageShadowResults } from '../../shadow/stage-shadow-results.js';
 import { withStore } from '../../store/open.js';
 import { all, run } from '../../store/query.js';
-import type { CohortResult, Dimension, Evaluation, Period } from '../../types.js';
+import type { Dimension, Evaluation, Period } from '../../types.js';
 import type { RegisterCommand } from '../context.js';
 import { DEFAULT_DB, parseInstant } from '../options.js';
 
@@ -68,7 +67,7 @@ export const registerEvaluate: RegisterCommand = (cli, context) => {
           units: data.inputs.units,
           unjudged: data.inputs.unjudged,
           cells: data.inputs.cells,
-          shadowResults: await shadowResults(connection, plan, window),
+          shadowResults: await stageShadowResults(connection, plan, window),
         });
         const judged = evaluationDocument(plan, stage, window, baseline, findings, version, data.inputs.withoutCandidate);
         // An operator's accept keeps a regression visible but marked, until its evidence changes materially.
@@ -206,23 +205,4 @@ function openRegressions(evaluation: Evaluation): number {
 /** −1 when a lower value of the metric is worse (success rate), +1 when a higher one is. */
 function harmfulSign(plan: Plan, metric: string): 1 | -1 {
   return plan.metrics.find((m) => m.name === metric)?.direction === 'higher_is_better' ? -1 : 1;
-}
-
-/**
- * The plan's shadow_mismatch_rate results for the window (statistics.md 2.4), for every cohort of every
- * plan dimension set and everyone; none when the plan has no shadow metric or the window has no pairs.
- * The evaluation adjusts them with every other result (BH across the whole evaluation).
- */
-async function shadowResults(connection: DuckDBConnection, plan: Plan, window: Period): Promise<CohortResult[]> {
-  const metric = plan.metrics.find((m) => m.family === 'shadow');
-  if (!metric) return [];
-  const sets: Dimension[][] = [[]];
-  const key = (dims: readonly Dimension[]) => [...dims].sort().join();
-  for (const dims of plan.dimensions) if (!sets.some((s) => key(s) === key(dims))) sets.push([...dims]);
-  const results: CohortResult[] = [];
-  for (const dims of sets) {
-    const rows = await all<ShadowCohortStats>(connection, shadowCohortStats(dims, window, plan.providers.candidate));
-    results.push(...evaluateShadow(rows, metric, { alpha: plan.alpha }));
-  }
-  return results;
 }
