@@ -17,7 +17,9 @@ export function verdictFor(result: CohortResult, direction: PlanMetric['directio
   }
   if (result.ci) {
     const [lower, upper] = result.ci;
-    const nonInferior = worse > 0 ? upper < result.tolerance : lower > -result.tolerance;
+    // A shadow result's tolerance is the noise floor its effect is already measured from (m − m0).
+    const margin = result.design === 'shadow_paired' ? 0 : result.tolerance;
+    const nonInferior = worse > 0 ? upper < margin : lower > -margin;
     if (nonInferior && lower <= upper) return 'pass';
   }
   return 'inconclusive';

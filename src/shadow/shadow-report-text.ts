@@ -26,7 +26,7 @@ export function shadowReportText(report: ShadowReport): string {
       ['cohort', 'pairs', 'mismatch', 'errors', 'rate', 'exact up', 'AV up', 'p', 'p(BH)', 'verdict', 'McNemar b/c p'],
       report.results.map((r) => [
         cohortName(r.cohort), String(r.n), String(r.mismatches), String(r.shadow_errors), pct(r.observed), pct(r.upper_exact),
-        pct(r.ci?.[1] ?? null), pValue(r.p_value), pValue(r.p_adjusted), r.verdict, `${r.paired.b}/${r.paired.c} ${pValue(r.paired.p_value)}`,
+        pct(r.ci ? r.ci[1] + r.tolerance : null), pValue(r.p_value), pValue(r.p_adjusted), r.verdict, `${r.paired.b}/${r.paired.c} ${pValue(r.paired.p_value)}`,
       ]),
     ),
     '',

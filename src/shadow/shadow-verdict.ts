@@ -14,7 +14,7 @@ export function shadowVerdict(result: ShadowResult, p: number | null, alpha: num
   }
   const { note: _dropped, ...rest } = result;
   if (p <= alpha) return { ...rest, verdict: 'regression' };
-  if (result.ci[1] < m0) return { ...rest, verdict: 'pass' };
+  if (result.ci[1] < 0) return { ...rest, verdict: 'pass' };
   if (result.n < sequential) {
     return {
       ...rest,
@@ -25,6 +25,6 @@ export function shadowVerdict(result: ShadowResult, p: number | null, alpha: num
   return {
     ...rest,
     verdict: 'inconclusive',
-    note: `always-valid upper bound ${result.ci[1].toPrecision(3)} is not below the noise floor ${m0}, and the excess is not significant`,
+    note: `always-valid upper bound ${(result.ci[1] + m0).toPrecision(3)} is not below the noise floor ${m0}, and the excess is not significant`,
   };
 }

@@ -21,8 +21,9 @@ describe('evaluateShadow', () => {
     expect(result).toMatchObject({ cohort: {}, metric: 'shadow_mismatch_rate', design: 'shadow_paired', verdict: 'pass', n: 6000, observed: 0, expected: 0.002 });
     expect(result?.effect).toBeCloseTo(-0.002, 15);
     expect(result?.upper_exact).toBeCloseTo(1 - 0.05 ** (1 / 6000), 15);
-    expect(result?.ci?.[0]).toBe(0);
-    expect(result?.ci?.[1]).toBeLessThan(0.002);
+    // ci is for the effect m − m0: the rate's interval shifted by the noise floor.
+    expect(result?.ci?.[0]).toBeCloseTo(-0.002, 15);
+    expect(result?.ci?.[1]).toBeLessThan(0);
     expect(result?.p_value).toBe(1);
     expect(result?.p_adjusted).toBeNull();
   });
@@ -40,7 +41,7 @@ describe('evaluateShadow', () => {
     expect(result?.verdict).toBe('regression');
     // mpmath reference (fixtures/beta-mixture.json): log M = 5.777461202471832
     expect(result?.p_value).toBeCloseTo(Math.exp(-5.777461202471832), 12);
-    expect(result?.ci).toEqual([expect.closeTo(0.05 ** (1 / 5), 12), 1]);
+    expect(result?.ci).toEqual([expect.closeTo(0.05 ** (1 / 5) - 0.002, 12), expect.closeTo(1 - 0.002, 15)]);
     expect(result?.upper_exact).toBe(1);
   });
 
@@ -66,8 +67,8 @@ describe('evaluateShadow', () => {
     const first = betaMixtureUpperBound(0, 2000, 0.05, prior);
     const last = betaMixtureUpperBound(10, 2100, 0.05, prior);
     expect(first).toBeLessThan(last);
-    expect(evaluateShadow(rows, metric(0.01), { alpha: 0.05 })[0]?.ci?.[1]).toBe(first);
-    expect(evaluateShadow(rows, metric(0.01), { alpha: 0.05, looks: 'final' })[0]?.ci?.[1]).toBe(last);
+    expect(evaluateShadow(rows, metric(0.01), { alpha: 0.05 })[0]?.ci?.[1]).toBeCloseTo(first - 0.01, 15);
+    expect(evaluateShadow(rows, metric(0.01), { alpha: 0.05, looks: 'final' })[0]?.ci?.[1]).toBeCloseTo(last - 0.01, 15);
   });
 
   it('orders looks by hour whatever the row order', () => {

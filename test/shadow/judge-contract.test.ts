@@ -4,8 +4,8 @@ import type { PlanMetric } from '../../src/plan/plan.js';
 import { evaluateShadow, type ShadowCohortStats } from '../../src/shadow/evaluate-shadow.js';
 
 // `stagewise evaluate` hands shadow results to its own judge (BH across all results, then
-// regression if p_adjusted ≤ α and effect > 0, pass if ci[1] < tolerance). This pins that the
-// judge reads them as the shadow analysis means: ci is on the rate scale, tolerance = m0.
+// regression if p_adjusted ≤ α and effect > 0, pass if the CI for m − m0 lies below 0). This pins that the
+// judge reads them as the shadow analysis means: ci is on the effect scale (m − m0), tolerance = m0.
 const metric: PlanMetric = { name: 'shadow_mismatch_rate', family: 'shadow', tolerance: 0.002, direction: 'lower_is_better' };
 const row = (cohort_key: string, pairs: number, mismatches: number): ShadowCohortStats => ({
   cohort_key, hour: '2026-10-04T00:00:00Z', pairs, mismatches, shadow_errors: 0, live_fail_legacy_ok: 0, live_ok_legacy_fail: 0,
