@@ -43,8 +43,17 @@ describe('renderReport', () => {
     const results = fixtureInput().evaluations.flatMap((e) => e.results);
     const untestable = results.filter((r) => r.verdict === 'insufficient_data');
     expect(untestable).toHaveLength(1);
+    // The latest stage shows every tested result as a row; earlier stages show regressions and improvements
+    // as rows and list their passing / inconclusive results compactly with their effects.
+    const evaluations = fixtureInput().evaluations;
+    const latest = evaluations[evaluations.length - 1]!.results.filter((r) => r.verdict !== 'insufficient_data');
+    const earlier = evaluations.slice(0, -1).flatMap((e) => e.results);
+    const loud = earlier.filter((r) => r.verdict === 'regression' || r.verdict === 'improvement');
+    const quiet = earlier.filter((r) => r.verdict === 'pass' || r.verdict === 'inconclusive');
     const rows = page.match(/<tr class="v-[a-z_]+">/g) ?? [];
-    expect(rows).toHaveLength(results.length - untestable.length);
+    expect(rows).toHaveLength(latest.length + loud.length);
+    const quietListed = [...page.matchAll(/<p class="cohort-list">(.*?)<\/p>/gs)].flatMap((m) => [...(m[1] ?? '').matchAll(/ (?:pass|\?) [−+]?\d/g)]);
+    expect(quietListed).toHaveLength(quiet.length);
     expect(page).not.toContain('<tr class="v-insufficient_data"');
     // t027's success rate in stage-2: 41 candidate logins, no control; its note stays in evaluation.json.
     expect(page).toContain('1 cohort with too little data to test');
@@ -56,8 +65,8 @@ describe('renderReport', () => {
 
   it('renders the charts as inline SVG, and says where their specs are', () => {
     const figures = [...page.matchAll(/<figure class="chart" id="([^"]+)">\n<svg role="img" aria-label="[^"]+" /g)].map((m) => m[1]);
-    // stage-1 regressed nowhere, so it is not charted; stage-2 (the latest): 3 forest + latency + shadow; one series; SRM.
-    expect(figures).toEqual(['forest-stage-2-success-rate', 'forest-stage-2-latency-p95', 'forest-stage-2-shadow-mismatch-rate', 'latency-stage-2', 'shadow-stage-2', 'series-tenant-t012-success-rate', 'srm']);
+    // stage-1 regressed nowhere, so it is not charted; stage-2 (the latest): 2 forest (shadow has its own chart) + latency + shadow; one series; SRM.
+    expect(figures).toEqual(['forest-stage-2-success-rate', 'forest-stage-2-latency-p95', 'latency-stage-2', 'shadow-stage-2', 'series-tenant-t012-success-rate', 'srm']);
     // Specs repeat their chart's data: they go to evaluation.json (chartSpecs), one per figure, not into the page.
     expect(page).not.toContain('<script type="application/json"');
     expect(Object.keys(chartSpecs(fixtureInput()))).toEqual(figures);

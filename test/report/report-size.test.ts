@@ -18,10 +18,16 @@ describe('a demo-sized report', () => {
     expect(Buffer.byteLength(page)).toBeLessThan(500 * 1024);
   });
 
-  it('keeps a full row for every tested result and lists every untestable one by name and sample sizes', () => {
+  it('keeps a full row for every tested result of the latest stage and every regression or improvement, and lists the rest compactly', () => {
     const results = input.evaluations.flatMap((e) => e.results);
     const untestable = results.filter((r) => r.verdict === 'insufficient_data');
-    expect(page.match(/<tr class="v-[a-z_]+">/g)).toHaveLength(results.length - untestable.length);
+    const latest = input.evaluations[input.evaluations.length - 1]!.results.filter((r) => r.verdict !== 'insufficient_data');
+    const earlier = input.evaluations.slice(0, -1).flatMap((e) => e.results);
+    const loud = earlier.filter((r) => r.verdict === 'regression' || r.verdict === 'improvement');
+    const quiet = earlier.filter((r) => r.verdict === 'pass' || r.verdict === 'inconclusive');
+    expect(page.match(/<tr class="v-[a-z_]+">/g)).toHaveLength(latest.length + loud.length);
+    const quietListed = [...page.matchAll(/<p class="cohort-list">(.*?)<\/p>/gs)].flatMap((m) => [...(m[1] ?? '').matchAll(/ (?:pass|\?) [−+]?\d/g)]);
+    expect(quietListed).toHaveLength(quiet.length);
     const listed = [...page.matchAll(/<ul class="cohort-list">(.*?)<\/ul>/gs)].flatMap((m) => [...(m[1] ?? '').matchAll(/\(\d[\d,]* \/ \d[\d,]*\)/g)]);
     expect(listed).toHaveLength(untestable.length);
   });

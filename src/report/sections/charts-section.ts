@@ -58,7 +58,8 @@ function stageCharts(input: ReportInput, evaluation: Evaluation, latest: boolean
   const metrics = [...new Set(evaluation.results.map((r) => r.metric))];
   const regressed = (metric: string) => evaluation.results.some((r) => r.metric === metric && r.verdict === 'regression');
   const drawn = (metric: string) => latest || regressed(metric);
-  for (const metric of metrics.filter(drawn)) {
+  // The shadow metric gets its own chart below (rate against the noise floor), not a forest plot too.
+  for (const metric of metrics.filter((m) => drawn(m) && metricKind(m) !== 'shadow')) {
     const all = evaluation.results.filter((r) => r.metric === metric && r.effect !== null);
     if (all.length === 0) continue;
     const drawn = notable(all, CHART_ROWS);

@@ -48,11 +48,24 @@ function insufficientList(results: readonly CohortResult[], judged: number): Htm
 <ul class="cohort-list">${items}</ul>`;
 }
 
-function metricTable(evaluation: Evaluation, metric: string, results: readonly CohortResult[]): Html {
+/**
+ * Earlier stages' quiet results (`pass`, `inconclusive`): the latest stage shows them in full, earlier
+ * stages list them compactly with their effect, the full rows being in evaluation.json.
+ */
+function quietList(results: readonly CohortResult[], metric: string): Html {
+  if (results.length === 0) return html``;
+  const entries = results.map((r) => `${cohortName(r.cohort)} ${r.verdict === 'pass' ? 'pass' : '?'} ${formatEffect(metric, r.effect, true, effectDigits(r.ci))}`);
+  return html`<p class="insufficient">${formatCount(results.length)} more ${results.length === 1 ? 'result' : 'results'} of this earlier stage passed (within tolerance) or were inconclusive (?), with their effects; full rows in <code>evaluation.json</code>:</p>
+<p class="cohort-list">${entries.join('; ')}</p>`;
+}
+
+function metricTable(evaluation: Evaluation, metric: string, results: readonly CohortResult[], latest: boolean): Html {
   const first = results[0];
   const tolerance = first ? formatSize(metric, first.tolerance) : '—';
   const regressions = results.filter((r) => r.verdict === 'regression').length;
-  const judged = results.filter((r) => r.verdict !== 'insufficient_data');
+  const tested = results.filter((r) => r.verdict !== 'insufficient_data');
+  const quiet = latest ? [] : tested.filter((r) => r.verdict === 'pass' || r.verdict === 'inconclusive');
+  const judged = latest ? tested : tested.filter((r) => r.verdict !== 'pass' && r.verdict !== 'inconclusive');
   const insufficient = results.filter((r) => r.verdict === 'insufficient_data');
   const id = slug('results', evaluation.stage, metric);
   const noteCounts = new Map<string, number>();
@@ -65,7 +78,8 @@ function metricTable(evaluation: Evaluation, metric: string, results: readonly C
   const caption = `${evaluation.stage}: ${metricLabel(metric)}: ${formatCount(results.length)} cohorts, ${formatCount(regressions)} regressed${untested}; tolerance ${tolerance}`;
   if (judged.length === 0) {
     return html`<div class="metric-results"><p class="caption" id="${id}">${caption}</p>
-${insufficientList(insufficient, 0)}</div>`;
+${quietList(quiet, metric)}
+${insufficientList(insufficient, quiet.length)}</div>`;
   }
   return html`<div class="metric-results"><div class="table-wrap"><table class="results sortable" id="${id}">
 <caption>${caption}</caption>
@@ -74,6 +88,7 @@ ${insufficientList(insufficient, 0)}</div>`;
 ${judged.map((r) => row(r, shared))}</tbody>
 </table></div>
 ${notes}
+${quietList(quiet, metric)}
 ${insufficientList(insufficient, judged.length)}</div>`;
 }
 
@@ -92,17 +107,18 @@ function metricOrder(results: readonly CohortResult[], planOrder: readonly strin
  * table); tables with a regression first, and within a table regressions first.
  */
 export function resultsSection(evaluations: readonly Evaluation[], planOrder: readonly string[]): Html {
-  const stages = evaluations.map((evaluation) => {
+  const stages = evaluations.map((evaluation, i) => {
     const sorted = [...evaluation.results].sort(byConcern);
     const metrics = metricOrder(sorted, planOrder);
+    const latest = i === evaluations.length - 1;
     return html`<h3>${evaluation.stage}</h3>
-${metrics.map((metric) => metricTable(evaluation, metric, sorted.filter((r) => r.metric === metric)))}`;
+${metrics.map((metric) => metricTable(evaluation, metric, sorted.filter((r) => r.metric === metric), latest))}`;
   });
   return html`<section id="results">
 <h2>2. Cohort results</h2>
 <p>Effects are candidate minus expected: percentage points (pp) for rates, relative change for latency. Intervals are always-valid
 confidence sequences; adjusted p is Benjamini–Hochberg across the evaluation. Rows start with regressions; the Effect column sorts when script runs.
-Cohorts with too little data to test are listed under each table with their sample sizes; <code>evaluation.json</code> beside this page holds every result at full precision.</p>
+Cohorts with too little data to test are listed under each table with their sample sizes, and so are earlier stages' passing and inconclusive results with their effects (the latest stage shows every tested result in full); <code>evaluation.json</code> beside this page holds every result at full precision.</p>
 ${stages}
 </section>`;
 }
