@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { backtest, type Backtest } from '../../baseline/backtest.js';
 import { buildBaseline, type BuildResult } from '../../baseline/build-baseline.js';
@@ -9,6 +9,7 @@ import { readPlan } from '../../plan/read-plan.js';
 import { withStore } from '../../store/open.js';
 import type { RegisterCommand } from '../context.js';
 import { DEFAULT_DB } from '../options.js';
+import { toolkitVersion, writeJson } from '../files.js';
 
 interface BaselineOptions {
   db: string;
@@ -101,16 +102,3 @@ async function ready(file: string): Promise<string> {
   }
 }
 
-async function writeJson(file: string, value: unknown): Promise<void> {
-  try {
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
-  } catch (error) {
-    throw new UserError(`cannot write ${file}: ${firstLine(error)}`, 1, { cause: error });
-  }
-}
-
-async function toolkitVersion(): Promise<string> {
-  const text = await readFile(new URL('../../../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
-}

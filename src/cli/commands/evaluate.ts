@@ -1,17 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { alignHour, refreshAggregates } from '../../baseline/aggregate.js';
 import { errorCodes, incidentHoursTable } from '../../baseline/series.js';
 import { loadBaseline, type LoadedBaseline } from '../../baseline/load-baseline.js';
 import { markAccepted } from '../../decide/accepted.js';
 import { loadAcceptances } from '../../decide/load-acceptances.js';
-import { UserError, firstLine } from '../../errors.js';
+import { UserError } from '../../errors.js';
 import { evaluateStage } from '../../evaluate/evaluate-stage.js';
-import {
-  baselineCellLatency, baselineHistograms, insertEvaluation, routedUnits, windowCells, windowErrors, windowExtent, windowLatency, windowUserSums,
-} from '../../evaluate/evaluate-sql.js';
+import { baselineCellLatency, baselineHistograms, insertEvaluation, routedUnits, windowCells, windowErrors, windowExtent, windowLatency, windowUserSums } from '../../evaluate/evaluate-sql.js';
 import { evaluationText } from '../../evaluate/evaluation-text.js';
 import { evaluatedSets, stageInputs, unionDimensions, type BaselineCellRow, type StageData } from '../../evaluate/stage-inputs.js';
 import type { Plan, PlanStage } from '../../plan/plan.js';
@@ -22,6 +18,7 @@ import { all, run } from '../../store/query.js';
 import type { Dimension, Evaluation, Period } from '../../types.js';
 import type { RegisterCommand } from '../context.js';
 import { DEFAULT_DB, parseInstant } from '../options.js';
+import { toolkitVersion, writeJson } from '../files.js';
 
 /** Hours of legacy traffic before a 100% stage on which its drift is measured. */
 const PRE_STAGE_HOURS = 48;
@@ -181,20 +178,6 @@ function evaluationDocument(
     results: findings.results,
     rollback: findings.rollback,
   };
-}
-
-async function writeJson(file: string, value: unknown): Promise<void> {
-  try {
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
-  } catch (error) {
-    throw new UserError(`cannot write ${file}: ${firstLine(error)}`, 1, { cause: error });
-  }
-}
-
-async function toolkitVersion(): Promise<string> {
-  const text = await readFile(new URL('../../../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
 }
 
 /** Regressions no operator has accepted (accepted ones stay in the document, marked). */

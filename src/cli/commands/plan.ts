@@ -1,14 +1,13 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { loadBaseline } from '../../baseline/load-baseline.js';
 import { loadTraffic } from '../../baseline/planning-inputs.js';
-import { UserError, firstLine } from '../../errors.js';
+import { UserError } from '../../errors.js';
 import { readPlan } from '../../plan/read-plan.js';
 import { stagePlan } from '../../plan/stage-plan.js';
 import { withStore } from '../../store/open.js';
 import type { StagePlanRow } from '../../types.js';
 import type { RegisterCommand } from '../context.js';
 import { DEFAULT_DB } from '../options.js';
+import { writeJson } from '../files.js';
 
 interface PlanOptions {
   db: string;
@@ -75,11 +74,3 @@ export function planTable(rows: readonly StagePlanRow[], limit: number): string[
   return lines;
 }
 
-async function writeJson(file: string, value: unknown): Promise<void> {
-  try {
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, `${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
-  } catch (error) {
-    throw new UserError(`cannot write ${file}: ${firstLine(error)}`, 1, { cause: error });
-  }
-}

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadBaseline, type LoadedBaseline } from '../../baseline/load-baseline.js';
@@ -23,6 +23,7 @@ import { all } from '../../store/query.js';
 import type { CohortSeries, Decision, Evaluation, StagePlanRow } from '../../types.js';
 import type { RegisterCommand } from '../context.js';
 import { DEFAULT_DB } from '../options.js';
+import { toolkitVersion } from '../files.js';
 
 interface ReportOptions {
   db: string;
@@ -130,11 +131,6 @@ async function readStagePlan(connection: DuckDBConnection, plan: Plan, baseline:
   if (!baseline) return [];
   const traffic = await loadTraffic(connection, baseline.snapshot.snapshotId);
   return stagePlan(plan, { cohorts: baseline.cohorts, traffic, baselineFrom: baseline.snapshot.dataFrom, baselineTo: baseline.snapshot.dataTo });
-}
-
-async function toolkitVersion(): Promise<string> {
-  const text = await readFile(new URL('../../../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
 }
 
 async function writeReport(out: string, page: string, input: ReportInput): Promise<string> {

@@ -1,6 +1,5 @@
-import { writeFile } from 'node:fs/promises';
 import { alignHour, refreshAggregates } from '../../baseline/aggregate.js';
-import { UserError, firstLine } from '../../errors.js';
+import { UserError } from '../../errors.js';
 import type { Plan, PlanMetric, PlanStage } from '../../plan/plan.js';
 import { readPlan } from '../../plan/read-plan.js';
 import { adjustShadowFamily } from '../../shadow/adjust-shadow-family.js';
@@ -13,6 +12,7 @@ import { all } from '../../store/query.js';
 import type { Dimension, Period } from '../../types.js';
 import type { RegisterCommand } from '../context.js';
 import { DEFAULT_DB, parseInstant } from '../options.js';
+import { writeJson } from '../files.js';
 
 interface ShadowOptions {
   db: string;
@@ -105,10 +105,3 @@ function noPairs(stage: PlanStage, window: Period, candidate: string, coverage: 
   );
 }
 
-async function writeJson(file: string, report: unknown): Promise<void> {
-  try {
-    await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
-  } catch (error) {
-    throw new UserError(`cannot write ${file}: ${firstLine(error)}`, 1, { cause: error });
-  }
-}
