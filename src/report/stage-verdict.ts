@@ -52,6 +52,33 @@ function list(phrases: readonly string[], limit = 3): string {
 /** How many tolerances the effect is from zero: the sentence names the worst regressions first. */
 const harm = (r: CohortResult) => (r.effect === null || r.tolerance <= 0 ? 0 : Math.abs(r.effect) / r.tolerance);
 
+/**
+ * The regressions a summary sentence names, most telling first: the same traffic reported under two
+ * cohorts (a tenant on one IdP, and that tenant × IdP) is named once, under the more general cohort,
+ * and the worst result of each metric comes before the second of any metric, so one noisy metric
+ * does not crowd out the others.
+ */
+export function namedRegressions(regressions: readonly CohortResult[]): CohortResult[] {
+  const dims = (r: CohortResult) => Object.keys(r.cohort).length;
+  const sorted = [...regressions].sort((a, b) => harm(b) - harm(a) || dims(a) - dims(b));
+  const within = (inner: CohortResult, outer: CohortResult) =>
+    Object.entries(outer.cohort).every(([dim, value]) => inner.cohort[dim as keyof CohortResult['cohort']] === value);
+  const sameTraffic = (a: CohortResult, b: CohortResult) =>
+    a.metric === b.metric && a.n === b.n && a.n_control === b.n_control && a.effect === b.effect && (within(a, b) || within(b, a));
+  const distinct: CohortResult[] = [];
+  for (const r of sorted) if (!distinct.some((kept) => sameTraffic(r, kept))) distinct.push(r);
+  const byMetric = new Map<string, CohortResult[]>();
+  for (const r of distinct) byMetric.set(r.metric, [...(byMetric.get(r.metric) ?? []), r]);
+  const named: CohortResult[] = [];
+  for (let rank = 0; named.length < distinct.length; rank++) {
+    for (const results of byMetric.values()) {
+      const result = results[rank];
+      if (result) named.push(result);
+    }
+  }
+  return named;
+}
+
 /** The verdict of one stage's evaluation, with the operator's decisions on it. */
 export function stageVerdict(evaluation: Evaluation, decisions: readonly Decision[]): StageVerdict {
   const { stage, alpha } = evaluation;
@@ -62,7 +89,7 @@ export function stageVerdict(evaluation: Evaluation, decisions: readonly Decisio
   const light: Light = open.length > 0 ? 'red' : regressions.length + inconclusive.length + mismatches.length > 0 ? 'amber' : 'green';
   let sentence: string;
   if (regressions.length > 0) {
-    const what = `${count(regressions.length, noun(regressions))} regressed: ${list(regressions.map((r) => resultPhrase(r, alpha)))}`;
+    const what = `${count(regressions.length, noun(regressions))} regressed: ${list(namedRegressions(regressions).map((r) => resultPhrase(r, alpha)))}`;
     const accepted = open.length === 0 ? ' (accepted by the operator)' : '';
     sentence = `${stage}: ${what}${accepted}; ${rollbackPhrase(evaluation)}`;
   } else if (mismatches.length > 0) {

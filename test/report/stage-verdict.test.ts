@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stageVerdict } from '../../src/report/stage-verdict.js';
+import { namedRegressions, stageVerdict } from '../../src/report/stage-verdict.js';
 import type { Evaluation } from '../../src/types.js';
 import { fixtureInput } from './report-fixture.js';
 
@@ -54,6 +54,21 @@ describe('stageVerdict', () => {
     const verdict = stageVerdict({ ...stage2, results: [weak, t012] }, []);
     expect(verdict.sentence).toMatch(/^stage-2: two tenants regressed: t012 success rate −3\.1 pp .*; t900 success rate −2\.0 pp/);
   });
+  it('names the same traffic once, under the more general cohort, and each metric before any second of a metric', () => {
+    const base = stage2.results[1];
+    if (!base) throw new Error('fixture changed');
+    const tenant = { ...base, cohort: { tenant: 't002' }, metric: 'shadow_mismatch_rate', effect: 0.025, tolerance: 0.002, n: 845, n_control: 845 };
+    const sameTraffic = { ...tenant, cohort: { tenant: 't002', idp: 'google-oidc' } };
+    const idp = { ...tenant, cohort: { idp: 'google-oidc' }, effect: 0.0107, n: 1816, n_control: 1816 };
+    const success = { ...base, cohort: { tenant: 't002' }, metric: 'success_rate', effect: -0.0217, tolerance: 0.005 };
+    const named = namedRegressions([sameTraffic, idp, success, tenant]);
+    expect(named.map((r) => [r.metric, r.cohort])).toEqual([
+      ['shadow_mismatch_rate', { tenant: 't002' }],
+      ['success_rate', { tenant: 't002' }],
+      ['shadow_mismatch_rate', { idp: 'google-oidc' }],
+    ]);
+  });
+
   it('counts many regressions in digits and lists three', () => {
     const base = stage2.results[1];
     if (!base) throw new Error('fixture changed');
