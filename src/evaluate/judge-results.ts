@@ -5,7 +5,8 @@ import { cohortId } from './cohort-id.js';
 
 /**
  * The verdict of one result given its BH-adjusted p-value (statistics.md 4): `regression` when
- * significant and harmful, `improvement` when significant and beneficial, `pass` when the
+ * significant and harmful and the latest confidence sequence still excludes zero, `improvement` likewise
+ * when beneficial, `pass` when the
  * confidence sequence lies entirely on the good side of −tolerance (non-inferior), else
  * `inconclusive`. Harm is an effect in the direction `metric.direction` calls worse.
  */
@@ -13,7 +14,13 @@ export function verdictFor(result: CohortResult, direction: PlanMetric['directio
   if (result.verdict === 'insufficient_data' || result.p_value === null || result.effect === null) return result.verdict;
   const worse = direction === 'lower_is_better' ? 1 : -1;
   if (result.p_adjusted !== null && result.p_adjusted <= alpha && result.effect !== 0) {
-    return result.effect * worse > 0 ? 'regression' : 'improvement';
+    const harmful = result.effect * worse > 0;
+    // The reported interval is the latest look's confidence sequence. Evidence that came from earlier in
+    // the window (a transient incident) but no longer excludes zero now is not a verdict to act on: it is
+    // inconclusive. Requiring both only removes rejections, so the false-alarm bound still holds.
+    const [lower, upper] = result.ci ?? [-Infinity, Infinity];
+    const stillExcludesZero = result.ci === null || (result.effect > 0 ? lower > 0 : upper < 0);
+    if (stillExcludesZero) return harmful ? 'regression' : 'improvement';
   }
   if (result.ci) {
     const [lower, upper] = result.ci;
