@@ -1,17 +1,10 @@
 import { median } from 'simple-statistics';
 import { fitBetaMoments } from '../stats/fit-beta-moments.js';
+import type { BaselineCountRow } from './hunt-sql.js';
 import type { BetaPrior } from './predictive-e-process.js';
 
-/** A combination's baseline-period counts against its parent (one row of `baselineCounts`). */
-export interface ParentCounts {
-  weeks: number;
-  n: number;
-  x: number;
-  parent_n: number;
-  parent_x: number;
-  x2: number;
-  sum_parent_x2: number;
-}
+/** A combination's baseline-period counts against its parent (the counting fields of a `baselineCounts` row). */
+export type ParentCounts = Pick<BaselineCountRow, 'weeks' | 'n' | 'x' | 'parent_n' | 'parent_x' | 'x2' | 'sum_parent_x2'>;
 
 /** Spread of one dimension set × metric in the baseline period. */
 export interface SetSpread {

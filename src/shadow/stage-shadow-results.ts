@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { cohortSets } from '../baseline/cohort-sets.js';
 import type { Plan } from '../plan/plan.js';
 import { all } from '../store/query.js';
-import type { CohortResult, Dimension, Period } from '../types.js';
+import type { CohortResult, Period } from '../types.js';
 import { evaluateShadow, type ShadowCohortStats } from './evaluate-shadow.js';
 import { shadowCohortStats } from './shadow-sql.js';
 
@@ -14,11 +15,9 @@ import { shadowCohortStats } from './shadow-sql.js';
 export async function stageShadowResults(connection: DuckDBConnection, plan: Plan, window: Period): Promise<CohortResult[]> {
   const metric = plan.metrics.find((m) => m.family === 'shadow');
   if (!metric) return [];
-  const sets: Dimension[][] = [[]];
-  const key = (dims: readonly Dimension[]) => [...dims].sort().join();
-  for (const dims of plan.dimensions) if (!sets.some((s) => key(s) === key(dims))) sets.push([...dims]);
   const results: CohortResult[] = [];
-  for (const dims of sets) {
+  // Everyone and the plan's dimension sets, as the baseline stores them.
+  for (const { dimensions: dims } of cohortSets(plan).filter((s) => s.stored)) {
     const rows = await all<ShadowCohortStats>(connection, shadowCohortStats(dims, window, plan.providers.candidate));
     results.push(...evaluateShadow(rows, metric, { alpha: plan.alpha }));
   }

@@ -88,7 +88,7 @@ describe('stagewise shadow', () => {
   it('exits 1 for a stage the plan lacks, and for a plan without the shadow metric', async () => {
     const db = await store('s.duckdb', true);
     expect(await shadow('--db', db, '--plan', await plan(testPlan()), '--stage', 'stage-9')).toBe(1);
-    expect(err[0]).toBe('error: plan has no stage "stage-9"; its stages are stage-1');
+    expect(err[0]).toBe('error: stage "stage-9" is not in plan shadow test; its stages are stage-1');
     const file = await plan(testPlan([{ name: 'success_rate', tolerance: 0.005 }]));
     expect(await shadow('--db', db, '--plan', file, '--stage', 'stage-1')).toBe(1);
     expect(err[1]).toMatch(/^error: plan .* has no shadow_mismatch_rate metric/);

@@ -19,6 +19,7 @@ import type { Dimension, Evaluation, Period } from '../../types.js';
 import type { RegisterCommand } from '../context.js';
 import { DEFAULT_DB, parseInstant } from '../options.js';
 import { toolkitVersion, writeJson } from '../files.js';
+import { findStage } from '../../plan/find-stage.js';
 
 /** Hours of legacy traffic before a 100% stage on which its drift is measured. */
 const PRE_STAGE_HOURS = 48;
@@ -85,11 +86,6 @@ export const registerEvaluate: RegisterCommand = (cli, context) => {
     });
 };
 
-function findStage(plan: Plan, name: string): PlanStage {
-  const stage = plan.stages.find((s) => s.name === name);
-  if (!stage) throw new UserError(`stage "${name}" is not in plan ${plan.name}; its stages are ${plan.stages.map((s) => s.name).join(', ')}`);
-  return stage;
-}
 
 function checkBaseline(plan: Plan, stage: PlanStage, baseline: LoadedBaseline): void {
   const { snapshot } = baseline;

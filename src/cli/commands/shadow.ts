@@ -13,6 +13,8 @@ import type { Dimension, Period } from '../../types.js';
 import type { RegisterCommand } from '../context.js';
 import { DEFAULT_DB, parseInstant } from '../options.js';
 import { writeJson } from '../files.js';
+import { findStage } from '../../plan/find-stage.js';
+import { cohortSets } from '../../baseline/cohort-sets.js';
 
 interface ShadowOptions {
   db: string;
@@ -40,7 +42,7 @@ export const registerShadow: RegisterCommand = (cli, context) => {
       const candidate = plan.providers.candidate;
       const { results, kinds } = await withStore(options.db, {}, async ({ connection }) => {
         await refreshAggregates(connection, window);
-        const sets = dimensionSets(plan);
+        const sets = cohortSets(plan).filter((s) => s.stored).map((s) => s.dimensions);
         const rows: ShadowCohortStats[][] = [];
         for (const dims of sets) rows.push(await all<ShadowCohortStats>(connection, shadowCohortStats(dims, window, candidate)));
         if ((rows[0] ?? []).length === 0) throw noPairs(stage, window, candidate, await all<ShadowCoverage>(connection, shadowCoverage(window)));
@@ -60,11 +62,6 @@ export const registerShadow: RegisterCommand = (cli, context) => {
     });
 };
 
-function findStage(plan: Plan, name: string): PlanStage {
-  const stage = plan.stages.find((s) => s.name === name);
-  if (!stage) throw new UserError(`plan has no stage "${name}"; its stages are ${plan.stages.map((s) => s.name).join(', ')}`);
-  return stage;
-}
 
 function shadowMetric(plan: Plan, file: string): PlanMetric {
   const metric = plan.metrics.find((m) => m.family === 'shadow');
@@ -83,13 +80,6 @@ function stageWindow(stage: PlanStage, at: Date | undefined): Period {
   return window;
 }
 
-/** Everyone, then the plan's dimension sets (a set repeated in another order once, under its first order). */
-function dimensionSets(plan: Plan): Dimension[][] {
-  const sets: Dimension[][] = [[]];
-  const key = (dims: readonly Dimension[]) => [...dims].sort().join();
-  for (const dims of plan.dimensions) if (!sets.some((s) => key(s) === key(dims))) sets.push([...dims]);
-  return sets;
-}
 
 const sameSet = (result: ShadowResult, dims: readonly Dimension[]): boolean => Object.keys(result.cohort).join() === dims.join();
 
