@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { auth0 } from '../../../src/ingest/formats/auth0.js';
-import { fixture, haveRealSamples, ingestCounts, realSample, row, stagedRows, tally } from './staged-rows.js';
+import { fixture, haveRealSamples, ingestCounts, realSample, row, stagedRows, tally, useMemoryDuckDB } from './staged-rows.js';
 
-let instance: DuckDBInstance;
 let connection: DuckDBConnection;
-beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:', { threads: '1' });
-  connection = await instance.connect();
-});
-afterAll(() => {
-  connection.closeSync();
-  instance.closeSync();
-});
+useMemoryDuckDB((c) => (connection = c));
 
 describe('auth0.stage', () => {
   it('stages the Panther events: one fcoa failure, 49 non-login types skipped', async () => {

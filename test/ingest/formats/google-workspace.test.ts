@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { googleWorkspace } from '../../../src/ingest/formats/google-workspace.js';
-import { fixture, haveRealSamples, ingestCounts, realSample, row, stagedRows, tally } from './staged-rows.js';
+import { fixture, haveRealSamples, ingestCounts, realSample, row, stagedRows, tally, useMemoryDuckDB } from './staged-rows.js';
 
-let instance: DuckDBInstance;
 let connection: DuckDBConnection;
-beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:', { threads: '1' });
-  connection = await instance.connect();
-});
-afterAll(() => {
-  connection.closeSync();
-  instance.closeSync();
-});
+useMemoryDuckDB((c) => (connection = c));
 
 describe('googleWorkspace.stage', () => {
   const page = fixture('google-workspace/handmade_reports-activities-page.json');

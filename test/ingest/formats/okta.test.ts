@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { okta } from '../../../src/ingest/formats/okta.js';
-import { fixture, haveRealSamples, ingestCounts, realSample, row, stagedRows, tally, type StagedRow } from './staged-rows.js';
+import { fixture, haveRealSamples, ingestCounts, realSample, row, stagedRows, tally, type StagedRow, useMemoryDuckDB } from './staged-rows.js';
 
-let instance: DuckDBInstance;
 let connection: DuckDBConnection;
-beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:', { threads: '1' });
-  connection = await instance.connect();
-});
-afterAll(() => {
-  connection.closeSync();
-  instance.closeSync();
-});
+useMemoryDuckDB((c) => (connection = c));
 
 describe('okta.stage', () => {
   const panther = fixture('okta/panther_okta_systemlog_tests.jsonl');

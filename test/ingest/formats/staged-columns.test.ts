@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { STAGED_COLUMNS, type FormatName } from '../../../src/ingest/format.js';
 import { formatNamed } from '../../../src/ingest/formats/index.js';
 import { allJson } from '../../../src/store/query.js';
 import { sql } from '../../../src/store/sql.js';
-import { fixture } from './staged-rows.js';
+import { fixture, useMemoryDuckDB } from './staged-rows.js';
 
-let instance: DuckDBInstance;
 let connection: DuckDBConnection;
-beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:', { threads: '1' });
-  connection = await instance.connect();
-});
-afterAll(() => {
-  connection.closeSync();
-  instance.closeSync();
-});
+useMemoryDuckDB((c) => (connection = c));
 
 const TYPE = (name: string) => (name === 'source_row' ? 'BIGINT' : name === 'attributes' ? 'JSON' : 'VARCHAR');
 

@@ -1,12 +1,28 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { afterAll, beforeAll } from 'vitest';
 import type { LoginFormat, StageOptions } from '../../../src/ingest/format.js';
 import { ingestFile, type IngestResult } from '../../../src/ingest/ingest-file.js';
 import { fileSha256 } from '../../../src/ingest/file-sha256.js';
 import { openStore } from '../../../src/store/open.js';
 import { allJson } from '../../../src/store/query.js';
 import { sql } from '../../../src/store/sql.js';
+
+/** Opens a one-thread in-memory DuckDB before the file's tests, hands its connection to `use`, and closes it after. */
+export function useMemoryDuckDB(use: (connection: DuckDBConnection) => void): void {
+  let instance: DuckDBInstance | undefined;
+  let connection: DuckDBConnection | undefined;
+  beforeAll(async () => {
+    instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+    connection = await instance.connect();
+    use(connection);
+  });
+  afterAll(() => {
+    connection?.closeSync();
+    instance?.closeSync();
+  });
+}
 
 /** A fixture under test/fixtures/vendors/. */
 export const fixture = (path: string): string => fileURLToPath(new URL(`../../fixtures/vendors/${path}`, import.meta.url));
