@@ -184,18 +184,29 @@ export function histogramTable(sets: readonly CohortSet[], legacy: string, perio
  * (the same rule as `histogramQuantile`), the observations and those in bins above the quantile's bin.
  */
 export function histogramQuantiles(q: number): Sql {
+  return sql`SELECT set_id, cohort_key, total, above, quantile FROM (${binnedQuantile(sql`SELECT set_id, cohort_key, bin, count FROM bl_hist`, ['set_id', 'cohort_key'], q)})`;
+}
+
+/**
+ * Per group of `keys`: the q-quantile in ms of a latency histogram (`source`, a SELECT, has the keys, `bin` and
+ * `count` columns) by linear interpolation inside the bin — the rule of `histogramQuantile` — with the
+ * observations (`total`) and those in bins above the quantile's bin (`above`). The one SQL home of that
+ * rule; the baseline build and the report's hourly series both read quantiles through it.
+ */
+export function binnedQuantile(source: Sql, keys: readonly string[], q: number): Sql {
+  const by = join(keys.map(ident), ', ');
   return sql`
     WITH c AS (
-      SELECT set_id, cohort_key, bin, count,
-             sum(count) OVER (PARTITION BY set_id, cohort_key ORDER BY bin) AS cum,
-             sum(count) OVER (PARTITION BY set_id, cohort_key) AS total
-      FROM bl_hist
+      SELECT ${by}, bin, count,
+             sum(count) OVER (PARTITION BY ${by} ORDER BY bin) AS cum,
+             sum(count) OVER (PARTITION BY ${by}) AS total
+      FROM (${source})
     ), hit AS (
-      SELECT set_id, cohort_key, any_value(total) AS total,
+      SELECT ${by}, any_value(total) AS total,
              arg_min({'bin': bin, 'count': count, 'cum': cum}, bin) FILTER (WHERE cum >= ${q} * total) AS pos
-      FROM c GROUP BY set_id, cohort_key
+      FROM c GROUP BY ${by}
     )
-    SELECT set_id, cohort_key, total::DOUBLE AS total, (total - pos.cum)::DOUBLE AS above,
+    SELECT ${by}, total::DOUBLE AS total, (total - pos.cum)::DOUBLE AS above,
            pow(1.05, pos.bin) + greatest(${q} * total - (pos.cum - pos.count), 0) / pos.count * (pow(1.05, pos.bin + 1) - pow(1.05, pos.bin)) AS quantile
     FROM hit`;
 }

@@ -1,6 +1,6 @@
 import { instant } from '../baseline/aggregate.js';
+import { binnedQuantile } from '../baseline/series.js';
 import { DIMENSIONS } from '../plan/plan-schema.js';
-import { LATENCY_BIN_GROWTH } from '../stats/latency-histogram.js';
 import { ident, join, raw, sql, type Sql } from '../store/sql.js';
 import type { Cohort, Period } from '../types.js';
 
@@ -73,24 +73,13 @@ export function hourlyRate(cohort: Cohort, metric: string, providers: readonly s
  * (linear interpolation inside the bin, the same rule as `histogramQuantile`).
  */
 export function hourlyLatencyQuantile(cohort: Cohort, q: number, providers: readonly string[], period: Period): Sql {
-  const g = raw(String(LATENCY_BIN_GROWTH));
+  const histograms = sql`
+    SELECT hour, provider, bin, sum(count) AS count FROM agg_hourly_latency
+    WHERE ${cohortFilter(cohort)} AND provider IN (${join(providers.map((p) => sql`${p}`), ', ')}) AND hour >= ${instant(period.from)} AND hour < ${instant(period.to)}
+    GROUP BY ALL`;
   return sql`
-    WITH h AS (
-      SELECT hour, provider, bin, sum(count) AS count FROM agg_hourly_latency
-      WHERE ${cohortFilter(cohort)} AND provider IN (${join(providers.map((p) => sql`${p}`), ', ')}) AND hour >= ${instant(period.from)} AND hour < ${instant(period.to)}
-      GROUP BY ALL
-    ), c AS (
-      SELECT hour, provider, bin, count,
-             sum(count) OVER (PARTITION BY hour, provider ORDER BY bin) AS cum,
-             sum(count) OVER (PARTITION BY hour, provider) AS total
-      FROM h
-    ), hit AS (
-      SELECT hour, provider, any_value(total) AS total,
-             arg_min({'bin': bin, 'count': count, 'cum': cum}, bin) FILTER (WHERE cum >= ${q} * total) AS hit_bin
-      FROM c GROUP BY hour, provider
-    )
-    SELECT ${hourText} AS hour, provider, total::DOUBLE AS n,
-           pow(${g}, hit_bin.bin) + greatest(${q} * total - (hit_bin.cum - hit_bin.count), 0) / hit_bin.count * (pow(${g}, hit_bin.bin + 1) - pow(${g}, hit_bin.bin)) AS x
-    FROM hit WHERE total > 0
+    SELECT ${hourText} AS hour, provider, total AS n, quantile AS x
+    FROM (${binnedQuantile(histograms, ['hour', 'provider'], q)})
+    WHERE total > 0
     ORDER BY hour, provider`;
 }
