@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { dimensionsText } from '../baseline/cohort-key.js';
+import { refreshAggregates } from '../baseline/aggregate.js';
 import { cohortSets, groupingMask } from '../baseline/cohort-sets.js';
 import { loadBaseline } from '../baseline/load-baseline.js';
 import { UserError } from '../errors.js';
@@ -50,6 +51,8 @@ export async function runPostRollout(connection: DuckDBConnection, plan: Plan, o
   if (existing) return { section: JSON.parse(existing.document) as PostRolloutSection, alreadyRecorded: true };
   checkCoverage(plan, baseline.cohorts.map((c) => c.dimensions));
   const period = { from: window.start, to: options.at };
+  // The baseline build aggregated only its own period: the window's hours are aggregated here (a no-op when current).
+  await refreshAggregates(connection, period);
   const attempts = new Map((await all<{ provider: string; attempts: number }>(connection, providerAttempts(period))).map((r) => [r.provider, r.attempts]));
   const { legacy, candidate } = plan.providers;
   if (!((attempts.get(candidate) ?? 0) > 0)) {

@@ -5,8 +5,8 @@ import { main } from '../../src/cli/main.js';
 import { loadPostRolloutSection } from '../../src/post-rollout/load-section.js';
 import type { PostRolloutSection } from '../../src/post-rollout/section.js';
 import { withStore } from '../../src/store/open.js';
-import { all } from '../../src/store/query.js';
-import { sql } from '../../src/store/sql.js';
+import { all, run } from '../../src/store/query.js';
+import { ident, sql } from '../../src/store/sql.js';
 import { copyStore, simStore, type SimStore } from '../post-rollout/sim-store.js';
 
 // src/simulate end to end (seed 5, 6 tenants, 4000 logins a day, 64 days: 28 baseline, 22 of stages,
@@ -64,6 +64,17 @@ describe('stagewise post-rollout', () => {
     const earlier = new Set([...(first?.hunt.findings.map((f) => f.key) ?? []), ...(first?.newSinceLastRun ?? [])]);
     expect(section?.newSinceLastRun.every((k) => !earlier.has(k))).toBe(true);
     expect(section?.hunt.findings.filter((f) => !f.isNew).every((f) => earlier.has(f.key))).toBe(true);
+  }, 120_000);
+
+  it('aggregates the window itself when only the baseline period was aggregated (baseline, then post-rollout)', async () => {
+    await withStore(db, {}, async ({ connection }) => {
+      for (const table of ['agg_hourly', 'agg_hourly_errors', 'agg_hourly_latency']) {
+        await run(connection, sql`DELETE FROM ${ident(table)} WHERE hour >= ${store.rolloutEnd.toISOString()}::TIMESTAMPTZ`);
+      }
+      await run(connection, sql`DELETE FROM agg_state`);
+    });
+    expect(await postRollout('--plan', store.planFile, '--at', day(7))).toBe(3);
+    expect(err).toEqual([]);
   }, 120_000);
 
   it('exits 0 when nothing is found (two hours after the rollout end)', async () => {
