@@ -60,87 +60,81 @@ export function storeFingerprint(): Sql {
 }
 
 const cell = (column: string): Sql => sql`coalesce(${ident(column)}, ${MISSING_VALUE}) AS ${ident(column)}`;
+const KEYS = raw(`hour, ${CELL_COLUMNS.join(', ')}`);
 
-/**
- * One scan of `login_events` over the period into the temp table `agg_scan`, with three grouping
- * sets: per (hour, cell, user) — the user level gives the delta-method sums K, Σx², Σn², Σxn —,
- * per (hour, cell, error code) and per (hour, cell, latency bin). `g` = GROUPING(user_id, err, bin)
- * tells the sets apart: 3 users, 5 error codes, 6 latency bins.
- */
-export function scanEvents(period: { from: Date | null; to: Date | null }): Sql {
-  const cells = join(CELL_COLUMNS.map(cell), ', ');
-  const keys = raw(`hour, ${CELL_COLUMNS.join(', ')}`);
+/** The events of the period with the hour and the cell columns of the finest grain (NULL → `(none)`), plus `extra` columns. */
+function events(period: { from: Date | null; to: Date | null }, extra: Sql): Sql {
   return sql`
-    CREATE OR REPLACE TEMP TABLE agg_scan AS
-    WITH e AS (
-      SELECT to_timestamp(floor(epoch(ts) / 3600) * 3600) AS hour, ${cells}, user_id,
-             CASE WHEN outcome = 'failure' THEN coalesce(error_code, ${MISSING_VALUE}) END AS err,
-             CASE WHEN latency_ms > 0 THEN least(greatest(floor(ln(latency_ms) / ln(1.05)), 0), 240)::SMALLINT END AS bin,
-             outcome = 'failure' AS failed, mfa_challenged, shadow_outcome,
-             CASE WHEN latency_ms > 0 THEN ln(latency_ms) END AS log_latency
-      FROM login_events
-      WHERE ${inPeriod('ts', period)}
-    )
-    SELECT GROUPING(user_id, err, bin) AS g, ${keys}, user_id, err, bin,
-           count(*) AS attempts,
-           count(*) FILTER (WHERE failed) AS failures,
-           count(mfa_challenged) AS mfa_known,
-           count(*) FILTER (WHERE mfa_challenged) AS mfa_challenged,
-           count(log_latency) AS latency_n,
-           sum(round(log_latency * ${raw(String(LOG_SCALE))})) AS latency_sum_fx,
-           sum(round(log_latency * log_latency * ${raw(String(LOG_SCALE))})) AS latency_sumsq_fx,
-           count(shadow_outcome) AS shadow_pairs,
-           count(*) FILTER (WHERE shadow_outcome = 'mismatch') AS shadow_mismatches,
-           count(*) FILTER (WHERE shadow_outcome = 'shadow_error') AS shadow_errors,
-           count(*) FILTER (WHERE failed AND shadow_outcome IN ('match', 'mismatch')) AS shadow_live_fail_legacy_ok,
-           count(*) FILTER (WHERE NOT failed AND shadow_outcome = 'shadow_error') AS shadow_live_ok_legacy_fail
-    FROM e
-    GROUP BY GROUPING SETS ((${keys}, user_id), (${keys}, err), (${keys}, bin))`;
+    SELECT to_timestamp(floor(epoch(ts) / 3600) * 3600) AS hour, ${join(CELL_COLUMNS.map(cell), ', ')}, ${extra}
+    FROM login_events
+    WHERE ${inPeriod('ts', period)}`;
 }
 
 /**
- * `agg_scan` users → `agg_hourly`. Events without a user id count as one unit each (one attempt
- * per unit: the binomial special case of the delta method).
+ * `agg_hourly` for the period, in one statement: events → per (hour, cell, user) sums → per
+ * (hour, cell) sums, with the user level's K, Σx², Σn², Σxn (x failures, n attempts) for the
+ * delta method. Events without a user id count as one unit each (one attempt per unit: the
+ * binomial special case). Every other column is summed at the user level first, which costs
+ * less than a second hash table over the events for the cell level and a join.
  */
-export function insertHourly(): Sql {
-  const keys = raw(`hour, ${CELL_COLUMNS.join(', ')}`);
+export function insertHourly(period: { from: Date | null; to: Date | null }): Sql {
   // Integer-valued DOUBLE sums: exact below 2⁵³ and several times faster than HUGEINT accumulation.
   const total = (column: string) => sql`sum(${ident(column)}::DOUBLE)::BIGINT`;
+  const scale = raw(String(LOG_SCALE));
   return sql`
     INSERT INTO agg_hourly
-    SELECT ${keys},
+    WITH e AS (${events(
+      period,
+      sql`user_id, outcome = 'failure' AS failed, mfa_challenged, shadow_outcome, CASE WHEN latency_ms > 0 THEN ln(latency_ms) END AS log_latency`,
+    )}), u AS (
+      SELECT ${KEYS}, user_id,
+             count(*) AS attempts,
+             count(*) FILTER (WHERE failed) AS failures,
+             count(mfa_challenged) AS mfa_known,
+             count(*) FILTER (WHERE mfa_challenged) AS mfa_challenged,
+             count(log_latency) AS latency_n,
+             sum(round(log_latency * ${scale})) AS latency_sum_fx,
+             sum(round(log_latency * log_latency * ${scale})) AS latency_sumsq_fx,
+             count(shadow_outcome) AS shadow_pairs,
+             count(*) FILTER (WHERE shadow_outcome = 'mismatch') AS shadow_mismatches,
+             count(*) FILTER (WHERE shadow_outcome = 'shadow_error') AS shadow_errors,
+             count(*) FILTER (WHERE failed AND shadow_outcome IN ('match', 'mismatch')) AS shadow_live_fail_legacy_ok,
+             count(*) FILTER (WHERE NOT failed AND shadow_outcome = 'shadow_error') AS shadow_live_ok_legacy_fail
+      FROM e GROUP BY ${KEYS}, user_id
+    )
+    SELECT ${KEYS},
            ${total('attempts')}, ${total('failures')}, ${total('mfa_known')}, ${total('mfa_challenged')},
            ${total('latency_n')},
-           coalesce(sum(latency_sum_fx), 0) / ${raw(String(LOG_SCALE))},
-           coalesce(sum(latency_sumsq_fx), 0) / ${raw(String(LOG_SCALE))},
+           coalesce(sum(latency_sum_fx), 0) / ${scale},
+           coalesce(sum(latency_sumsq_fx), 0) / ${scale},
            ${total('shadow_pairs')}, ${total('shadow_mismatches')}, ${total('shadow_errors')},
            ${total('shadow_live_fail_legacy_ok')}, ${total('shadow_live_ok_legacy_fail')},
            sum(CASE WHEN user_id IS NULL THEN attempts::DOUBLE ELSE 1 END)::BIGINT,
            sum(CASE WHEN user_id IS NULL THEN failures::DOUBLE ELSE failures::DOUBLE * failures END),
            sum(CASE WHEN user_id IS NULL THEN attempts::DOUBLE ELSE attempts::DOUBLE * attempts END),
            sum(CASE WHEN user_id IS NULL THEN failures::DOUBLE ELSE failures::DOUBLE * attempts END)
-    FROM agg_scan
-    WHERE g = 3
-    GROUP BY ${keys}`;
+    FROM u GROUP BY ${KEYS}`;
 }
 
-/** `agg_scan` error codes → `agg_hourly_errors` (failures only). */
-export function insertErrors(): Sql {
+/** `agg_hourly_errors` for the period: failures per (hour, cell, error code); a failure without a code counts under `(none)`. */
+export function insertErrors(period: { from: Date | null; to: Date | null }): Sql {
   return sql`
     INSERT INTO agg_hourly_errors
-    SELECT hour, ${raw(CELL_COLUMNS.join(', '))}, err, failures FROM agg_scan WHERE g = 5 AND err IS NOT NULL`;
+    WITH e AS (${events(period, sql`coalesce(error_code, ${MISSING_VALUE}) AS err, outcome`)})
+    SELECT ${KEYS}, err, count(*) FROM e WHERE outcome = 'failure' GROUP BY ${KEYS}, err`;
 }
 
-/** `agg_scan` latency bins → `agg_hourly_latency` (latency_ms > 0 only, so bin counts sum to latency_n). */
-export function insertLatency(): Sql {
+/** `agg_hourly_latency` for the period: events per (hour, cell, log-spaced bin), latency_ms > 0 only, so bin counts sum to latency_n. */
+export function insertLatency(period: { from: Date | null; to: Date | null }): Sql {
   return sql`
     INSERT INTO agg_hourly_latency
-    SELECT hour, ${raw(CELL_COLUMNS.join(', '))}, bin, attempts FROM agg_scan WHERE g = 6 AND bin IS NOT NULL`;
+    WITH e AS (${events(period, sql`least(greatest(floor(ln(latency_ms) / ln(1.05)), 0), 240)::SMALLINT AS bin, latency_ms`)})
+    SELECT ${KEYS}, bin, count(*) FROM e WHERE latency_ms > 0 GROUP BY ${KEYS}, bin`;
 }
 
 /**
  * Rebuilds the aggregate tables for the hours of `period` (hour-aligned outward), or for the
- * whole store, in one transaction and one scan of `login_events`. Idempotent: `agg_state` records
+ * whole store, in one transaction: one GROUP BY of `login_events` per table. Idempotent: `agg_state` records
  * what was built and from which store content, and a re-run that finds the hours already built
  * from the same content does nothing.
  */
@@ -157,15 +151,13 @@ export async function refreshAggregates(connection: DuckDBConnection, period?: P
     for (const table of ['agg_hourly', 'agg_hourly_errors', 'agg_hourly_latency']) {
       await run(connection, sql`DELETE FROM ${ident(table)} WHERE ${inPeriod('hour', range)}`);
     }
-    await run(connection, scanEvents(range));
-    await run(connection, insertHourly());
-    await run(connection, insertErrors());
-    await run(connection, insertLatency());
+    // Three lean GROUP BYs over the columns each needs: a single GROUPING SETS scan computes every
+    // aggregate for every set and measured about twice the CPU (bench/baseline.ts, docs/baseline.md).
+    for (const statement of [insertHourly(range), insertErrors(range), insertLatency(range)]) await run(connection, statement);
     const [counts] = await all<{ events: bigint; rows: bigint }>(
       connection,
       sql`SELECT coalesce(sum(attempts), 0)::BIGINT AS events, count(*) AS rows FROM agg_hourly WHERE ${inPeriod('hour', range)}`,
     );
-    await run(connection, sql`DROP TABLE agg_scan`);
     await run(connection, sql`DELETE FROM agg_state WHERE fingerprint <> ${fingerprint} OR ${range.from === null && range.to === null}`);
     await run(
       connection,

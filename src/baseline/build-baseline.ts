@@ -22,7 +22,12 @@ export interface BuildOptions {
   toolkitVersion: string;
   /** The snapshot's created_at. */
   now: Date;
+  /** Called as each phase of the build starts (`refresh`, `series`, `placebo`, `fit`, `summaries`, `write`), for profiling. */
+  onPhase?: (phase: BuildPhase) => void;
 }
+
+/** The phases of a build, in order (see `BuildOptions.onPhase`). */
+export type BuildPhase = 'refresh' | 'series' | 'placebo' | 'fit' | 'summaries' | 'write';
 
 /** The outcome of a build. */
 export interface BuildResult {
@@ -53,8 +58,10 @@ export function snapshotId(inputs: { planHash: string; from: Date; to: Date; fin
  *   all NULL or a dimension without values; nothing is written then.
  */
 export async function buildBaseline(connection: DuckDBConnection, plan: Plan, options: BuildOptions): Promise<BuildResult> {
+  const phase = options.onPhase ?? (() => {});
   await checkStoreHasEvents(connection);
   const period = { from: plan.baseline.start, to: plan.baseline.end };
+  phase('refresh');
   await refreshAggregates(connection, period);
   const coverage = await checkBaselineInputs(connection, plan);
   const [state] = await all<{ fingerprint: string }>(connection, storeFingerprint());
@@ -63,13 +70,17 @@ export async function buildBaseline(connection: DuckDBConnection, plan: Plan, op
   if (existing) return { snapshotId: id, reused: true, events: coverage.events, cohorts: existing.cohorts, rows: 0 };
 
   const sets = cohortSets(plan);
+  phase('series');
   await run(connection, incidentHoursTable(plan.providers.legacy, period));
   await run(connection, hourlyTable(sets, errorCodes(plan.metrics), plan.providers.legacy, period));
   await run(connection, histogramTable(sets, plan.providers.legacy, period));
   const totals = await all<TotalsRow>(connection, cohortTotals());
   const effects = new Map(totals.map((t) => [`${t.set_id}|${t.cohort_key}`, designEffect(t)]));
+  phase('placebo');
   const placebo = await placeboFactors(connection, plan, sets, period, effects);
+  phase('fit');
   const { fits, shapes } = await fitCohorts(connection, plan, sets, period.to);
+  phase('summaries');
   const quantiles = await latencyQuantiles(connection, plan.metrics);
   const spread = await all<SpreadRow>(connection, tenantSpread(sets, plan.providers.legacy, period));
   const rows = snapshotRows(id, plan, sets, fits, totals, quantiles, spread, placebo);
@@ -84,6 +95,7 @@ export async function buildBaseline(connection: DuckDBConnection, plan: Plan, op
     if (metric.family === 'shadow') shapeRows.push({ k: '', m: metric.name, o: new Array<number>(HOURS_PER_WEEK).fill(0) });
   }
   const stored = sets.filter((s) => s.stored);
+  phase('write');
   await transaction(connection, async () => {
     await run(
       connection,
