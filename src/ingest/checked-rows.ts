@@ -12,6 +12,8 @@ export interface CheckSettings {
   tenant?: string | undefined;
   /** Secret prefix of the keyed hash (hex); see pseudonym-key.ts. */
   pseudonymKey: string;
+  /** SQL over the staged `record` giving the text kept in quarantine (LoginFormat.quarantineRecord); default `record`. */
+  quarantineRecord?: Sql | undefined;
 }
 
 /** Longest source value quoted in a quarantine reason. */
@@ -34,7 +36,7 @@ const PROBLEM = sql`CASE
 
 /**
  * A SELECT over the `stage` query that types and checks every staged row, one output row per input row:
- * `skip_reason` (not a login attempt), `problem` (why it is quarantined), `record` (only for those), and the
+ * `skip_reason` (not a login attempt), `problem` (why it is quarantined), `record` (its text, computed only for those), and the
  * login_events columns, with the user pseudonymised and the IP cut to its network. A missing event_id becomes
  * a keyed hash of the row's typed values, so the same row gets the same id from CSV, JSON or typed Parquet.
  */
@@ -63,7 +65,7 @@ export function checkedRows(stage: Sql, settings: CheckSettings): Sql {
     checked AS (
       SELECT *, CASE WHEN skip_reason IS NULL THEN ${PROBLEM} END AS problem FROM parsed)
     SELECT source_row, skip_reason, problem,
-           CASE WHEN problem IS NOT NULL THEN record END AS record,
+           CASE WHEN problem IS NOT NULL THEN (${settings.quarantineRecord ?? sql`record`})::VARCHAR END AS record,
            CASE WHEN event_id IS NOT NULL THEN event_id
                 WHEN skip_reason IS NULL AND problem IS NULL THEN 'h:' || left(sha256(${key} || 'row:' || to_json([
                   epoch_us(ts_value)::VARCHAR, user_raw, tenant, idp, app, region, provider, outcome, error_code,

@@ -13,9 +13,15 @@ export interface LoginFormat {
   detect(sample: FormatSample): boolean;
   /** A SELECT over `file` with exactly the STAGED_COLUMNS, one row per source record, in file order. */
   stage(file: string, options: StageOptions): Sql;
+  /**
+   * The text kept in quarantine, as SQL over the staged `record` of `file`; without it, `record` is that text.
+   * Lets a format stage a cheap value (the row as a STRUCT) and pay for its JSON text only on quarantined rows.
+   */
+  quarantineRecord?(record: Sql, file: string): Sql;
 }
-/** Columns every stage() SELECT returns, in this order. All VARCHAR except source_row BIGINT and attributes JSON.
- *  source_row: 1-based record number in the file; record: the raw record as text (for quarantine);
+/** Columns every stage() SELECT returns, in this order. All VARCHAR except source_row BIGINT, attributes JSON and record (see below).
+ *  source_row: 1-based record number in the file; record: the raw record as text (for quarantine), or any value
+ *  the format's quarantineRecord turns into that text;
  *  ts: the source timestamp as text (ISO-8601 with or without zone, 'YYYY-MM-DD hh:mm:ss', or epoch milliseconds);
  *  outcome: vendor mappings emit 'success'/'failure' (anything else is quarantined); mfa_challenged: 'true'/'false'/NULL;
  *  latency_ms: a number as text or NULL; provider/tenant may be NULL (filled from --provider/--tenant or the format name);

@@ -17,7 +17,7 @@ export interface IngestInput {
 }
 
 /** Options of one ingest: stage options, the values that fill gaps, the pseudonymisation key. */
-export interface IngestSettings extends StageOptions, Omit<CheckSettings, 'format'> {}
+export interface IngestSettings extends StageOptions, Omit<CheckSettings, 'format' | 'quarantineRecord'> {}
 
 /** What one file's run did. rowsRead = loaded + quarantined + duplicates + skipped. */
 export interface IngestResult {
@@ -66,7 +66,8 @@ async function load(connection: DuckDBConnection, input: IngestInput, settings: 
   const startedAt = new Date().toISOString();
   const format = input.format.name;
   const stage = input.format.stage(input.file, settings.date === undefined ? {} : { date: settings.date });
-  await run(connection, sql`CREATE OR REPLACE TEMP TABLE ingest_checked AS ${checkedRows(stage, { ...settings, format })}`);
+  const quarantineRecord = input.format.quarantineRecord?.(sql`record`, input.file);
+  await run(connection, sql`CREATE OR REPLACE TEMP TABLE ingest_checked AS ${checkedRows(stage, { ...settings, format, quarantineRecord })}`);
   await run(connection, insertQuarantine(runId, input.file));
   await run(connection, insertSkipped(runId));
   await run(connection, findRepeats());

@@ -76,13 +76,13 @@ function stage(file: string): Sql {
   switch (canonicalReader(file)) {
     case 'parquet':
       return tabular(sql`SELECT file_row_number + 1 AS __source_row,
-               to_json(struct_pack(*COLUMNS(* EXCLUDE (file_row_number)))) AS __record,
+               struct_pack(*COLUMNS(* EXCLUDE (file_row_number))) AS __record,
                * EXCLUDE (file_row_number)
         FROM read_parquet(${file}, file_row_number = true)`);
     case 'json':
       return jsonLines(file);
     case 'csv':
-      return tabular(sql`SELECT row_number() OVER () AS __source_row, to_json(r) AS __record, r.*
+      return tabular(sql`SELECT row_number() OVER () AS __source_row, r AS __record, r.*
         FROM read_csv(${file}, all_varchar = true, header = true) r`);
   }
 }
@@ -93,4 +93,6 @@ export const canonical: LoginFormat = {
   description: 'Stagewise canonical rows (event_id, ts, user_id, …, outcome) as CSV, JSON Lines or Parquet',
   detect,
   stage,
+  // CSV and Parquet rows are staged as a STRUCT of the source's columns; JSON Lines as their text already.
+  quarantineRecord: (record, file) => (canonicalReader(file) === 'json' ? record : sql`to_json(${record})`),
 };
