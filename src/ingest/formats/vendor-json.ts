@@ -1,4 +1,4 @@
-import { join, raw, sql, type Sql } from '../../store/sql.js';
+import { ident, join, raw, sql, type Identifier, type Sql } from '../../store/sql.js';
 
 /**
  * Keys whose array a vendor wraps its records in: Auth0 log-stream batches (`events`), CloudTrail S3
@@ -30,4 +30,30 @@ export function jsonRecords(file: string, wrappers: readonly WrapperKey[] = []):
       WHERE elements IS NOT NULL
     )
     SELECT row_number() OVER (ORDER BY object_row, item_row) AS source_row, record FROM items`;
+}
+
+/** Paths to read from a JSON column, by the name of the column each becomes: `{ event_type: '$.eventType' }`. */
+export type JsonPaths = Readonly<Record<string, string>>;
+
+/**
+ * `source` with the named fields of its JSON `column` added. `->>` and `->` parse the whole document for each
+ * path; here all `text` paths are read with one parse, and all `json` paths with one more. A `text` field is what
+ * `column ->> path` gives (an object or array as its JSON text), a `json` field what `column -> path` gives; a
+ * missing path is NULL. Paths are SQL literals (written in this code base), so DuckDB compiles them once.
+ */
+export function withJsonFields(source: Sql, column: string, fields: { text?: JsonPaths; json?: JsonPaths }): Sql {
+  const lists: { name: Identifier; extract: Sql }[] = [];
+  const named: Sql[] = [];
+  for (const [kind, paths] of [['text', fields.text], ['json', fields.json]] as const) {
+    const entries = Object.entries(paths ?? {});
+    if (entries.length === 0) continue;
+    const list = ident(`__${kind}`);
+    const literals = raw(entries.map(([, path]) => `'${path.replaceAll("'", "''")}'`).join(', '));
+    const extract = kind === 'text' ? sql`json_extract_string(${ident(column)}, [${literals}])` : sql`json_extract(${ident(column)}, [${literals}])`;
+    lists.push({ name: list, extract: sql`${extract} AS ${list}` });
+    named.push(...entries.map(([name], i) => sql`${list}[${raw(String(i + 1))}] AS ${ident(name)}`));
+  }
+  if (lists.length === 0) return source;
+  return sql`SELECT * EXCLUDE (${join(lists.map((l) => l.name), ', ')}), ${join(named, ', ')}
+    FROM (SELECT *, ${join(lists.map((l) => l.extract), ', ')} FROM (${source}))`;
 }
