@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAGED_COLUMNS } from '../../src/ingest/format.js';
 import { canonical, canonicalReader } from '../../src/ingest/formats/canonical.js';
 import { detectFormat } from '../../src/ingest/formats/index.js';
+import { ingestFile } from '../../src/ingest/ingest-file.js';
 import { readSample } from '../../src/ingest/read-sample.js';
 import { openStore, type Store } from '../../src/store/open.js';
 import { allJson, run } from '../../src/store/query.js';
@@ -77,6 +78,28 @@ describe('canonical.stage', () => {
     const file = join(dir, 'no-ts.csv');
     await writeFile(file, 'event_id,user_id,outcome\n1,u,success\n');
     await expect(staged(file)).rejects.toThrow(/ts/);
+  });
+});
+
+describe('canonical quarantine', () => {
+  it('keeps a quarantined row as the JSON of its source columns, from CSV and Parquet alike', async () => {
+    const csv = join(dir, 'bad.csv');
+    await writeFile(csv, 'event_id,ts,user_id,outcome,latency_ms,device\nb1,yesterday,u1,success,12,phone\nb2,2026-10-01T08:00:00Z,u2,success,7,\n');
+    const parquet = join(dir, 'bad.parquet');
+    // COPY cannot bind its target; the path is one this test made.
+    await run(store.connection, sql`COPY (SELECT * FROM read_csv(${csv}, all_varchar = true)) TO ${raw(`'${parquet}'`)} (FORMAT parquet)`);
+    for (const file of [csv, parquet]) {
+      const target = await openStore(':memory:');
+      try {
+        await ingestFile(target.connection, { file, format: canonical, sha256: file }, { pseudonymKey: 'test-key-0123456789abcdef' });
+        expect(await allJson(target.connection, sql`SELECT source_row::INTEGER AS source_row, reason, record FROM quarantine`)).toEqual([{
+          source_row: 1, reason: 'unparseable timestamp: yesterday',
+          record: '{"event_id":"b1","ts":"yesterday","user_id":"u1","outcome":"success","latency_ms":"12","device":"phone"}',
+        }]);
+      } finally {
+        target.close();
+      }
+    }
   });
 });
 
