@@ -1,16 +1,24 @@
 /**
- * Baseline benchmark: a bare DuckDB GROUP BY of the hourly counts vs the full `buildBaseline`
- * (aggregate refresh + every cohort's fit + snapshot write) on the same generated events.
+ * Baseline benchmark: the full `buildBaseline` (aggregate refresh + every cohort's fit + snapshot
+ * write) against bare DuckDB GROUP BYs over the same events, in the same run and store.
  *
- *   npx tsx bench/baseline.ts [--events 1000000] [--days 28] [--tenants 200] [--dir /tmp/stagewise-bench] [--threads N]
+ *   npx tsx bench/baseline.ts [--events 1000000] [--days 28] [--tenants 200] [--dir /tmp/stagewise-bench]
+ *                             [--memory 5GB] [--threads N] [--keep]
  *
- * Generates N login events in DuckDB with one SQL statement (tenants × 4 IdPs × 3 apps × 3
- * regions, a daily cycle, per-hour noise, user retries, log-normal latency), then times, in the
- * same store: (1) bare — `CREATE TEMP TABLE AS SELECT hour, cell, count(*), failures, mfa, latency
- * sums … GROUP BY` (the counts of agg_hourly, without the user level); (1b) bare — one GROUPING SETS
- * pass computing the same counts as the three agg_* tables; (2) ours — `buildBaseline`
- * for a plan with tenant, idp, tenant × idp and five metrics. Prints wall and CPU seconds (CPU is
- * the fairer ratio on a shared machine), the ratios, peak Node heap and RSS. Targets at 100M events: ours ≤ 1.25 × bare, heap < 256 MB.
+ * Generates N login events with one SQL statement (tenants × 4 IdPs × 3 apps, region by tenant, a
+ * daily cycle, per-hour noise, 500 users per tenant, log-normal latency) written to a Parquet file,
+ * loads that into `login_events` (the ingest's table) and checkpoints, so no timed phase pays for the
+ * load. Then times, over `login_events`:
+ *   (1) bare hourly: one GROUP BY hour × cell of the event-level counts (no user level, no bins);
+ *   (2) bare same statistics: what the three agg_* tables hold, written plainly into temp tables —
+ *       per (hour, cell, user) counts rolled up to per (hour, cell) sums with K, Σx², Σn², Σxn, every
+ *       other count and the log-latency sums; failures per error code; events per latency bin;
+ *   (3) ours: `buildBaseline` for a plan with tenant, idp, tenant × idp and five metrics, with the
+ *       wall and CPU seconds of each phase (refresh is the aggregation, comparable to (2)).
+ * Prints each line as soon as it is known (a long run can be read while it goes), wall and CPU
+ * seconds (CPU is the fairer ratio on a shared machine), the ratios, and peak Node heap and RSS.
+ * DuckDB runs with `--memory` as its memory limit and spills to `<dir>/duckdb-tmp`.
+ * Targets at 100M events (~90 days, ~10k cohorts): ours ≤ 1.25 × (2), heap < 256 MB, RSS flat from 10M.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,7 +27,7 @@ import { buildBaseline } from '../src/baseline/build-baseline.js';
 import { checkPlan } from '../src/plan/plan.js';
 import { openStore } from '../src/store/open.js';
 import { run } from '../src/store/query.js';
-import { sql } from '../src/store/sql.js';
+import { raw, sql } from '../src/store/sql.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +36,8 @@ const { values } = parseArgs({
     tenants: { type: 'string', default: '200' },
     dir: { type: 'string', default: '/tmp/stagewise-bench' },
     threads: { type: 'string' },
+    memory: { type: 'string', default: '5GB' },
+    keep: { type: 'boolean', default: false },
   },
 });
 const events = Number(values.events);
@@ -47,29 +57,48 @@ const sampler = setInterval(sample, 20);
 await mkdir(values.dir, { recursive: true });
 const file = join(values.dir, `baseline-${events}.duckdb`);
 await rm(file, { force: true });
-const store = await openStore(file, values.threads ? { threads: Number(values.threads) } : {});
+const store = await openStore(file, { memoryLimit: values.memory, ...(values.threads ? { threads: Number(values.threads) } : {}) });
 const { connection } = store;
+await run(connection, sql`SET temp_directory = ${join(values.dir, 'duckdb-tmp')}`);
 
+const parquet = join(values.dir, `events-${events}.parquet`);
 const t0 = performance.now();
 await run(connection, sql`SELECT setseed(0.5)`);
 await run(
   connection,
-  sql`INSERT INTO login_events (event_id, ts, user_id, tenant, idp, app, region, provider, outcome, error_code,
-        latency_ms, mfa_challenged, shadow_outcome, source_format, ingest_run_id)
+  sql`COPY (
       WITH e AS (
         SELECT i, floor(random() * ${days * 24})::BIGINT AS h, floor(pow(random(), 2) * ${tenants})::BIGINT AS t,
                floor(random() * 4)::BIGINT AS d, floor(random() * 3)::BIGINT AS a, random() AS u, random() AS v
         FROM range(${events}) r(i)
       )
-      SELECT 'e' || i, ${start}::TIMESTAMPTZ + to_hours(h) + to_seconds(floor(v * 3600)::BIGINT),
-             'u' || t || '-' || floor(u * 500)::BIGINT, 't' || t, 'idp' || d, 'app' || a, 'r' || (t % 3), 'legacy',
-             CASE WHEN v < 0.02 * (1 + 0.5 * sin(2 * pi() * h / 24)) * (1 + d / 4) THEN 'failure' ELSE 'success' END,
-             CASE WHEN v < 0.008 THEN 'invalid_grant' WHEN v < 0.03 THEN 'upstream_timeout' END,
-             exp(5 + 0.4 * (u + v - 1) + 0.1 * sin(2 * pi() * h / 24)), u < 0.3, NULL, 'bench', 'bench'
-      FROM e`,
+      SELECT 'e' || i AS event_id, ${start}::TIMESTAMPTZ + to_hours(h) + to_seconds(floor(v * 3600)::BIGINT) AS ts,
+             'u' || t || '-' || floor(u * 500)::BIGINT AS user_id, 't' || t AS tenant, 'idp' || d AS idp, 'app' || a AS app,
+             'r' || (t % 3) AS region, 'legacy' AS provider,
+             CASE WHEN v < 0.02 * (1 + 0.5 * sin(2 * pi() * h / 24)) * (1 + d / 4) THEN 'failure' ELSE 'success' END AS outcome,
+             CASE WHEN v < 0.008 THEN 'invalid_grant' WHEN v < 0.03 THEN 'upstream_timeout' END AS error_code,
+             exp(5 + 0.4 * (u + v - 1) + 0.1 * sin(2 * pi() * h / 24)) AS latency_ms, u < 0.3 AS mfa_challenged,
+             NULL::VARCHAR AS shadow_outcome, 'bench' AS source_format, 'bench' AS ingest_run_id
+      FROM e
+    ) TO ${raw(`'${parquet.replaceAll("'", "''")}'`)} (FORMAT parquet)`,
 );
 const generated = (performance.now() - t0) / 1000;
+const tl = performance.now();
+await run(
+  connection,
+  sql`INSERT INTO login_events (event_id, ts, user_id, tenant, idp, app, region, provider, outcome, error_code,
+        latency_ms, mfa_challenged, shadow_outcome, source_format, ingest_run_id)
+      SELECT event_id, ts, user_id, tenant, idp, app, region, provider, outcome, error_code,
+             latency_ms, mfa_challenged, shadow_outcome, source_format, ingest_run_id
+      FROM read_parquet(${parquet})`,
+);
+await run(connection, sql`CHECKPOINT`);
+const loaded = (performance.now() - tl) / 1000;
+if (!values.keep) await rm(parquet, { force: true });
+console.log(`events ${events.toLocaleString('en-US')} over ${days} days, ${tenants} tenants: Parquet written in ${generated.toFixed(1)} s, loaded into login_events in ${loaded.toFixed(1)} s (DuckDB memory limit ${values.memory})`);
 
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 const cpu = () => { const { user, system } = process.cpuUsage(); return (user + system) / 1e6; };
 const c1 = cpu();
 const t1 = performance.now();
@@ -87,28 +116,48 @@ await run(
 const bare = (performance.now() - t1) / 1000;
 const bareCpu = cpu() - c1;
 
-// The same counts as the three agg_* tables (user level, error codes, latency bins) in one bare GROUPING SETS pass.
+console.log(`bare GROUP BY of the hourly counts (no user level, no bins): ${bare.toFixed(2)} s wall, ${bareCpu.toFixed(2)} s CPU`);
+
+// The same statistics as the three agg_* tables, written plainly into temp tables.
+const cell = 'to_timestamp(floor(epoch(ts) / 3600) * 3600) AS hour, tenant, idp, app, region, provider';
 const c1b = cpu();
 const t1b = performance.now();
 await run(
   connection,
-  sql`CREATE TEMP TABLE bare_sets AS
-      WITH e AS (
-        SELECT to_timestamp(floor(epoch(ts) / 3600) * 3600) AS hour, tenant, idp, app, region, provider, user_id,
-               CASE WHEN outcome = 'failure' THEN error_code END AS err,
-               CASE WHEN latency_ms > 0 THEN least(greatest(floor(ln(latency_ms) / ln(1.05)), 0), 240)::SMALLINT END AS bin,
-               outcome = 'failure' AS failed, mfa_challenged, latency_ms
-        FROM login_events
+  sql`CREATE TEMP TABLE bare_hourly AS
+      WITH u AS (
+        SELECT ${raw(cell)}, user_id, count(*) AS n, count(*) FILTER (WHERE outcome = 'failure') AS x,
+               count(mfa_challenged) AS mfa_known, count(*) FILTER (WHERE mfa_challenged) AS mfa_challenged,
+               count(*) FILTER (WHERE latency_ms > 0) AS latency_n, sum(ln(latency_ms)) FILTER (WHERE latency_ms > 0) AS latency_sum_log,
+               sum(ln(latency_ms) * ln(latency_ms)) FILTER (WHERE latency_ms > 0) AS latency_sumsq_log,
+               count(shadow_outcome) AS shadow_pairs, count(*) FILTER (WHERE shadow_outcome = 'mismatch') AS shadow_mismatches,
+               count(*) FILTER (WHERE shadow_outcome = 'shadow_error') AS shadow_errors,
+               count(*) FILTER (WHERE outcome = 'failure' AND shadow_outcome IN ('match', 'mismatch')) AS shadow_b,
+               count(*) FILTER (WHERE outcome <> 'failure' AND shadow_outcome = 'shadow_error') AS shadow_c
+        FROM login_events GROUP BY ALL
       )
-      SELECT hour, tenant, idp, app, region, provider, user_id, err, bin, count(*) AS attempts, count(*) FILTER (WHERE failed) AS failures,
-             count(mfa_challenged) AS mfa_known, count(*) FILTER (WHERE mfa_challenged) AS mfa_challenged,
-             sum(ln(latency_ms)) FILTER (WHERE latency_ms > 0) AS latency_sum_log
-      FROM e
-      GROUP BY GROUPING SETS ((hour, tenant, idp, app, region, provider, user_id), (hour, tenant, idp, app, region, provider, err),
-                              (hour, tenant, idp, app, region, provider, bin))`,
+      SELECT hour, tenant, idp, app, region, provider, sum(n) AS attempts, sum(x) AS failures, sum(mfa_known) AS mfa_known,
+             sum(mfa_challenged) AS mfa_challenged, sum(latency_n) AS latency_n, sum(latency_sum_log) AS latency_sum_log,
+             sum(latency_sumsq_log) AS latency_sumsq_log, sum(shadow_pairs) AS shadow_pairs, sum(shadow_mismatches) AS shadow_mismatches,
+             sum(shadow_errors) AS shadow_errors, sum(shadow_b) AS shadow_b, sum(shadow_c) AS shadow_c,
+             count(*) AS users, sum(x * x) AS user_sxx, sum(n * n) AS user_snn, sum(n * x) AS user_sxn
+      FROM u GROUP BY ALL`,
+);
+await run(
+  connection,
+  sql`CREATE TEMP TABLE bare_errors AS
+      SELECT ${raw(cell)}, error_code, count(*) AS failures FROM login_events WHERE outcome = 'failure' GROUP BY ALL`,
+);
+await run(
+  connection,
+  sql`CREATE TEMP TABLE bare_latency AS
+      SELECT ${raw(cell)}, least(greatest(floor(ln(latency_ms) / ln(1.05)), 0), 240)::SMALLINT AS bin, count(*) AS count
+      FROM login_events WHERE latency_ms > 0 GROUP BY ALL`,
 );
 const bareSets = (performance.now() - t1b) / 1000;
 const bareSetsCpu = cpu() - c1b;
+console.log(`bare same statistics as agg_* (user level → K, Σx², Σn², Σxn per cell-hour; error codes; latency bins): ${bareSets.toFixed(2)} s wall, ${bareSetsCpu.toFixed(2)} s CPU`);
+await run(connection, sql`DROP TABLE bare; DROP TABLE bare_hourly; DROP TABLE bare_errors; DROP TABLE bare_latency`);
 
 const check = checkPlan({
   name: 'bench',
@@ -127,18 +176,33 @@ const check = checkPlan({
 if (!check.ok) throw new Error(check.problems.join('; '));
 const c2 = cpu();
 const t2 = performance.now();
-const result = await buildBaseline(connection, check.plan, { toolkitVersion: 'bench', now: new Date() });
+/** Wall and CPU seconds of each phase of the build, printed as each ends. */
+const phases: { name: string; wall: number; cpu: number }[] = [];
+let last: { name: string; wall: number; cpu: number } | undefined;
+const mark = (name: string) => {
+  const now = { name, wall: performance.now(), cpu: cpu() };
+  sample();
+  if (last) {
+    const phase = { name: last.name, wall: (now.wall - last.wall) / 1000, cpu: now.cpu - last.cpu };
+    phases.push(phase);
+    console.log(`  phase ${phase.name}: ${phase.wall.toFixed(2)} s wall, ${phase.cpu.toFixed(2)} s CPU (peak heap ${mb(heapPeak)}, RSS ${mb(rssPeak)})`);
+  }
+  last = now;
+};
+const result = await buildBaseline(connection, check.plan, { toolkitVersion: 'bench', now: new Date(), onPhase: mark });
 const ours = (performance.now() - t2) / 1000;
 const oursCpu = cpu() - c2;
+mark('end');
 sample();
 clearInterval(sampler);
 store.close();
 
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
-console.log(`events ${events.toLocaleString('en-US')} over ${days} days, ${tenants} tenants (generated in ${generated.toFixed(1)} s)`);
-console.log(`bare GROUP BY of the hourly counts: ${bare.toFixed(2)} s wall, ${bareCpu.toFixed(2)} s CPU`);
-console.log(`bare GROUPING SETS of the same counts as agg_* (user level, error codes, bins): ${bareSets.toFixed(2)} s wall, ${bareSetsCpu.toFixed(2)} s CPU`);
+const refresh = phases.find((p) => p.name === 'refresh');
 console.log(`buildBaseline (refresh + fit + write, ${result.cohorts} cohorts, ${result.rows} rows): ${ours.toFixed(2)} s wall, ${oursCpu.toFixed(2)} s CPU`);
-console.log(`ratio ours / bare hourly counts: ${(ours / bare).toFixed(2)} wall, ${(oursCpu / bareCpu).toFixed(2)} CPU (target ≤ 1.25 at 100M)`);
-console.log(`ratio ours / bare same counts: ${(ours / bareSets).toFixed(2)} wall, ${(oursCpu / bareSetsCpu).toFixed(2)} CPU`);
+console.log(`ratio ours / bare hourly counts: ${(ours / bare).toFixed(2)} wall, ${(oursCpu / bareCpu).toFixed(2)} CPU`);
+console.log(`ratio ours / bare same statistics: ${(ours / bareSets).toFixed(2)} wall, ${(oursCpu / bareSetsCpu).toFixed(2)} CPU (target ≤ 1.25 at 100M)`);
+if (refresh) {
+  console.log(`ratio our aggregate refresh / bare same statistics: ${(refresh.wall / bareSets).toFixed(2)} wall, ${(refresh.cpu / bareSetsCpu).toFixed(2)} CPU`);
+}
 console.log(`peak Node heap ${mb(heapPeak)} (target < 256 MB), peak RSS ${mb(rssPeak)}`);
+if (!values.keep) await rm(file, { force: true });
