@@ -28,11 +28,13 @@ export function stagedSelect(source: Sql, columns: MappedColumns): Sql {
 
 /**
  * A JSON object of the named values that are not NULL (attributes stay small and carry no `null`s).
- * Each value is any SQL expression; `to_json` keeps JSON values and turns the others into JSON.
+ * Each value is a text (or other scalar) SQL expression. A JSON merge patch into `{}` drops the null members
+ * (RFC 7386) in one pass, several times cheaper than filtering a list of entries; it would also drop the null
+ * members inside a JSON object value, which is why values are scalars.
  */
 export function attributesObject(entries: Readonly<Record<string, Sql>>): Sql {
-  const pairs = Object.entries(entries).map(([key, value]) => sql`struct_pack(k := ${key}, v := to_json(${value}))`);
-  return sql`to_json(map_from_entries(list_filter([${join(pairs, ', ')}], lambda e: e.v IS NOT NULL AND e.v <> 'null'::JSON)))`;
+  const pairs = Object.entries(entries).map(([key, value]) => sql`${key}, ${value}`);
+  return sql`json_merge_patch('{}', json_object(${join(pairs, ', ')}))`;
 }
 
 /** A parenthesised list of bound values, for `x IN (…)`. */
