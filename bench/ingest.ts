@@ -1,21 +1,30 @@
 /**
- * Ingest benchmark: bare DuckDB CTAS vs `stagewise ingest` on the same generated canonical rows.
+ * Ingest benchmark: bare DuckDB CTAS vs `stagewise ingest` on the same generated canonical rows, and the
+ * vendor JSON rate.
  *
  *   npx tsx bench/ingest.ts --rows 1000000 [--dir /tmp/stagewise-bench] [--threads N] [--memory 4GB] [--steps]
+ *                           [--okta-events 300000] [--only canonical|okta]
  *
  * Generates N canonical rows in DuckDB (COPY … TO parquet and csv), then times, each into a fresh store file:
  * `CREATE TABLE AS SELECT * FROM read_parquet(…)` vs our ingest of that parquet, and the same for CSV.
  * Prints wall and CPU rates, ours ÷ bare by CPU time (wall time swings with other load on a shared machine; on
  * an idle one, compare the wall rates too), and peak RSS; `--steps` adds the wall time of each statement.
  * Target at 10M rows: ours ≥ 0.5× bare.
+ *
+ * Vendor JSON: writes `--okta-events` Okta System Log events as JSON Lines (the Apache-2.0 Panther sample in
+ * test/fixtures/vendors/okta, replicated in order, each copy with a fresh deterministic uuid) and times what
+ * `stagewise ingest FILE --format okta` does (plan: read, detect, bind; the file's SHA-256; the load) into a
+ * fresh store. Prints events/s. Target: ≥ 150k events/s.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { mkdir, rm } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileSha256 } from '../src/ingest/file-sha256.js';
 import { canonical } from '../src/ingest/formats/canonical.js';
 import { ingestFile } from '../src/ingest/ingest-file.js';
+import { planIngest } from '../src/ingest/plan-ingest.js';
 import { openStore, withStore, type OpenOptions } from '../src/store/open.js';
 import { run } from '../src/store/query.js';
 import { raw, sql, type Sql } from '../src/store/sql.js';
@@ -27,8 +36,15 @@ const { values } = parseArgs({
     threads: { type: 'string' },
     memory: { type: 'string' },
     steps: { type: 'boolean', default: false },
+    'okta-events': { type: 'string', default: '300000' },
+    only: { type: 'string' },
   },
 });
+if (values.only !== undefined && values.only !== 'canonical' && values.only !== 'okta') {
+  throw new RangeError(`--only must be canonical or okta, got ${values.only}`);
+}
+const oktaEvents = Number(values['okta-events']);
+if (!Number.isInteger(oktaEvents) || oktaEvents < 0) throw new RangeError(`--okta-events must be an integer ≥ 0, got ${values['okta-events']}`);
 const rows = Number(values.rows);
 if (!Number.isInteger(rows) || rows <= 0) throw new RangeError(`--rows must be a positive integer, got ${values.rows}`);
 const dir = values.dir;
@@ -64,18 +80,9 @@ function mib(kib: number): string {
   return `${(kib / 1024).toFixed(0)} MiB`;
 }
 
-/** Runs `body` and prints its wall and CPU seconds; returns the CPU seconds (steadier than wall time on a shared machine). */
+/** Runs `body` over the canonical rows and prints its wall and CPU seconds; returns the CPU seconds (steadier than wall time on a shared machine). */
 async function timed(label: string, body: () => Promise<void>): Promise<number> {
-  const start = performance.now();
-  const cpuStart = process.cpuUsage();
-  await body();
-  const seconds = (performance.now() - start) / 1000;
-  const cpu = process.cpuUsage(cpuStart);
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  const rate = (s: number): string => Math.round(rows / s).toLocaleString('en').padStart(11);
-  console.log(`${label.padEnd(26)} wall ${seconds.toFixed(2).padStart(6)} s ${rate(seconds)} rows/s   ` +
-    `cpu ${cpuSeconds.toFixed(2).padStart(6)} s ${rate(cpuSeconds)} rows/cpu-s`);
-  return cpuSeconds;
+  return (await timedRows(label, rows, body)).cpuSeconds;
 }
 
 async function freshStore(name: string): Promise<string> {
@@ -85,15 +92,19 @@ async function freshStore(name: string): Promise<string> {
   return path;
 }
 
-await mkdir(dir, { recursive: true });
-const parquet = join(dir, `canonical-${rows}.parquet`);
-const csv = join(dir, `canonical-${rows}.csv`);
-await withStore(':memory:', storeOptions, async ({ connection }) => {
-  // COPY cannot bind its target; the paths are the ones built above.
-  await run(connection, sql`COPY (${generated(rows)}) TO ${raw(`'${parquet}'`)} (FORMAT parquet)`);
-  await run(connection, sql`COPY (${generated(rows)}) TO ${raw(`'${csv}'`)} (FORMAT csv, HEADER)`);
-});
-console.log(`${rows.toLocaleString('en')} rows; stores in ${dir}; ${storeOptions.threads ?? 'default'} threads`);
+/** Runs `body` and prints its wall and CPU seconds and rates for `n` rows. */
+async function timedRows(label: string, n: number, body: () => Promise<void>): Promise<{ cpuSeconds: number; seconds: number }> {
+  const start = performance.now();
+  const cpuStart = process.cpuUsage();
+  await body();
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const rate = (s: number): string => Math.round(n / s).toLocaleString('en').padStart(11);
+  console.log(`${label.padEnd(26)} wall ${seconds.toFixed(2).padStart(6)} s ${rate(seconds)} rows/s   ` +
+    `cpu ${cpuSeconds.toFixed(2).padStart(6)} s ${rate(cpuSeconds)} rows/cpu-s`);
+  return { cpuSeconds, seconds };
+}
 
 async function bare(name: string, reader: Sql): Promise<number> {
   const path = await freshStore(`bare-${name}.duckdb`);
@@ -139,9 +150,62 @@ async function ours(name: string, file: string): Promise<number> {
   }
 }
 
-const bareParquet = await bare('parquet', sql`read_parquet(${parquet})`);
-const oursParquet = await ours('parquet', parquet);
-const bareCsv = await bare('csv', sql`read_csv(${csv})`);
-const oursCsv = await ours('csv', csv);
-console.log(`ours/bare rate (CPU time): parquet ${(bareParquet / oursParquet).toFixed(2)}×, csv ${(bareCsv / oursCsv).toFixed(2)}×`);
+async function canonicalBench(): Promise<void> {
+  const parquet = join(dir, `canonical-${rows}.parquet`);
+  const csv = join(dir, `canonical-${rows}.csv`);
+  await withStore(':memory:', storeOptions, async ({ connection }) => {
+    // COPY cannot bind its target; the paths are the ones built above.
+    await run(connection, sql`COPY (${generated(rows)}) TO ${raw(`'${parquet}'`)} (FORMAT parquet)`);
+    await run(connection, sql`COPY (${generated(rows)}) TO ${raw(`'${csv}'`)} (FORMAT csv, HEADER)`);
+  });
+  console.log(`${rows.toLocaleString('en')} rows; stores in ${dir}; ${storeOptions.threads ?? 'default'} threads`);
+  const bareParquet = await bare('parquet', sql`read_parquet(${parquet})`);
+  const oursParquet = await ours('parquet', parquet);
+  const bareCsv = await bare('csv', sql`read_csv(${csv})`);
+  const oursCsv = await ours('csv', csv);
+  console.log(`ours/bare rate (CPU time): parquet ${(bareParquet / oursParquet).toFixed(2)}×, csv ${(bareCsv / oursCsv).toFixed(2)}×`);
+}
+
+/** The Okta sample replicated to `n` events in order, each copy with a uuid made from its line number. */
+async function writeOktaEvents(file: string, n: number): Promise<void> {
+  const fixture = new URL('../test/fixtures/vendors/okta/panther_okta_systemlog_tests.jsonl', import.meta.url);
+  const sample = (await readFile(fixture, 'utf8')).split('\n').filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const out = createWriteStream(file);
+  for (let i = 0; i < n; i += 1000) {
+    const lines: string[] = [];
+    for (let j = i; j < Math.min(n, i + 1000); j++) {
+      const uuid = `00000000-0000-4000-8000-${j.toString(16).padStart(12, '0')}`;
+      lines.push(JSON.stringify({ ...sample[j % sample.length], uuid }));
+    }
+    if (!out.write(`${lines.join('\n')}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+}
+
+async function oktaBench(): Promise<void> {
+  const file = join(dir, `okta-${oktaEvents}.jsonl`);
+  await writeOktaEvents(file, oktaEvents);
+  console.log(`${oktaEvents.toLocaleString('en')} Okta events, ${mib((await stat(file)).size / 1024)} of JSON Lines`);
+  const path = await freshStore('ours-okta.duckdb');
+  const { seconds } = await timedRows('stagewise ingest okta', oktaEvents, async () => {
+    const [planned] = await withStore(':memory:', storeOptions, ({ connection }) => planIngest(connection, [file], 'okta', {}));
+    if (!planned) throw new Error(`planIngest found no file at ${file}`);
+    const sha256 = await fileSha256(file);
+    const store = await openStore(path, storeOptions);
+    try {
+      const result = await ingestFile(timing(store.connection), { file, format: planned.format, sha256 },
+        { pseudonymKey: 'bench-key-0123456789abcdef' });
+      const sum = result.loaded + result.quarantined + result.duplicates + result.skipped;
+      if (result.rowsRead !== oktaEvents || sum !== oktaEvents) throw new Error(`counts do not add up: ${JSON.stringify(result)}`);
+    } finally {
+      store.close();
+    }
+  });
+  console.log(`vendor JSON (okta): ${Math.round(oktaEvents / seconds).toLocaleString('en')} events/s (wall; target ≥ 150,000)`);
+}
+
+await mkdir(dir, { recursive: true });
+if (values.only !== 'okta') await canonicalBench();
+if (values.only !== 'canonical' && oktaEvents > 0) await oktaBench();
 console.log(`peak RSS ${mib(process.resourceUsage().maxRSS)}`);
