@@ -1,7 +1,7 @@
 import { cohortKey } from '../baseline/cohort-key.js';
 import type { PlanMetric } from '../plan/plan.js';
 import type { CohortBaseline, Dimension, Period } from '../types.js';
-import { addErrors, addRow, cohortOf, emptyArm, rateArm, type ArmSums, type CellRow, type ErrorRow } from './cohort-rollup.js';
+import { addArm, addCellSeries, addErrorSeries, byFirstHour, CELL_SERIES_FIELDS, cohortOf, emptyArm, rateArm, type ArmSums, type CellRow, type ErrorRow } from './cohort-rollup.js';
 import { ExpectedMix } from './expected-mix.js';
 import type { RateExpectation } from './hourly-stats.js';
 import { projectWindow } from './projection.js';
@@ -54,12 +54,9 @@ export function carriedDrift(
     if (!cell) cells.set(key, (cell = { row, arm: emptyArm(hours) }));
     return cell;
   };
-  const hourOf = (t: number) => Math.floor((t - startSec) / 3600);
-  for (const row of pre.cells) if (row.provider === legacy && hourOf(row.t) >= 0 && hourOf(row.t) < hours) addRow(cellOf(row).arm, hourOf(row.t), row);
-  for (const row of pre.errors) {
-    const h = hourOf(row.t);
-    if (row.provider === legacy && h >= 0 && h < hours) addErrors(cellOf(row).arm, h, row.error_code, row.failures);
-  }
+  const legacyRows = <Row extends { provider: string }>(rows: readonly Row[]) => rows.filter((r) => r.provider === legacy);
+  for (const row of byFirstHour(legacyRows(pre.cells), CELL_SERIES_FIELDS.length, startSec, hours)) addCellSeries(cellOf(row).arm, row, startSec, hours);
+  for (const row of byFirstHour(legacyRows(pre.errors), 2, startSec, hours)) addErrorSeries(cellOf(row).arm, row, startSec, hours);
   const mix = new ExpectedMix(hours);
   const total = emptyArm(hours);
   for (const { row, arm } of cells.values()) {
@@ -68,10 +65,7 @@ export function carriedDrift(
     const { eta, sd } = projectWindow(b, shapes.get(`${b.shapeKey}|${metric.name}`), pre.period.from.getTime(), hours);
     const n = rateArm(arm, metric).n;
     for (let h = 0; h < hours; h++) mix.add(h, n[h] ?? 0, eta[h] ?? Number.NaN, sd[h] ?? 0, b.tau2);
-    for (const key of ['attempts', 'failures', 'mfaKnown', 'mfaChallenged', 'K', 'sxx', 'snn', 'sxn'] as const) {
-      for (let h = 0; h < hours; h++) total[key][h] = (total[key][h] ?? 0) + (arm[key][h] ?? 0);
-    }
-    for (const [code, series] of arm.errors) for (let h = 0; h < hours; h++) addErrors(total, h, code, series[h] ?? 0);
+    addArm(total, arm);
   }
   const { d, variance } = mix.drift(rateArm(total, metric));
   let [weights, weighted, used, meanVariance] = [0, 0, 0, 0];

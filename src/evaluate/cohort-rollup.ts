@@ -1,26 +1,28 @@
 import type { Cohort, Dimension } from '../types.js';
 import type { LatencyArm, RateArm } from './hourly-stats.js';
 
-/** One row of `windowCells`: an hour × union cell × provider. */
+/**
+ * The values of one hour in `CellRow.series`, in this order: the hour's start (epoch seconds),
+ * then the additive sums of `agg_hourly` the rate metrics need. `windowCells` writes them in this order.
+ */
+export const CELL_SERIES_FIELDS = ['t', 'attempts', 'failures', 'mfa_known', 'mfa_challenged', 'users', 'user_sxx', 'user_snn', 'user_sxn'] as const;
+
+/**
+ * One row of `windowCells`: a union cell × provider, with its hours in the window as one flat
+ * series of `CELL_SERIES_FIELDS.length` values per hour (hours in any order, only hours with traffic).
+ */
 export interface CellRow {
-  t: number;
   tenant?: string;
   idp?: string;
   app?: string;
   region?: string;
   provider: string;
-  attempts: number;
-  failures: number;
-  mfa_known: number;
-  mfa_challenged: number;
-  users: number;
-  user_sxx: number;
-  user_snn: number;
-  user_sxn: number;
+  /** Per hour: t (epoch seconds), attempts, failures, mfa_known, mfa_challenged, users, Σf², Σn², Σfn (users' sums). */
+  series: readonly number[];
 }
 
-/** One row of `windowErrors`. */
-export type ErrorRow = Pick<CellRow, 't' | 'tenant' | 'idp' | 'app' | 'region' | 'provider'> & { error_code: string; failures: number };
+/** One row of `windowErrors`: a union cell × provider × error code, with per hour `t, failures` (flat, hours in any order). */
+export type ErrorRow = Pick<CellRow, Dimension | 'provider'> & { error_code: string; series: readonly number[] };
 
 /** One provider's hourly sums in a cohort (or a union cell). */
 export interface ArmSums {
@@ -48,16 +50,67 @@ export function emptyArm(hours: number): ArmSums {
   return { attempts: a(0), failures: a(1), mfaKnown: a(2), mfaChallenged: a(3), K: a(4), sxx: a(5), snn: a(6), sxn: a(7), errors: new Map() };
 }
 
-/** Adds one cell row into an arm at hour h. */
-export function addRow(arm: ArmSums, h: number, row: CellRow): void {
-  arm.attempts[h] = (arm.attempts[h] ?? 0) + row.attempts;
-  arm.failures[h] = (arm.failures[h] ?? 0) + row.failures;
-  arm.mfaKnown[h] = (arm.mfaKnown[h] ?? 0) + row.mfa_known;
-  arm.mfaChallenged[h] = (arm.mfaChallenged[h] ?? 0) + row.mfa_challenged;
-  arm.K[h] = (arm.K[h] ?? 0) + row.users;
-  arm.sxx[h] = (arm.sxx[h] ?? 0) + row.user_sxx;
-  arm.snn[h] = (arm.snn[h] ?? 0) + row.user_snn;
-  arm.sxn[h] = (arm.sxn[h] ?? 0) + row.user_sxn;
+/** The hour of the window an epoch second falls in, or -1 outside the window's `hours` hours from `startSec`. */
+export function windowHour(t: number, startSec: number, hours: number): number {
+  const h = Math.floor((t - startSec) / 3600);
+  return h >= 0 && h < hours ? h : -1;
+}
+
+/**
+ * Rows with an hour in the window (`hours` hours from `startSec`), ordered by their first such hour;
+ * ties keep the rows' order. `stride` values per hour in `series`, the hour's epoch second first.
+ */
+export function byFirstHour<Row extends { series: readonly number[] }>(rows: readonly Row[], stride: number, startSec: number, hours: number): Row[] {
+  const first = new Map<Row, number>();
+  for (const row of rows) {
+    let min = Infinity;
+    for (let i = 0; i < row.series.length; i += stride) {
+      const h = windowHour(row.series[i] ?? Number.NaN, startSec, hours);
+      if (h >= 0 && h < min) min = h;
+    }
+    if (min < Infinity) first.set(row, min);
+  }
+  return [...first.keys()].sort((x, y) => (first.get(x) ?? 0) - (first.get(y) ?? 0));
+}
+
+const STRIDE = CELL_SERIES_FIELDS.length;
+
+/** Adds a cell row's hours in the window (`hours` hours from `startSec`) into an arm. */
+export function addCellSeries(arm: ArmSums, row: Pick<CellRow, 'series'>, startSec: number, hours: number): void {
+  const s = row.series;
+  for (let i = 0; i < s.length; i += STRIDE) {
+    const h = windowHour(s[i] ?? Number.NaN, startSec, hours);
+    if (h < 0) continue;
+    arm.attempts[h] = (arm.attempts[h] ?? 0) + (s[i + 1] ?? 0);
+    arm.failures[h] = (arm.failures[h] ?? 0) + (s[i + 2] ?? 0);
+    arm.mfaKnown[h] = (arm.mfaKnown[h] ?? 0) + (s[i + 3] ?? 0);
+    arm.mfaChallenged[h] = (arm.mfaChallenged[h] ?? 0) + (s[i + 4] ?? 0);
+    arm.K[h] = (arm.K[h] ?? 0) + (s[i + 5] ?? 0);
+    arm.sxx[h] = (arm.sxx[h] ?? 0) + (s[i + 6] ?? 0);
+    arm.snn[h] = (arm.snn[h] ?? 0) + (s[i + 7] ?? 0);
+    arm.sxn[h] = (arm.sxn[h] ?? 0) + (s[i + 8] ?? 0);
+  }
+}
+
+/** Adds an error row's failures in the window (`hours` hours from `startSec`) into an arm. */
+export function addErrorSeries(arm: ArmSums, row: Pick<ErrorRow, 'error_code' | 'series'>, startSec: number, hours: number): void {
+  const s = row.series;
+  for (let i = 0; i < s.length; i += 2) {
+    const h = windowHour(s[i] ?? Number.NaN, startSec, hours);
+    if (h >= 0) addErrors(arm, h, row.error_code, s[i + 1] ?? 0);
+  }
+}
+
+/** The series of an arm's sums, by name. */
+export const ARM_SERIES = ['attempts', 'failures', 'mfaKnown', 'mfaChallenged', 'K', 'sxx', 'snn', 'sxn'] as const;
+
+/** Adds one arm's hourly sums, error codes included, into another of the same length. */
+export function addArm(into: ArmSums, from: ArmSums): void {
+  for (const field of ARM_SERIES) {
+    const [target, source] = [into[field], from[field]];
+    for (let h = 0; h < source.length; h++) target[h] = (target[h] ?? 0) + (source[h] ?? 0);
+  }
+  for (const [code, series] of from.errors) for (let h = 0; h < series.length; h++) addErrors(into, h, code, series[h] ?? 0);
 }
 
 /** Adds failures with an error code into an arm at hour h. */
@@ -123,38 +176,40 @@ function failureDesignEffect(arm: ArmSums, h: number): number {
   return Math.max(delta / ((p * (1 - p)) / n), 1);
 }
 
-/** One row of `windowLatency`. */
+/** One row of `windowLatency`: a cohort × provider, with per (hour, bin) `t, bin, count` (flat, in any order). */
 export interface LatencyRow {
   set_id: number;
   cohort_key: string;
-  t: number;
   provider: string;
-  bin: number;
-  count: number;
+  series: readonly number[];
 }
 
-/** One provider's sparse latency rows of a cohort, as a per-hour CSR histogram (rows in any order). */
+/** One provider's latency rows of a cohort, as a per-hour CSR histogram (hours outside the window dropped). */
 export function latencyArm(rows: readonly LatencyRow[], provider: string, startSec: number, hours: number): LatencyArm {
   const offsets = new Int32Array(hours + 1);
-  const hourOf = (r: LatencyRow) => Math.floor((r.t - startSec) / 3600);
+  const mine = rows.filter((r) => r.provider === provider);
   let kept = 0;
-  for (const r of rows) {
-    const h = hourOf(r);
-    if (r.provider !== provider || h < 0 || h >= hours) continue;
-    offsets[h + 1] = (offsets[h + 1] ?? 0) + 1;
-    kept++;
+  for (const { series } of mine) {
+    for (let i = 0; i < series.length; i += 3) {
+      const h = windowHour(series[i] ?? Number.NaN, startSec, hours);
+      if (h < 0) continue;
+      offsets[h + 1] = (offsets[h + 1] ?? 0) + 1;
+      kept++;
+    }
   }
   for (let h = 0; h < hours; h++) offsets[h + 1] = (offsets[h + 1] ?? 0) + (offsets[h] ?? 0);
   const bins = new Int16Array(kept);
   const counts = new Float64Array(kept);
   const cursor = offsets.slice(0, hours);
-  for (const r of rows) {
-    const h = hourOf(r);
-    if (r.provider !== provider || h < 0 || h >= hours) continue;
-    const i = cursor[h] ?? 0;
-    bins[i] = r.bin;
-    counts[i] = r.count;
-    cursor[h] = i + 1;
+  for (const { series } of mine) {
+    for (let i = 0; i < series.length; i += 3) {
+      const h = windowHour(series[i] ?? Number.NaN, startSec, hours);
+      if (h < 0) continue;
+      const j = cursor[h] ?? 0;
+      bins[j] = series[i + 1] ?? 0;
+      counts[j] = series[i + 2] ?? 0;
+      cursor[h] = j + 1;
+    }
   }
   return { offsets, bins, counts };
 }

@@ -4,6 +4,7 @@ import { instant } from '../baseline/aggregate.js';
 import { DIMENSIONS } from '../plan/plan-schema.js';
 import { ident, join, raw, sql, type Sql } from '../store/sql.js';
 import type { Dimension, Period } from '../types.js';
+import { CELL_SERIES_FIELDS } from './cohort-rollup.js';
 
 /**
  * SQL builders of `stagewise evaluate`. Everything but the sample-ratio check reads the additive
@@ -22,28 +23,43 @@ export function windowExtent(period: Period, candidate: string): Sql {
     FROM agg_hourly`;
 }
 
-/** Per hour × cell of the union of the plan's dimensions × provider: the rate sums of `agg_hourly` (`t` = epoch seconds of the hour). */
+/**
+ * Per cell of the union of the plan's dimensions × provider: the rate sums of `agg_hourly` hour by
+ * hour, as one flat list of `CELL_SERIES_FIELDS` per hour (`t` = epoch seconds of the hour). One
+ * row per cell, not per cell-hour: a JS object per row is what made reading the window slow.
+ */
 export function windowCells(dims: readonly Dimension[], period: Period, providers: readonly string[]): Sql {
+  const fields = raw(CELL_SERIES_FIELDS.join(', '));
   return sql`
-    SELECT epoch(hour)::DOUBLE AS t, ${dimColumns(dims)}provider,
-           sum(attempts)::DOUBLE AS attempts, sum(failures)::DOUBLE AS failures,
-           sum(mfa_known)::DOUBLE AS mfa_known, sum(mfa_challenged)::DOUBLE AS mfa_challenged,
-           sum(users)::DOUBLE AS users, sum(user_sxx) AS user_sxx, sum(user_snn) AS user_snn, sum(user_sxn) AS user_sxn
-    FROM agg_hourly
-    WHERE ${inWindow(period)} AND ${providerIn(providers)}
-    GROUP BY ALL
-    ORDER BY ALL`;
+    WITH hourly AS (
+      SELECT ${dimColumns(dims)}provider, epoch(hour)::DOUBLE AS t,
+             sum(attempts)::DOUBLE AS attempts, sum(failures)::DOUBLE AS failures,
+             sum(mfa_known)::DOUBLE AS mfa_known, sum(mfa_challenged)::DOUBLE AS mfa_challenged,
+             sum(users)::DOUBLE AS users, sum(user_sxx) AS user_sxx, sum(user_snn) AS user_snn, sum(user_sxn) AS user_sxn
+      FROM agg_hourly
+      WHERE ${inWindow(period)} AND ${providerIn(providers)}
+      GROUP BY ALL
+    )
+    SELECT ${dimColumns(dims)}provider, flatten(list([${fields}])) AS series
+    FROM hourly
+    GROUP BY ${dimColumns(dims)}provider
+    ORDER BY ${dimColumns(dims)}provider`;
 }
 
-/** Per hour × union cell × provider × plan error code: failures with that code. */
+/** Per union cell × provider × plan error code: failures with that code, as a flat list of `t, failures` per hour. */
 export function windowErrors(dims: readonly Dimension[], period: Period, providers: readonly string[], codes: readonly string[]): Sql {
   const codeList = codes.length ? join(codes.map((c) => sql`${c}`), ', ') : sql`NULL`;
   return sql`
-    SELECT epoch(hour)::DOUBLE AS t, ${dimColumns(dims)}provider, error_code, sum(failures)::DOUBLE AS failures
-    FROM agg_hourly_errors
-    WHERE ${inWindow(period)} AND ${providerIn(providers)} AND error_code IN (${codeList})
-    GROUP BY ALL
-    ORDER BY ALL`;
+    WITH hourly AS (
+      SELECT ${dimColumns(dims)}provider, error_code, epoch(hour)::DOUBLE AS t, sum(failures)::DOUBLE AS failures
+      FROM agg_hourly_errors
+      WHERE ${inWindow(period)} AND ${providerIn(providers)} AND error_code IN (${codeList})
+      GROUP BY ALL
+    )
+    SELECT ${dimColumns(dims)}provider, error_code, flatten(list([t, failures])) AS series
+    FROM hourly
+    GROUP BY ${dimColumns(dims)}provider, error_code
+    ORDER BY ${dimColumns(dims)}provider, error_code`;
 }
 
 /**
@@ -63,16 +79,24 @@ function groupingSets(sets: readonly CohortSet[], extra: string): { groupBy: Sql
   };
 }
 
-/** Per cohort set × cohort × hour × provider × bin: the latency histogram, sparse. */
+/**
+ * Per cohort set × cohort × provider: the latency histogram hour by hour, sparse, as one flat list
+ * of `t, bin, count` per hour and bin with observations (in no particular order).
+ */
 export function windowLatency(sets: readonly CohortSet[], period: Period, providers: readonly string[]): Sql {
   const { groupBy, setId, cohortKey } = groupingSets(sets, 'hour, provider, bin');
   return sql`
-    SELECT ${setId} AS set_id, ${cohortKey} AS cohort_key, epoch(hour)::DOUBLE AS t, provider, bin::INTEGER AS bin,
-           sum(count)::DOUBLE AS count
-    FROM agg_hourly_latency
-    WHERE ${inWindow(period)} AND ${providerIn(providers)}
-    ${groupBy}
-    ORDER BY set_id, cohort_key, t, provider, bin`;
+    WITH hourly AS (
+      SELECT ${setId} AS set_id, ${cohortKey} AS cohort_key, provider, epoch(hour)::DOUBLE AS t, bin::DOUBLE AS bin,
+             sum(count)::DOUBLE AS count
+      FROM agg_hourly_latency
+      WHERE ${inWindow(period)} AND ${providerIn(providers)}
+      ${groupBy}
+    )
+    SELECT set_id, cohort_key, provider, flatten(list([t, bin, count])) AS series
+    FROM hourly
+    GROUP BY set_id, cohort_key, provider
+    ORDER BY set_id, cohort_key, provider`;
 }
 
 /**

@@ -9,7 +9,7 @@ import { woodruffInterval } from '../stats/woodruff-interval.js';
 import type { RatioSums } from '../stats/ratio-variance.js';
 import type { CohortBaseline, CohortResult, Design, Dimension, Period } from '../types.js';
 import type { CandidateCell } from './cell-overlap.js';
-import { addErrors, addRow, cohortOf, emptyArm, latencyArm, rateArm, type CellRow, type CohortSums, type ErrorRow, type LatencyRow } from './cohort-rollup.js';
+import { addArm, addCellSeries, addErrorSeries, byFirstHour, CELL_SERIES_FIELDS, cohortOf, emptyArm, latencyArm, rateArm, type CellRow, type CohortSums, type ErrorRow, type LatencyRow } from './cohort-rollup.js';
 import { acrossHoursScale } from './across-hours-scale.js';
 import { carriedDrift, type CarriedDrift, type PreStageTraffic } from './carried-drift.js';
 import { ExpectedMix } from './expected-mix.js';
@@ -112,61 +112,9 @@ export const evaluatedSets = (plan: Pick<Plan, 'dimensions'>): CohortSet[] => co
 export function stageInputs(data: StageData): StageInputs {
   const { plan, window } = data;
   const hours = Math.round((window.to.getTime() - window.from.getTime()) / HOUR_MS);
-  const startSec = window.from.getTime() / 1000;
   const sets = evaluatedSets(plan);
   const union = unionDimensions(plan);
-  const arm = (provider: string) => (provider === plan.providers.candidate ? 0 : provider === plan.providers.legacy ? 1 : -1);
-  const cells = new Map<string, { cohort: CohortSums['cohort']; sums: CohortSums }>();
-  const groups = new Map<string, Group>();
-  const groupOf = (set: CohortSet, row: Pick<CellRow, Dimension>): Group => {
-    const cohort = cohortOf(row, set.dimensions);
-    const key = cohortKey(cohort, set.dimensions);
-    const id = `${set.id}#${key}`;
-    let group = groups.get(id);
-    if (!group) {
-      group = { set, key, sums: { cohort, arms: [emptyArm(hours), emptyArm(hours)] }, cells: new Set() };
-      groups.set(id, group);
-    }
-    return group;
-  };
-  const cellOf = (row: Pick<CellRow, Dimension>) => {
-    const cohort = cohortOf(row, union);
-    const key = cohortKey(cohort, union);
-    let cell = cells.get(key);
-    if (!cell) {
-      cell = { cohort, sums: { cohort, arms: [emptyArm(hours), emptyArm(hours)] } };
-      cells.set(key, cell);
-    }
-    return { key, cell };
-  };
-  // One cohortKey per distinct cell, not per row: rows of the same cell share their targets.
-  const targets = new Map<string, { key: string; cell: ReturnType<typeof cellOf>['cell']; groups: Group[] }>();
-  const targetsOf = (row: Pick<CellRow, Dimension>) => {
-    const raw = union.map((d) => row[d] ?? '').join('\u0000');
-    let target = targets.get(raw);
-    if (!target) {
-      const { key, cell } = cellOf(row);
-      const rowGroups = sets.map((set) => groupOf(set, row));
-      for (const group of rowGroups) group.cells.add(key);
-      target = { key, cell, groups: rowGroups };
-      targets.set(raw, target);
-    }
-    return target;
-  };
-  for (const row of data.cells) {
-    const [a, h] = [arm(row.provider), Math.floor((row.t - startSec) / 3600)];
-    if (a < 0 || h < 0 || h >= hours) continue;
-    const target = targetsOf(row);
-    addRow(target.cell.sums.arms[a]!, h, row);
-    for (const group of target.groups) addRow(group.sums.arms[a]!, h, row);
-  }
-  for (const row of data.errors) {
-    const [a, h] = [arm(row.provider), Math.floor((row.t - startSec) / 3600)];
-    if (a < 0 || h < 0 || h >= hours) continue;
-    const target = targetsOf(row);
-    addErrors(target.cell.sums.arms[a]!, h, row.error_code, row.failures);
-    for (const group of target.groups) addErrors(group.sums.arms[a]!, h, row.error_code, row.failures);
-  }
+  const { cells, groups } = rollUp(data, sets, union, hours);
   const context = new Context(data, sets, union, hours, cells, groups);
   const candidateCells = [...cells.values()].map(({ cohort, sums }) => ({ cohort, attempts: sums.arms[0].attempts.reduce((a, b) => a + b, 0) }));
   const out: StageInputs = { inputs: [], unjudged: [], units: unitCounts(data, sets), withoutCandidate: 0, cells: candidateCells.filter((c) => c.attempts > 0) };
@@ -187,6 +135,59 @@ export function stageInputs(data: StageData): StageInputs {
     }
   }
   return out;
+}
+
+type Cell = { cohort: CohortSums['cohort']; sums: CohortSums };
+
+/**
+ * The window's union cells and the plan's cohorts, each with its two arms' hourly sums: every cell
+ * row's series into its cell, then each cell into the cohorts of every set that cover it (a few
+ * vector adds per cell and set, not per row). Cells are kept in the order of their first hour with
+ * traffic, ties in the rows' order, so sums over cells add up in a fixed order.
+ */
+function rollUp(data: StageData, sets: readonly CohortSet[], union: readonly Dimension[], hours: number): { cells: Map<string, Cell>; groups: Map<string, Group> } {
+  const { plan, window } = data;
+  const startSec = window.from.getTime() / 1000;
+  const armOf = (provider: string) => (provider === plan.providers.candidate ? 0 : provider === plan.providers.legacy ? 1 : undefined);
+  const cells = new Map<string, Cell>();
+  const groups = new Map<string, Group>();
+  const groupOf = (set: CohortSet, row: Pick<CellRow, Dimension>): Group => {
+    const cohort = cohortOf(row, set.dimensions);
+    const key = cohortKey(cohort, set.dimensions);
+    const id = `${set.id}#${key}`;
+    let group = groups.get(id);
+    if (!group) {
+      group = { set, key, sums: { cohort, arms: [emptyArm(hours), emptyArm(hours)] }, cells: new Set() };
+      groups.set(id, group);
+    }
+    return group;
+  };
+  const cellOf = (row: Pick<CellRow, Dimension>): Cell => {
+    const cohort = cohortOf(row, union);
+    const key = cohortKey(cohort, union);
+    let cell = cells.get(key);
+    if (!cell) {
+      cell = { cohort, sums: { cohort, arms: [emptyArm(hours), emptyArm(hours)] } };
+      cells.set(key, cell);
+      for (const set of sets) groupOf(set, row).cells.add(key);
+    }
+    return cell;
+  };
+  for (const row of byFirstHour(data.cells, CELL_SERIES_FIELDS.length, startSec, hours)) {
+    const a = armOf(row.provider);
+    if (a !== undefined) addCellSeries(cellOf(row).sums.arms[a], row, startSec, hours);
+  }
+  for (const row of byFirstHour(data.errors, 2, startSec, hours)) {
+    const a = armOf(row.provider);
+    if (a !== undefined) addErrorSeries(cellOf(row).sums.arms[a], row, startSec, hours);
+  }
+  for (const group of groups.values()) {
+    for (const key of group.cells) {
+      const cell = cells.get(key);
+      if (cell) for (const a of [0, 1] as const) addArm(group.sums.arms[a], cell.sums.arms[a]);
+    }
+  }
+  return { cells, groups };
 }
 
 class Context {
@@ -283,11 +284,7 @@ class Context {
         const observed = emptyArm(this.hours);
         for (const key of keys) {
           const arm = this.cells.get(key)?.sums.arms[1];
-          if (!arm) continue;
-          for (const field of ['attempts', 'failures', 'mfaKnown', 'mfaChallenged', 'K', 'sxx', 'snn', 'sxn'] as const) {
-            for (let h = 0; h < this.hours; h++) observed[field][h] = (observed[field][h] ?? 0) + (arm[field][h] ?? 0);
-          }
-          for (const [code, series] of arm.errors) for (let h = 0; h < this.hours; h++) addErrors(observed, h, code, series[h] ?? 0);
+          if (arm) addArm(observed, arm);
         }
         const own = this.mix(keys, 1, metric).drift(rateArm(observed, metric));
         const n = rateArm(observed, metric).n;
@@ -554,21 +551,15 @@ class Context {
   }
 
   private latencyIndex: Map<string, LatencyRow[]> | undefined;
-  /** The latency rows of one cohort; the rows arrive ordered by set and cohort key, so each cohort is one run. */
+  /** The latency rows of one cohort, one per provider. */
   private latencyRows(setId: number, key: string): LatencyRow[] {
     if (!this.latencyIndex) {
       this.latencyIndex = new Map();
-      const rows = this.data.latency;
-      let begin = 0;
-      for (let i = 1; i <= rows.length; i++) {
-        const [previous, current] = [rows[i - 1], rows[i]];
-        if (current && previous && current.set_id === previous.set_id && current.cohort_key === previous.cohort_key) continue;
-        if (previous) {
-          const id = `${previous.set_id}#${previous.cohort_key}`;
-          const run = rows.slice(begin, i);
-          this.latencyIndex.set(id, [...(this.latencyIndex.get(id) ?? []), ...run]);
-        }
-        begin = i;
+      for (const row of this.data.latency) {
+        const id = `${row.set_id}#${row.cohort_key}`;
+        const rows = this.latencyIndex.get(id);
+        if (rows) rows.push(row);
+        else this.latencyIndex.set(id, [row]);
       }
     }
     return this.latencyIndex.get(`${setId}#${key}`) ?? [];

@@ -4,6 +4,7 @@ import { incidentHoursTable } from '../../src/baseline/series.js';
 import {
   baselineCellLatency, baselineHistograms, insertEvaluation, routedUnits, windowCells, windowErrors, windowExtent, windowLatency, windowUserSums,
 } from '../../src/evaluate/evaluate-sql.js';
+import { CELL_SERIES_FIELDS, type CellRow, type ErrorRow, type LatencyRow } from '../../src/evaluate/cohort-rollup.js';
 import { openStore, type Store } from '../../src/store/open.js';
 import { allJson, run } from '../../src/store/query.js';
 import { sql, type Sql } from '../../src/store/sql.js';
@@ -87,6 +88,41 @@ describe('evaluate SQL builders', () => {
       { set_id: 2, cohort_key: 'idp=okta', users: 2, n: 2, f: 1, ff: 1, nn: 2, fn: 1 },
       { set_id: 3, cohort_key: 'tenant=t9|idp=azure', users: 1, n: 1, f: 0, ff: 0, nn: 1, fn: 0 },
       { set_id: 3, cohort_key: 'tenant=t9|idp=okta', users: 2, n: 2, f: 1, ff: 1, nn: 2, fn: 1 },
+    ]);
+  });
+  it('return one row per cell (or cohort) and provider, its hours as one flat series', async () => {
+    // Two hours of t5 on the candidate, split over two apps in the first; one hour on legacy.
+    await run(store.connection, sql`INSERT INTO agg_hourly VALUES
+      ('2026-10-04T00:00:00Z', 't5', 'okta', 'web', 'eu', 'new', 4, 1, 4, 3, 0, 0, 0, 0, 0, 0, 0, 0, 2, 1, 10, 3),
+      ('2026-10-04T00:00:00Z', 't5', 'okta', 'ios', 'eu', 'new', 2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 4, 0),
+      ('2026-10-04T01:00:00Z', 't5', 'okta', 'web', 'eu', 'new', 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1),
+      ('2026-10-04T01:00:00Z', 't5', 'okta', 'web', 'eu', 'old', 3, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 3, 0)`);
+    await run(store.connection, sql`INSERT INTO agg_hourly_errors VALUES
+      ('2026-10-04T00:00:00Z', 't5', 'okta', 'web', 'eu', 'new', 'invalid_grant', 1),
+      ('2026-10-04T01:00:00Z', 't5', 'okta', 'web', 'eu', 'new', 'invalid_grant', 1)`);
+    await run(store.connection, sql`INSERT INTO agg_hourly_latency VALUES
+      ('2026-10-04T00:00:00Z', 't5', 'okta', 'web', 'eu', 'new', 100, 3),
+      ('2026-10-04T00:00:00Z', 't5', 'okta', 'ios', 'eu', 'new', 100, 2),
+      ('2026-10-04T01:00:00Z', 't5', 'okta', 'web', 'eu', 'old', 101, 3)`);
+    const day4 = { from: new Date('2026-10-04T00:00:00Z'), to: new Date('2026-10-05T00:00:00Z') };
+    const [h0, h1] = [day4.from.getTime() / 1000, day4.from.getTime() / 1000 + 3600];
+    const hoursOf = (series: readonly number[], stride: number) => Array.from({ length: series.length / stride }, (_, i) => series.slice(i * stride, (i + 1) * stride))
+      .sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0) || (a[1] ?? 0) - (b[1] ?? 0));
+    const cells = await allJson<CellRow>(store.connection, windowCells(['tenant'], day4, providers));
+    expect(cells.map((r) => ({ ...r, series: hoursOf(r.series, CELL_SERIES_FIELDS.length) }))).toEqual([
+      { tenant: 't5', provider: 'new', series: [[h0, 6, 1, 6, 3, 3, 1, 14, 3], [h1, 1, 1, 1, 1, 1, 1, 1, 1]] },
+      { tenant: 't5', provider: 'old', series: [[h1, 3, 0, 3, 0, 3, 0, 3, 0]] },
+    ]);
+    const errors = await allJson<ErrorRow>(store.connection, windowErrors(['tenant'], day4, providers, ['invalid_grant']));
+    expect(errors.map((r) => ({ ...r, series: hoursOf(r.series, 2) }))).toEqual([
+      { tenant: 't5', provider: 'new', error_code: 'invalid_grant', series: [[h0, 1], [h1, 1]] },
+    ]);
+    const latency = await allJson<LatencyRow>(store.connection, windowLatency(cohortSets({ dimensions: [['tenant']] }).filter((s) => s.stored), day4, providers));
+    expect(latency.map((r) => ({ ...r, series: hoursOf(r.series, 3) }))).toEqual([
+      { set_id: 0, cohort_key: '', provider: 'new', series: [[h0, 100, 5]] },
+      { set_id: 0, cohort_key: '', provider: 'old', series: [[h1, 101, 3]] },
+      { set_id: 1, cohort_key: 'tenant=t5', provider: 'new', series: [[h0, 100, 5]] },
+      { set_id: 1, cohort_key: 'tenant=t5', provider: 'old', series: [[h1, 101, 3]] },
     ]);
   });
   it('insert an evaluation row', async () => {

@@ -6,6 +6,7 @@ import { histogramQuantile } from '../../src/stats/histogram-quantile.js';
 import { woodruffInterval } from '../../src/stats/woodruff-interval.js';
 import { LATENCY_BIN_COUNT } from '../../src/stats/latency-histogram.js';
 import type { CohortBaseline } from '../../src/types.js';
+import { cellRows, latencyRows } from './window-rows.js';
 
 const DAY_MS = 86_400_000;
 
@@ -38,9 +39,9 @@ function data(own: CohortBaseline): StageData {
   return {
     plan: p, stage, window: { from, to: new Date(from.getTime() + 4 * 3_600_000) },
     baseline: { cohorts: [baseline([], ''), own], shapes: new Map([['shape|latency_p95', shape]]) },
-    cells: hours.map((t) => ({ t, tenant: 't1', provider: 'new', attempts: 300, failures: 0, mfa_known: 0, mfa_challenged: 0, users: 300, user_sxx: 0, user_snn: 300, user_sxn: 0 })),
+    cells: cellRows(hours.map((t) => ({ t, tenant: 't1', provider: 'new', attempts: 300, failures: 0, mfa_known: 0, mfa_challenged: 0, users: 300, user_sxx: 0, user_snn: 300, user_sxn: 0 }))),
     errors: [],
-    latency: hours.map((t) => ({ set_id: tenantSet.id, cohort_key: 'tenant=t1', t, provider: 'new', bin: 130, count: 300 })),
+    latency: latencyRows(hours.map((t) => ({ set_id: tenantSet.id, cohort_key: 'tenant=t1', t, provider: 'new', bin: 130, count: 300 }))),
     baselineHistograms: [120, 125, 130, 135].map((bin) => ({ dimensions: 'tenant', cohort_key: 'tenant=t1', bin, count: 1000 })),
     units: [],
   };
@@ -91,9 +92,9 @@ describe('stageInputs latency DiD (tenant routing)', () => {
     const stageData: StageData = {
       plan: p, stage, window: { from, to: new Date(from.getTime() + 4 * 3_600_000) },
       baseline: { cohorts: [baseline([], ''), baseline(['tenant'], 'tenant=t1'), { ...baseline(['tenant'], 'tenant=t2'), cohort: { tenant: 't2' } }], shapes: new Map() },
-      cells: [...cell('t1', 'new'), ...cell('t2', 'old')],
+      cells: cellRows([...cell('t1', 'new'), ...cell('t2', 'old')]),
       errors: [],
-      latency: latency.sort((a, b) => a.set_id - b.set_id || (a.cohort_key < b.cohort_key ? -1 : 1)),
+      latency: latencyRows(latency),
       baselineHistograms: [],
       units: [],
       baselineCells: [...t1.map((bin) => ({ tenant: 't1', bin, count: 2000 })), ...t2.map((bin) => ({ tenant: 't2', bin, count: 1000 }))],
@@ -133,7 +134,7 @@ describe('stageInputs latency DiD reference', () => {
     const stageData: StageData = {
       plan: p, stage, window: { from, to: new Date(from.getTime() + 4 * 3_600_000) },
       baseline: { cohorts: [baseline([], ''), t1], shapes: new Map() },
-      cells, errors: [], latency, baselineHistograms: [], units: [],
+      cells: cellRows(cells), errors: [], latency: latencyRows(latency), baselineHistograms: [], units: [],
       baselineCells: [
         ...t1Bins.map((bin) => ({ tenant: 't1', idp: 'okta', bin, count: 2000 })),
         ...t2Bins.map((bin) => ({ tenant: 't2', idp: 'okta', bin, count: 1000 })),
