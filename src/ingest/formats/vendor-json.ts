@@ -14,8 +14,11 @@ export type WrapperKey = 'events' | 'Records' | 'records' | 'items' | 'value';
  */
 export function jsonRecords(file: string, wrappers: readonly WrapperKey[] = []): Sql {
   // A wrapper file (a CloudTrail S3 object, an API page) is one JSON value: allow it well past DuckDB's 16 MB default.
+  // Only then: each reading thread holds buffers of twice that size (1 GB of memory on two threads, for any file),
+  // and a JSON array's elements, like JSON Lines, are each an object of their own.
+  const objectSize = raw(wrappers.length > 0 ? ', maximum_object_size = 268435456' : '');
   const objects = sql`SELECT ordinality AS object_row, json AS object
-    FROM read_json_objects(${file}, format = 'auto', maximum_object_size = 268435456) WITH ORDINALITY`;
+    FROM read_json_objects(${file}, format = 'auto'${objectSize}) WITH ORDINALITY`;
   if (wrappers.length === 0) return sql`SELECT object_row AS source_row, object AS record FROM (${objects})`;
   const elements = wrappers.map((key) =>
     raw(`CASE WHEN json_type(object, '$.${key}') = 'ARRAY' THEN json_extract(object, '$.${key}[*]') END`));
