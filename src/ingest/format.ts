@@ -11,7 +11,7 @@ export interface LoginFormat {
   description: string;
   /** Whether the sample looks like this format. */
   detect(sample: FormatSample): boolean;
-  /** A SELECT over `file` with exactly the STAGED_COLUMNS, one row per source record, in file order. */
+  /** A SELECT over `file` with exactly the STAGED_COLUMNS, one row per source record; `source_row` gives the file order (rows may come in any order). */
   stage(file: string, options: StageOptions): Sql;
   /**
    * The text kept in quarantine, as SQL over the staged `record` of `file`; without it, `record` is that text.

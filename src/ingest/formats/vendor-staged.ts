@@ -13,7 +13,8 @@ const TYPES: Readonly<Record<StagedColumn, string>> = Object.fromEntries(
 
 /**
  * The stage() SELECT: `columns` evaluated over `source` (a SELECT with `source_row`, `record` and
- * whatever fields the expressions name), cast to the staged types, in STAGED_COLUMNS order and file order.
+ * whatever fields the expressions name), cast to the staged types, in STAGED_COLUMNS order. Not sorted:
+ * `source_row` carries the file order, and sorting would hold every raw record in memory at once.
  */
 export function stagedSelect(source: Sql, columns: MappedColumns): Sql {
   const list = STAGED_COLUMNS.map((name) => {
@@ -22,8 +23,7 @@ export function stagedSelect(source: Sql, columns: MappedColumns): Sql {
   });
   return sql`WITH source AS (${source})
     SELECT ${join(list, ',\n')}
-    FROM source
-    ORDER BY source_row`;
+    FROM source`;
 }
 
 /**

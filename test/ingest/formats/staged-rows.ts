@@ -58,7 +58,7 @@ export async function stagedRows(
   connection: DuckDBConnection, format: LoginFormat, file: string, options: StageOptions = {},
 ): Promise<StagedRow[]> {
   const rows = await allJson<Omit<StagedRow, 'source_row' | 'attributes'> & { source_row: string; attributes: string | null }>(
-    connection, sql`SELECT * FROM (${format.stage(file, options)})`);
+    connection, sql`SELECT * FROM (${format.stage(file, options)}) ORDER BY source_row`);
   return rows.map((row) => ({
     ...row,
     source_row: Number(row.source_row),
