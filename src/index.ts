@@ -107,4 +107,5 @@ export type { PostRolloutSection, HuntFinding, HuntSummary, PlaceboRow, RunTrend
 export { hunt, type HuntCell, type HuntInput, type HuntResult, type HuntKind } from './post-rollout/hunt.js';
 export { predictiveLogE, predictiveEProcess, type BetaPrior as PredictiveNull, type CountLook, type PredictiveState } from './post-rollout/predictive-e-process.js';
 export { projectedResult, type ProjectedInput, type ProjectedOutcome, type PlaceboSummary } from './post-rollout/projected.js';
-export { placeboDeltas, type Placebo } from './post-rollout/placebo.js';
+export { fitProjection, placeboDeltas, type Placebo, type PlaceboLength } from './post-rollout/placebo.js';
+export { incidentHourList, incidentHours, type Incident, type IncidentOptions, type IncidentScan, type SustainedExcess, type UpstreamHour } from './stats/incident-hours.js';

@@ -24,6 +24,8 @@ export interface SectionParts {
   start: Date;
   at: Date;
   planned: PlannedOutcome;
+  /** Upstream incidents in the window (left out of the planned cohorts) and non-transient excesses. */
+  incidents: Pick<PostRolloutSection, 'incidents' | 'sustainedExcess'>;
   hunted: HuntOutcome;
   previousRunId: string | null;
   /** Finding keys of the previous run. */
@@ -52,7 +54,8 @@ export function assembleSection(parts: SectionParts): PostRolloutSection {
   const notes = [
     parts.design === 'within_cohort_split'
       ? `Planned cohorts: candidate against the ${((plan.postRollout?.holdbackShare ?? 0) * 100).toPrecision(2)}% legacy holdback in the same cohorts and hours.`
-      : 'Planned cohorts: no legacy traffic is left, so each is compared with its baseline projected forward, calibrated by placebo runs at fake dates inside the baseline period.',
+      : 'Planned cohorts: no legacy traffic is left, so each is compared with its own legacy history (baseline period and the stages) projected forward, calibrated by placebo runs of the same projection at fake dates with the same gap.',
+    ...incidentNotes(parts.incidents),
     `Hunt: ${hunted.result.examined} combination × metric cells examined, ${hunted.result.eligible} eligible, ${hunted.result.ineligible} too small to judge; ${huntFindings.filter((f) => f.regression).length} found at FDR ${plan.alpha}.`,
     ...(hunted.result.newErrorCodes.length ? [`Error codes never seen in the baseline period: ${hunted.result.newErrorCodes.join(', ')}.`] : []),
     ...(hunted.newValues.length ? [`Dimension values never seen in the baseline period: ${hunted.newValues.map((v) => `${v.dimension}=${v.value}`).join(', ')} (reported, not judged).`] : []),
@@ -71,6 +74,8 @@ export function assembleSection(parts: SectionParts): PostRolloutSection {
     results: planned.results,
     notes,
     placebo: planned.placebo,
+    incidents: parts.incidents.incidents,
+    sustainedExcess: parts.incidents.sustainedExcess,
     hunt: {
       method: HUNT_METHOD, correction: 'BH', alpha: plan.alpha, sets: hunted.sets,
       examined: hunted.result.examined, eligible: hunted.result.eligible, ineligible: hunted.result.ineligible,
@@ -85,6 +90,18 @@ export function assembleSection(parts: SectionParts): PostRolloutSection {
     ],
     regressions,
   };
+}
+
+function incidentNotes({ incidents, sustainedExcess }: SectionParts['incidents']): string[] {
+  const hours = (n: number) => `${n} hour${n === 1 ? '' : 's'}`;
+  return [
+    ...(incidents.length
+      ? [`Upstream incidents left out of the planned cohorts (transient failure bursts of one IdP, which hit both providers; check them against the IdP's status page): ${incidents
+          .map((i) => `${i.idp} ${i.start.slice(0, 13).replace('T', ' ')}h UTC, ${hours(i.hours)}, ${i.failures} failures where ${i.expectedFailures.toFixed(0)} were typical`)
+          .join('; ')}.`]
+      : []),
+    ...sustainedExcess.map((s) => `${s.idp}: ${hours(s.hours)} of excess failures ${s.reason === 'still_elevated_at_end' ? 'still going at the end of the window' : 'too long or too frequent to be an incident'}, so they stay in the comparison.`),
+  ];
 }
 
 function fromCell(c: HuntCell, previous: ReadonlySet<string>): HuntFinding {

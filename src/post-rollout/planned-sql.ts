@@ -33,9 +33,16 @@ function metricColumns(metric: PlanMetric): { n: string; x: Sql } {
 /**
  * Hourly n and x of every planned cohort × rate metric × provider over a period, rolled up to
  * the plan's dimension sets (and everyone) in one GROUPING SETS pass over `agg_hourly` and
- * `agg_hourly_errors`. Hours without trials are left out.
+ * `agg_hourly_errors`. Hours without trials are left out, and so are the (IdP, hour) cells of
+ * `exclude` (upstream incidents).
  */
-export function plannedHourly(sets: readonly (readonly Dimension[])[], metrics: readonly PlanMetric[], providers: readonly string[], period: Period): Sql {
+export function plannedHourly(
+  sets: readonly (readonly Dimension[])[],
+  metrics: readonly PlanMetric[],
+  providers: readonly string[],
+  period: Period,
+  exclude: readonly ExcludedHour[] = [],
+): Sql {
   const codes = metrics.flatMap((m) => (m.errorCode === undefined ? [] : [m.errorCode]));
   // GROUPING(tenant, idp, app, region) needs every dimension in some grouping set: pad with the finest one and drop its rows.
   const padded = DIMENSIONS.some((d) => !sets.some((s) => s.includes(d)));
@@ -56,7 +63,7 @@ export function plannedHourly(sets: readonly (readonly Dimension[])[], metrics: 
   return sql`
     WITH cells AS (
       SELECT a.*${codes.length ? sql`, ${join(codes.map((c) => sql`coalesce(${ident(`e_${c}`)}, 0) AS ${ident(`e_${c}`)}`), ', ')}` : sql``}
-      FROM (SELECT * FROM agg_hourly WHERE ${inWindow}) a ${errors}
+      FROM (SELECT * FROM agg_hourly WHERE ${inWindow}) a ${withoutHours(exclude)} ${errors}
     ), rolled AS (
       SELECT GROUPING(tenant, idp, app, region)::INTEGER AS g,
              CASE GROUPING(tenant, idp, app, region) ${join(keys, '\n')} END AS cohort_key,
@@ -69,6 +76,37 @@ export function plannedHourly(sets: readonly (readonly Dimension[])[], metrics: 
     )
     ${join(unpivot, ' UNION ALL ')}
     ORDER BY g, cohort_key, metric, provider, hour`;
+}
+
+/** An IdP's hour (start, seconds since the epoch) left out of `plannedHourly`. */
+export interface ExcludedHour {
+  idp: string;
+  hour: number;
+}
+
+/** `ANTI JOIN` of the excluded (idp, hour) cells, or nothing. */
+function withoutHours(exclude: readonly ExcludedHour[]): Sql {
+  if (exclude.length === 0) return sql``;
+  const rows = exclude.map((e) => sql`(${e.idp}, ${e.hour}::DOUBLE)`);
+  return sql`ANTI JOIN (VALUES ${join(rows, ', ')}) AS excluded(idp, hour) ON a.idp = excluded.idp AND epoch(a.hour) = excluded.hour`;
+}
+
+/** One IdP's hour over some providers: attempts and failures (`incidentHours` input). */
+export interface IdpHourRow {
+  idp: string;
+  hour: number;
+  n: number;
+  x: number;
+}
+
+/** Attempts and failures per IdP and hour over a period and providers, from `agg_hourly`. */
+export function idpHourly(providers: readonly string[], period: Period): Sql {
+  return sql`
+    SELECT idp, epoch(hour)::DOUBLE AS hour, sum(attempts)::DOUBLE AS n, sum(failures)::DOUBLE AS x
+    FROM agg_hourly
+    WHERE provider IN (${join(providers.map((p) => sql`${p}`), ', ')}) AND hour >= ${instant(period.from)} AND hour < ${instant(period.to)}
+    GROUP BY ALL
+    ORDER BY idp, hour`;
 }
 
 /** Attempts per provider over a period (to tell whether a legacy holdback is present). */

@@ -2,7 +2,7 @@ import type { LoadedBaseline } from '../baseline/load-baseline.js';
 import { verdictFor } from '../evaluate/judge-results.js';
 import type { Plan } from '../plan/plan.js';
 import { benjaminiHochberg } from '../stats/benjamini-hochberg.js';
-import type { CohortResult, Period } from '../types.js';
+import type { CohortResult } from '../types.js';
 import { holdbackResult } from './holdback.js';
 import type { PlannedHourRow } from './planned-sql.js';
 import { projectedMetrics } from './planned-sql.js';
@@ -14,7 +14,7 @@ import type { HourCount } from './window-delta.js';
 export interface PlannedInput {
   plan: Plan;
   baseline: LoadedBaseline;
-  /** Legacy hours of the baseline period and both providers' hours of the window (`plannedHourly`). */
+  /** Legacy hours from the baseline start to the window start, and both providers' hours of the window (`plannedHourly`, incident hours removed). */
   history: readonly PlannedHourRow[];
   window: readonly PlannedHourRow[];
   design: PostRolloutSection['design'];
@@ -32,7 +32,7 @@ export interface PlannedOutcome {
 
 /**
  * Judges every planned cohort × rate metric of the baseline: against the legacy holdback when
- * the design is `within_cohort_split`, else against its placebo-calibrated projection; then
+ * the design is `within_cohort_split`, else against the placebo-calibrated projection of its own legacy history; then
  * Benjamini–Hochberg across them and `verdictFor` (the verdict rule of `stagewise evaluate`).
  */
 export function plannedResults(input: PlannedInput): PlannedOutcome {
@@ -41,7 +41,6 @@ export function plannedResults(input: PlannedInput): PlannedOutcome {
   const hours = (rows: readonly PlannedHourRow[]) => groupHours(rows);
   const [history, window] = [hours(input.history), hours(input.window)];
   const { legacy, candidate } = plan.providers;
-  const baselinePeriod: Period = { from: plan.baseline.start, to: plan.baseline.end };
   const results: CohortResult[] = [];
   const placebo: PlaceboRow[] = [];
   for (const cohort of baseline.cohorts) {
@@ -54,7 +53,7 @@ export function plannedResults(input: PlannedInput): PlannedOutcome {
       continue;
     }
     const shape = baseline.shapes.get(`${cohort.shapeKey}|${cohort.metric}`);
-    const outcome = projectedResult({ ...common, shape, history: history.get(key(legacy)) ?? [], window: window.get(key(candidate)) ?? [], baselinePeriod });
+    const outcome = projectedResult({ ...common, shape, history: history.get(key(legacy)) ?? [], historyStart: plan.baseline.start, window: window.get(key(candidate)) ?? [] });
     results.push(outcome.result);
     placebo.push({ cohort: cohort.cohort, metric: cohort.metric, ...outcome.placebo });
   }

@@ -53,15 +53,30 @@ export interface HuntSummary {
   newErrorCodes: string[];
 }
 
-/** The placebo spread of one planned cohort × metric (statistics.md 2.2, 9.5). */
+/** The placebo calibration of one planned cohort × metric (statistics.md 2.2, 9.5; `PlaceboSummary`). */
 export interface PlaceboRow {
   cohort: Cohort;
   metric: string;
+  /** Fake dates and the root mean square of the placebo Δ at the latest look's length. */
   k: number;
-  mean: number;
-  sd: number;
+  rms: number;
+  /** Days from the cohort's last legacy hour to the window start; the latest look's length in days. */
+  gapDays: number;
+  lengthDays: number;
+  historyEnd: string | null;
   t: number | null;
-  pT: number | null;
+}
+
+/** A transient upstream incident left out of the planned cohorts' comparison (`incidentHours`). */
+export interface IncidentRow {
+  idp: string;
+  /** ISO-8601, end exclusive. */
+  start: string;
+  end: string;
+  hours: number;
+  attempts: number;
+  failures: number;
+  expectedFailures: number;
 }
 
 /**
@@ -80,6 +95,9 @@ export interface PostRolloutSection extends PostRolloutFindings {
   design: 'baseline_projection' | 'within_cohort_split';
   alpha: number;
   placebo: PlaceboRow[];
+  /** Upstream incidents in the window, left out of the planned cohorts (not of the hunt), and IdPs whose excess was not transient. */
+  incidents: IncidentRow[];
+  sustainedExcess: { idp: string; hours: number; reason: string }[];
   hunt: HuntSummary;
   /** Planned cohort × metrics not judged, and why. */
   notJudged: { cohort: Cohort; metric: string; reason: string }[];

@@ -44,8 +44,14 @@ describe('stagewise post-rollout', () => {
     expect(section.schema).toBe('stagewise.post-rollout/v1');
     expect(section.design).toBe('baseline_projection');
     expect(section.hunt.findings.some((f) => f.regression && f.cohort.idp === 'pingfed-saml' && f.cohort.app === 'ios')).toBe(true);
-    expect(section.results.some((r) => r.verdict === 'regression' && r.cohort.idp === 'pingfed-saml' && r.metric === 'success_rate')).toBe(true);
-    expect(Math.max(...section.placebo.map((p) => p.k))).toBe(8); // 28 baseline days: 7 to fit, 7 of gap, 7-day windows
+    // The planned IdP cohort sees the drop diluted (ios is part of pingfed-saml) and within what its own history
+    // does week to week (placebo rms ≈ 0.8 pp here): the hunt is what finds it. Its estimate still points down.
+    const idp = section.results.find((r) => JSON.stringify(r.cohort) === '{"idp":"pingfed-saml"}' && r.metric === 'success_rate');
+    expect(idp?.effect).toBeLessThan(-0.01);
+    // Legacy history to the end of stage 4 (the last with legacy traffic), a 5-day gap to the rollout end, 7-day windows:
+    // fake dates from 14 days of fit + 5 of gap while a 7-day window fits before the history ends.
+    const placebo = section.placebo.find((p) => JSON.stringify(p.cohort) === '{"idp":"pingfed-saml"}' && p.metric === 'success_rate');
+    expect(placebo).toMatchObject({ k: 20, gapDays: 5, lengthDays: 7, historyEnd: '2026-10-16T00:00:00.000Z' });
     const before = await counts();
     expect(before.runs).toBe(1);
     out = [];

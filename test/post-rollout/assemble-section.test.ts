@@ -21,6 +21,7 @@ function parts(previousKeys: string[]): SectionParts {
     runId: 'pr-2', createdAt: new Date('2026-10-13T06:00:00Z'), plan, baselineId: 'bl-1', design: 'baseline_projection',
     start: new Date('2026-10-10T00:00:00Z'), at: new Date('2026-10-13T00:00:00Z'),
     planned: { results: [], placebo: [], notJudged: [] },
+    incidents: { incidents: [], sustainedExcess: [] },
     hunted: {
       result: { cells: [cell('a1', true, 1e-6), cell('a2', false, 0.2), cell('a3', true, 1e-8)], examined: 3, eligible: 3, ineligible: 0, newErrorCodes: [] },
       newValues: [{ dimension: 'app', value: 'a9', n: 40, x: 2 }], sets: ['idp,app'],
