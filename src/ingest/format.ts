@@ -11,7 +11,10 @@ export interface LoginFormat {
   description: string;
   /** Whether the sample looks like this format. */
   detect(sample: FormatSample): boolean;
-  /** A SELECT over `file` with exactly the STAGED_COLUMNS, one row per source record; `source_row` gives the file order (rows may come in any order). */
+  /**
+   * A SELECT over `file` with exactly the STAGED_COLUMNS, one row per source record. Either `source_row` numbers
+   * the records (the rows may then come in any order), or it is NULL and the rows come in file order.
+   */
   stage(file: string, options: StageOptions): Sql;
   /**
    * The text kept in quarantine, as SQL over the staged `record` of `file`; without it, `record` is that text.
@@ -20,7 +23,9 @@ export interface LoginFormat {
   quarantineRecord?(record: Sql, file: string): Sql;
 }
 /** Columns every stage() SELECT returns, in this order. All VARCHAR except source_row BIGINT, attributes JSON and record (see below).
- *  source_row: 1-based record number in the file; record: the raw record as text (for quarantine), or any value
+ *  source_row: 1-based record number in the file, or NULL for every row of a SELECT that keeps the file's order (a scan
+ *  and projections: no join, sort or aggregate); the pipeline then numbers the rows in the order it stores them, which
+ *  DuckDB keeps (preserve_insertion_order), so no serial row_number() window holds up a parallel scan; record: the raw record as text (for quarantine), or any value
  *  the format's quarantineRecord turns into that text;
  *  ts: the source timestamp as text (ISO-8601 with or without zone, 'YYYY-MM-DD hh:mm:ss', or epoch milliseconds);
  *  outcome: vendor mappings emit 'success'/'failure' (anything else is quarantined); mfa_challenged: 'true'/'false'/NULL;

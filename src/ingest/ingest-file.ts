@@ -38,9 +38,10 @@ export interface IngestResult {
 const DUCKDB_ERROR = /^[A-Z][A-Za-z ]* Error: /;
 
 /**
- * Loads one file into the store in one transaction: stages and checks every record in DuckDB, quarantines the
- * bad ones, counts the skipped ones, drops event ids already loaded (in this file or before), inserts the rest
- * and records the run. If anything fails, or the process dies, the store is as it was.
+ * Loads one file into the store in one transaction: stages and checks every record in DuckDB (into a temp table,
+ * before the transaction), quarantines the bad ones, counts the skipped ones, drops event ids already loaded (in
+ * this file or before), inserts the rest and records the run. If anything fails, or the process dies, the store
+ * is as it was.
  *
  * @throws {UserError} naming the file when DuckDB cannot read it to the end (malformed JSON, a bad CSV line).
  */
@@ -53,21 +54,49 @@ export async function ingestFile(connection: DuckDBConnection, input: IngestInpu
     return { runId: previous.runId, file: input.file, format, sha256: input.sha256,
       rowsRead: 0, loaded: 0, quarantined: 0, duplicates: 0, skipped: 0, alreadyIngestedBy: previous };
   }
+  const startedAt = new Date().toISOString();
   try {
-    return await transaction(connection, () => load(connection, input, settings));
+    await checkRows(connection, input, settings);
+    return await transaction(connection, () => load(connection, input, startedAt));
   } catch (error) {
     if (!(error instanceof Error) || !DUCKDB_ERROR.test(error.message)) throw error;
     throw new UserError(`${input.file}: cannot ingest as ${format}: ${firstLine(error)}`, 1, { cause: error });
+  } finally {
+    for (const drop of dropTempTables()) await run(connection, drop);
   }
 }
 
-async function load(connection: DuckDBConnection, input: IngestInput, settings: IngestSettings): Promise<IngestResult> {
-  const runId = randomUUID();
-  const startedAt = new Date().toISOString();
-  const format = input.format.name;
+/**
+ * Stages and checks every record of the file into the temp table `ingest_checked`. It runs before the store's
+ * transaction (a temp table is no part of the store): rows staged without a source_row are numbered by their
+ * rowid there, which counts from 0 in a committed table but from a transaction-local base in an open one.
+ */
+async function checkRows(connection: DuckDBConnection, input: IngestInput, settings: IngestSettings): Promise<void> {
   const stage = input.format.stage(input.file, settings.date === undefined ? {} : { date: settings.date });
   const quarantineRecord = input.format.quarantineRecord?.(sql`record`, input.file);
-  await run(connection, sql`CREATE OR REPLACE TEMP TABLE ingest_checked AS ${checkedRows(stage, { ...settings, format, quarantineRecord })}`);
+  const checked = checkedRows(stage, { ...settings, format: input.format.name, quarantineRecord });
+  await inInsertionOrder(connection, () => run(connection, sql`CREATE OR REPLACE TEMP TABLE ingest_checked AS ${checked}`));
+}
+
+/**
+ * Runs `body` with DuckDB keeping insertion order, as it does by default: rows staged without a source_row are
+ * numbered by their position in ingest_checked (see ingest-sql.ts), so that order must be the file's.
+ */
+async function inInsertionOrder(connection: DuckDBConnection, body: () => Promise<void>): Promise<void> {
+  const [setting] = await all<{ preserve: boolean }>(connection, sql`SELECT current_setting('preserve_insertion_order') AS preserve`);
+  if (setting?.preserve !== false) return body();
+  await run(connection, sql`SET preserve_insertion_order = true`);
+  try {
+    await body();
+  } finally {
+    await run(connection, sql`SET preserve_insertion_order = false`);
+  }
+}
+
+/** Loads the checked rows of `input` (in `ingest_checked`) into the store and records the run. */
+async function load(connection: DuckDBConnection, input: IngestInput, startedAt: string): Promise<IngestResult> {
+  const runId = randomUUID();
+  const format = input.format.name;
   await run(connection, insertQuarantine(runId, input.file));
   await run(connection, insertSkipped(runId));
   await run(connection, findRepeats());
@@ -87,6 +116,5 @@ async function load(connection: DuckDBConnection, input: IngestInput, settings: 
     INSERT INTO ingest_runs VALUES (${runId}, ${input.file}, ${input.sha256}, ${format}, ${startedAt}::TIMESTAMPTZ,
       ${new Date().toISOString()}::TIMESTAMPTZ, ${result.rowsRead}, ${result.loaded}, ${result.quarantined},
       ${result.duplicates}, ${result.skipped})`);
-  for (const drop of dropTempTables()) await run(connection, drop);
   return result;
 }

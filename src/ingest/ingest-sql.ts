@@ -6,11 +6,18 @@ import { sql, type Sql } from '../store/sql.js';
  */
 const LOADABLE = sql`skip_reason IS NULL AND problem IS NULL`;
 
+/**
+ * A row's 1-based record number: the staged one, or, where the stage left it NULL, the row's position in
+ * `ingest_checked`, which DuckDB stores in the order the stage returned the rows (file order; see STAGED_COLUMNS)
+ * and, the table being created outside a transaction, numbers from 0.
+ */
+const SOURCE_ROW = sql`coalesce(source_row, rowid + 1)`;
+
 /** Copies the quarantined rows of the run, with reason and raw record, into `quarantine`. */
 export const insertQuarantine = (runId: string, file: string): Sql => sql`
   INSERT INTO quarantine (run_id, file, source_row, reason, record)
-  SELECT ${runId}, ${file}, source_row, problem, record FROM ingest_checked
-  WHERE problem IS NOT NULL ORDER BY source_row`;
+  SELECT ${runId}, ${file}, ${SOURCE_ROW}, problem, record FROM ingest_checked
+  WHERE problem IS NOT NULL ORDER BY ${SOURCE_ROW}`;
 
 /** Counts the run's skipped records per reason into `skipped`. */
 export const insertSkipped = (runId: string): Sql => sql`
@@ -18,13 +25,13 @@ export const insertSkipped = (runId: string): Sql => sql`
   SELECT ${runId}, skip_reason, count(*) FROM ingest_checked WHERE skip_reason IS NOT NULL GROUP BY skip_reason`;
 
 /**
- * `ingest_repeats`: source rows whose event_id came earlier in the file. Only ids seen twice go through the
- * window, so a file without repeats costs one hash aggregate of its ids.
+ * `ingest_repeats`: the rows of ingest_checked (by rowid) whose event_id came earlier in the file. Only ids seen
+ * twice go through the window, so a file without repeats costs one hash aggregate of its ids.
  */
 export const findRepeats = (): Sql => sql`
   CREATE OR REPLACE TEMP TABLE ingest_repeats AS
-  SELECT source_row FROM (
-    SELECT source_row, row_number() OVER (PARTITION BY event_id ORDER BY source_row) AS nth
+  SELECT checked_row FROM (
+    SELECT rowid AS checked_row, row_number() OVER (PARTITION BY event_id ORDER BY ${SOURCE_ROW}) AS nth
     FROM ingest_checked
     WHERE ${LOADABLE} AND event_id IN (
       SELECT event_id FROM ingest_checked WHERE ${LOADABLE} GROUP BY event_id HAVING count(*) > 1))
@@ -42,7 +49,7 @@ export const insertEvents = (runId: string, format: string): Sql => sql`
          mfa_challenged, shadow_outcome, shadow_diff, ip_prefix, attributes, ${format}, ${runId}
   FROM ingest_checked c
   ANTI JOIN ingest_known k ON k.event_id = c.event_id
-  ANTI JOIN ingest_repeats r ON r.source_row = c.source_row
+  ANTI JOIN ingest_repeats r ON r.checked_row = c.rowid
   WHERE ${LOADABLE}`;
 
 /** Counts of the checked rows: read, quarantined, skipped and loadable. */

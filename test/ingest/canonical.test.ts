@@ -24,7 +24,8 @@ interface Staged { source_row: number; event_id: string | null; ts: string; user
 
 async function staged(file: string): Promise<Staged[]> {
   return allJson<Staged>(store.connection, sql`
-    SELECT source_row::INTEGER AS source_row, event_id, ts, user_raw, ip_raw, attributes::VARCHAR AS attributes
+    SELECT coalesce(source_row, row_number() OVER ())::INTEGER AS source_row, event_id, ts, user_raw, ip_raw,
+           attributes::VARCHAR AS attributes
     FROM (${canonical.stage(file, {})}) ORDER BY source_row`);
 }
 
@@ -99,6 +100,27 @@ describe('canonical quarantine', () => {
       } finally {
         target.close();
       }
+    }
+  });
+});
+
+describe('canonical source rows', () => {
+  it('numbers rows in file order when DuckDB reads a large CSV on several threads', async () => {
+    const csv = join(dir, 'many.csv');
+    // Every 49,999th row has a bad timestamp; its event_id says which row it is.
+    await run(store.connection, sql`COPY (
+      SELECT 'r' || i AS event_id, CASE WHEN i % 49999 = 0 THEN 'bad' ELSE '2026-10-01T08:00:00Z' END AS ts,
+             'u' || (i % 7) AS user_id, 'success' AS outcome
+      FROM range(1, 400001) r(i)) TO ${raw(`'${csv}'`)} (FORMAT csv, HEADER)`);
+    const target = await openStore(':memory:', { threads: 4 });
+    try {
+      await ingestFile(target.connection, { file: csv, format: canonical, sha256: csv }, { pseudonymKey: 'test-key-0123456789abcdef' });
+      const rows = await allJson<{ source_row: number; event_id: string }>(target.connection,
+        sql`SELECT source_row::INTEGER AS source_row, record ->> 'event_id' AS event_id FROM quarantine ORDER BY source_row`);
+      expect(rows).toHaveLength(8);
+      for (const row of rows) expect(row.event_id).toBe(`r${row.source_row}`);
+    } finally {
+      target.close();
     }
   });
 });

@@ -62,7 +62,7 @@ function jsonLines(file: string): Sql {
   const fields = CANONICAL_COLUMNS.map(c => `json ->> '${c}' AS ${c === 'ip' ? 'ip_raw' : c === 'user_id' ? 'user_raw' : c}`);
   const known = `{${CANONICAL_COLUMNS.map(c => `"${c}":null`).join(',')}}`;
   return sql`
-    WITH src AS (SELECT row_number() OVER () AS source_row, json FROM read_json_objects(${file}, format = 'auto')),
+    WITH src AS (SELECT NULL AS source_row, json FROM read_json_objects(${file}, format = 'auto')),
     extra AS (SELECT *, json_merge_patch(json, ${known}) AS __extra FROM src)
     SELECT source_row::BIGINT AS source_row,
            json::VARCHAR AS record,
@@ -82,7 +82,8 @@ function stage(file: string): Sql {
     case 'json':
       return jsonLines(file);
     case 'csv':
-      return tabular(sql`SELECT row_number() OVER () AS __source_row, r AS __record, r.*
+      // No source_row: the rows come in file order, and the pipeline numbers them (see STAGED_COLUMNS).
+      return tabular(sql`SELECT NULL AS __source_row, r AS __record, r.*
         FROM read_csv(${file}, all_varchar = true, header = true) r`);
   }
 }

@@ -7,19 +7,19 @@ import { ident, join, raw, sql, type Identifier, type Sql } from '../../store/sq
 export type WrapperKey = 'events' | 'Records' | 'records' | 'items' | 'value';
 
 /**
- * A SELECT of `source_row` (1-based, file order) and `record` (JSON), one row per record of a JSON
- * file: JSON Lines, a JSON array, or either of those holding objects that wrap their records in one
- * of `wrappers` (an object whose wrapper member is an array is replaced by that array's elements; an
- * element `{json: {...}}`, Elastic's test-harness envelope, is unwrapped to its `json`).
+ * A SELECT of `source_row` and `record` (JSON), one row per record of a JSON file: JSON Lines, a JSON
+ * array, or either of those holding objects that wrap their records in one of `wrappers` (an object whose
+ * wrapper member is an array is replaced by that array's elements; an element `{json: {...}}`, Elastic's
+ * test-harness envelope, is unwrapped to its `json`). Without `wrappers` the rows come in file order and
+ * source_row is NULL, for the pipeline to number (see STAGED_COLUMNS); with them it is 1-based, in file order.
  */
 export function jsonRecords(file: string, wrappers: readonly WrapperKey[] = []): Sql {
-  // A wrapper file (a CloudTrail S3 object, an API page) is one JSON value: allow it well past DuckDB's 16 MB default.
-  // Only then: each reading thread holds buffers of twice that size (1 GB of memory on two threads, for any file),
-  // and a JSON array's elements, like JSON Lines, are each an object of their own.
-  const objectSize = raw(wrappers.length > 0 ? ', maximum_object_size = 268435456' : '');
+  // A JSON array's elements, like JSON Lines, are each an object of their own: DuckDB's 16 MB limit per object holds.
+  if (wrappers.length === 0) return sql`SELECT NULL::BIGINT AS source_row, json AS record FROM read_json_objects(${file}, format = 'auto')`;
+  // A wrapper file (a CloudTrail S3 object, an API page) is one JSON value: allow it well past the 16 MB default.
+  // Only here: each reading thread holds buffers of twice that size (1 GB of memory on two threads, for any file).
   const objects = sql`SELECT ordinality AS object_row, json AS object
-    FROM read_json_objects(${file}, format = 'auto'${objectSize}) WITH ORDINALITY`;
-  if (wrappers.length === 0) return sql`SELECT object_row AS source_row, object AS record FROM (${objects})`;
+    FROM read_json_objects(${file}, format = 'auto', maximum_object_size = 268435456) WITH ORDINALITY`;
   const elements = wrappers.map((key) =>
     raw(`CASE WHEN json_type(object, '$.${key}') = 'ARRAY' THEN json_extract(object, '$.${key}[*]') END`));
   return sql`

@@ -53,12 +53,12 @@ export interface StagedRow {
   attributes: Record<string, unknown>;
 }
 
-/** Runs `format.stage(file)` in the given DuckDB connection and returns its rows. */
+/** Runs `format.stage(file)` in the given DuckDB connection and returns its rows, numbered as ingest numbers them. */
 export async function stagedRows(
   connection: DuckDBConnection, format: LoginFormat, file: string, options: StageOptions = {},
 ): Promise<StagedRow[]> {
   const rows = await allJson<Omit<StagedRow, 'source_row' | 'attributes'> & { source_row: string; attributes: string | null }>(
-    connection, sql`SELECT * FROM (${format.stage(file, options)}) ORDER BY source_row`);
+    connection, sql`SELECT * REPLACE (coalesce(source_row, row_number() OVER ()) AS source_row) FROM (${format.stage(file, options)}) ORDER BY source_row`);
   return rows.map((row) => ({
     ...row,
     source_row: Number(row.source_row),
