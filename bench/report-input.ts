@@ -73,7 +73,7 @@ export function benchInput(cohorts = 1000): ReportInput {
   const results = tenants.flatMap((t) => METRICS.map((m) => result({ tenant: t }, m, u)));
   const srm = tenants.slice(0, 20).map((t) => ({ cohort: { tenant: t }, unit: 'user' as const, expected_share: 0.25, observed_share: 0.25 + (u() - 0.5) * 0.01, units_candidate: 5000, units_total: 20000, p_value: u(), mismatch: false }));
   const stagePlan: StagePlanRow[] = ['stage-1', 'stage-2'].flatMap((stage) =>
-    results.map((r) => ({ stage, dimensions: ['tenant'], cohort: r.cohort, metric: r.metric, expected_n_candidate: r.n, expected_n_legacy: r.n_control, baseline_value: r.expected ?? 0, mde_fixed: 0.003, mde_sequential: 0.004 + 0.004 * u(), tolerance: r.tolerance, detectable: u() > 0.2 })),
+    results.map((r) => ({ stage, dimensions: ['tenant'], cohort: r.cohort, metric: r.metric, expected_n_candidate: r.n, expected_n_legacy: r.n_control, baseline_value: r.expected ?? 0, mde_fixed: 0.003, mde_sequential: 0.004 + 0.004 * u(), mde_sequential_bh: 0.012, family_size: results.length, tolerance: r.tolerance, detectable: u() > 0.2 })),
   );
   const start = Date.parse('2026-10-14T00:00:00Z');
   const stage1 = Date.parse('2026-10-19T00:00:00Z');
@@ -142,7 +142,7 @@ export function demoInput(): ReportInput {
       const detectable = (k * 37) % 605 < s.detectable;
       return {
         stage, dimensions: Object.keys(cohort) as StagePlanRow['dimensions'], cohort, metric, expected_n_candidate: 100 + 10000 * u(), expected_n_legacy: 50000 * u(),
-        baseline_value: 0.9, mde_fixed: 0.003 + 0.02 * u(), mde_sequential: 0.004 + 0.03 * u(), tolerance: metric.startsWith('latency') ? 0.1 : 0.005, detectable,
+        baseline_value: 0.9, mde_fixed: 0.003 + 0.02 * u(), mde_sequential: 0.004 + 0.03 * u(), mde_sequential_bh: 0.01 + 0.05 * u(), family_size: cohorts.length * 6, tolerance: metric.startsWith('latency') ? 0.1 : 0.005, detectable,
         ...(detectable ? {} : { advice: advice(stage, cohort, k) }),
       };
     }));

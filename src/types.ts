@@ -167,6 +167,9 @@ export interface StagePlanRow {
   /** Minimum detectable regression at the plan's α and power, one look (fixed horizon) and hourly looks (sequential). */
   mde_fixed: number;
   mde_sequential: number;
+  /** The sequential MDE after Benjamini–Hochberg over the stage's `family_size` results (one regression among them: level α/m). */
+  mde_sequential_bh: number;
+  family_size: number;
   tolerance: number;
   /** Whether the tolerated regression is at or above the sequential MDE. */
   detectable: boolean;

@@ -92,6 +92,7 @@ export function stagePlan(plan: Plan, inputs: PlanningInputs, options: { stage?:
       if (metric && traffic) planned.push(planRow(context, cohort, metric, traffic));
     }
     adviseStage(planned, stage, context);
+    afterMultiplicity(planned, context);
     for (const { row } of planned) rows.push(row);
   }
   return rows;
@@ -167,6 +168,8 @@ function planRow(context: RowContext, cohort: CohortBaseline, metric: PlanMetric
     baseline_value: metric.family === 'shadow' ? metric.tolerance : cohort.mean,
     mde_fixed: mde.mde,
     mde_sequential: mde.mde * sequential,
+    mde_sequential_bh: Infinity,
+    family_size: 0,
     tolerance: metric.tolerance,
     detectable: false,
   };
@@ -270,6 +273,29 @@ function adviseStage(planned: readonly { row: StagePlanRow; mde: Mde }[], stage:
     row.advice = parent === undefined
       ? `untestable in ${stage.name}, even through a parent: raise the share or aggregate`
       : `judge through parent ${parent === '' ? 'everyone' : parent}`;
+  }
+}
+
+/**
+ * The sequential MDE once Benjamini–Hochberg runs over the stage's m cohort × metric results, as
+ * `stagewise evaluate` does: a single regressed result among m nulls is rejected when its p ≤ α/m,
+ * so its MDE is the same formula at level α/m (`z_{1−α/(2m)} + z_{1−β}`, one-sided for shadow)
+ * times the mixture-boundary factor at α/m. With several true regressions BH's threshold is
+ * k·α/m and the figure is conservative. This is what "detectable" means for a team that wants
+ * the verdict, not just the per-cohort test, to fire.
+ */
+function afterMultiplicity(planned: readonly { row: StagePlanRow; mde: Mde }[], context: RowContext): void {
+  const m = Math.max(planned.length, 1);
+  const { alpha, power } = context.plan;
+  const zPower = normal.quantile(power, 0, 1);
+  const twoSided = normal.quantile(1 - alpha / (2 * m), 0, 1) + zPower;
+  const oneSided = normal.quantile(1 - alpha / m, 0, 1) + zPower;
+  const sequential = sequentialMdeFactor(alpha / m, power).mdeRatio;
+  for (const { row, mde } of planned) {
+    const z = mde.z === context.zOneSided && mde.z !== context.z ? oneSided : twoSided;
+    const sd = Math.sqrt(mde.scalable + mde.floor);
+    row.mde_sequential_bh = (mde.relative ? Math.expm1(z * sd) : z * sd) * sequential;
+    row.family_size = m;
   }
 }
 

@@ -15,9 +15,10 @@ describe('stagewise plan', () => {
     expect(await stagewise('baseline', '--db', s.db, '--plan', s.planFile)).toBe(0);
     s.out.length = 0;
     expect(await stagewise('plan', '--db', s.db, '--plan', s.planFile, '--json', join(s.dir, 'plan-rows.json'))).toBe(0);
-    expect(s.out.join('\n')).toMatch(/^s1:\n {2}metric +cohorts +detectable +median MDE \(seq\.\)\n {2}error_rate:invalid_grant +9 +\d+/);
-    const doc = JSON.parse(await readFile(join(s.dir, 'plan-rows.json'), 'utf8')) as { rows: { stage: string; detectable: boolean; advice?: string }[] };
+    expect(s.out.join('\n')).toMatch(/^s1 \(BH over 45 results\):\n {2}metric +cohorts +detectable +median MDE \(seq\.\) +after BH +detectable after BH\n {2}error_rate:invalid_grant +9 +\d+/);
+    const doc = JSON.parse(await readFile(join(s.dir, 'plan-rows.json'), 'utf8')) as { rows: { stage: string; detectable: boolean; advice?: string; mde_sequential: number; mde_sequential_bh: number; family_size: number }[] };
     expect(doc.rows).toHaveLength(45);
+    expect(doc.rows.every((r) => r.family_size === 45 && !(r.mde_sequential_bh < r.mde_sequential))).toBe(true);
     expect(doc.rows.filter((r) => !r.detectable).every((r) => typeof r.advice === 'string')).toBe(true);
   });
 

@@ -63,6 +63,19 @@ describe('stagePlan', () => {
     expect(Math.abs((row?.mde_fixed ?? 0) / solved.mde - 1)).toBeLessThan(0.05);
   });
 
+  it('gives the sequential MDE after Benjamini–Hochberg over the results of a stage: the same formula at level α/m', () => {
+    const cohorts = [everyone, ...['t1', 't2', 't3'].map((t) => cohort(['tenant'], [t], 0.95, 14 * 24 * 300))];
+    const byTenant = Object.fromEntries(['t1', 't2', 't3'].map((t) => [`tenant|tenant=${t}`, flat(300)]));
+    const rows = stagePlan(plan, inputs(cohorts, { ...traffic, ...byTenant }), { stage: 'canary' });
+    const row = rows.find((r) => r.dimensions.length === 0);
+    expect(row?.family_size).toBe(4);
+    const z = normal.quantile(0.975, 0, 1) + normal.quantile(0.8, 0, 1);
+    const zBh = normal.quantile(1 - 0.05 / 8, 0, 1) + normal.quantile(0.8, 0, 1);
+    const expected = ((row?.mde_fixed ?? NaN) / z) * zBh * sequentialMdeFactor(0.05 / 4, 0.8).mdeRatio;
+    expect(row?.mde_sequential_bh).toBeCloseTo(expected, 12);
+    expect(row?.mde_sequential_bh).toBeGreaterThan((row?.mde_sequential ?? Infinity) * 1.1); // 1.12 at m = 4
+  });
+
   it('judges a stage at full share against the projected baseline, with its τ² floor', () => {
     const [row] = stagePlan(plan, inputs([everyone], traffic), { stage: 'all' });
     const pq = 0.95 * 0.05;

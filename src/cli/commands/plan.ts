@@ -53,13 +53,16 @@ export function planTable(rows: readonly StagePlanRow[], limit: number): string[
   const stages = [...new Set(rows.map((r) => r.stage))];
   for (const stage of stages) {
     const inStage = rows.filter((r) => r.stage === stage);
-    lines.push(`${stage}:`);
-    lines.push(`  ${'metric'.padEnd(30)} ${'cohorts'.padStart(8)} ${'detectable'.padStart(11)} ${'median MDE (seq.)'.padStart(18)}`);
+    lines.push(`${stage} (BH over ${inStage[0]?.family_size ?? inStage.length} results):`);
+    lines.push(`  ${'metric'.padEnd(30)} ${'cohorts'.padStart(8)} ${'detectable'.padStart(11)} ${'median MDE (seq.)'.padStart(18)} ${'after BH'.padStart(9)} ${'detectable after BH'.padStart(20)}`);
     for (const metric of [...new Set(inStage.map((r) => r.metric))]) {
       const m = inStage.filter((r) => r.metric === metric);
       const relative = metric.startsWith('latency');
-      const median = m.map((r) => r.mde_sequential).sort((a, b) => a - b)[Math.floor(m.length / 2)] ?? Infinity;
-      lines.push(`  ${metric.padEnd(30)} ${String(m.length).padStart(8)} ${String(m.filter((r) => r.detectable).length).padStart(11)} ${pct(median, relative).padStart(18)}`);
+      const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Infinity;
+      const afterBh = m.filter((r) => Number.isFinite(r.mde_sequential_bh) && r.tolerance >= r.mde_sequential_bh).length;
+      lines.push(
+        `  ${metric.padEnd(30)} ${String(m.length).padStart(8)} ${String(m.filter((r) => r.detectable).length).padStart(11)} ${pct(median(m.map((r) => r.mde_sequential)), relative).padStart(18)} ${pct(median(m.map((r) => r.mde_sequential_bh)), relative).padStart(9)} ${String(afterBh).padStart(20)}`,
+      );
     }
     const hidden = inStage.filter((r) => !r.detectable);
     for (const r of hidden.slice(0, limit)) {
