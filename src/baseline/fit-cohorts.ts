@@ -3,6 +3,7 @@ import type { Plan, PlanMetric } from '../plan/plan.js';
 import { betaBinomialShrinkage } from '../stats/beta-binomial-shrinkage.js';
 import { fitBetaMoments } from '../stats/fit-beta-moments.js';
 import { all, run } from '../store/query.js';
+import { sql } from '../store/sql.js';
 import type { CohortSet } from './cohort-sets.js';
 import {
   applyDispersion,
@@ -179,26 +180,26 @@ function shapeOf(t: TotalsRow, big: ReadonlyMap<string, ReadonlyMap<string, numb
   return { k: choice.shapeKey, src: choice.shapeSource };
 }
 
-/** Own shapes of the big cohorts, plus a flat global shape for a metric whose everyone-cohort is not big. */
+/**
+ * Own shapes of the big cohorts, plus a flat global shape for a metric whose everyone-cohort is not big.
+ * The raw profiles come one row per cohort (168 values as lists), not one per hour-of-week: at 10k
+ * cohorts that is thousands of rows instead of a million row objects on the Node heap.
+ */
 async function estimateShapes(
   connection: DuckDBConnection,
   metrics: readonly PlanMetric[],
   source: 'bl_series' | 'bl_fit',
 ): Promise<Map<string, Float64Array>> {
   const shapes = new Map<string, Float64Array>();
-  let current: { key: string; values: Float64Array } | undefined;
-  const flush = () => {
-    if (current) shapes.set(current.key, smoothShape(current.values));
-  };
-  for (const row of await all<{ metric: string; cohort_key: string; how: number; value: number }>(connection, rawProfiles(source))) {
-    const key = `${row.cohort_key}|${row.metric}`;
-    if (current?.key !== key) {
-      flush();
-      current = { key, values: new Float64Array(HOURS_PER_WEEK).fill(Number.NaN) };
-    }
-    current.values[row.how] = row.value;
+  const profiles = sql`
+    SELECT metric, cohort_key, list(how ORDER BY how) AS hows, list(value ORDER BY how) AS "values"
+    FROM (${rawProfiles(source)}) GROUP BY set_id, metric, cohort_key
+    ORDER BY set_id, metric, cohort_key`;
+  for (const row of await all<{ metric: string; cohort_key: string; hows: number[]; values: number[] }>(connection, profiles)) {
+    const values = new Float64Array(HOURS_PER_WEEK).fill(Number.NaN);
+    row.hows.forEach((how, i) => (values[how] = row.values[i] ?? Number.NaN));
+    shapes.set(`${row.cohort_key}|${row.metric}`, smoothShape(values));
   }
-  flush();
   for (const metric of metrics) {
     if (!shapes.has(`|${metric.name}`)) shapes.set(`|${metric.name}`, new Float64Array(HOURS_PER_WEEK));
   }
