@@ -34,6 +34,8 @@ export interface ArmSums {
   sxx: Float64Array;
   snn: Float64Array;
   sxn: Float64Array;
+  /** The eight series above back to back (each of them is a view of this buffer), for adding arms in one loop. */
+  all: Float64Array;
   errors: Map<string, Float64Array>;
 }
 
@@ -47,7 +49,7 @@ export interface CohortSums {
 export function emptyArm(hours: number): ArmSums {
   const buffer = new Float64Array(8 * hours);
   const a = (i: number) => buffer.subarray(i * hours, (i + 1) * hours);
-  return { attempts: a(0), failures: a(1), mfaKnown: a(2), mfaChallenged: a(3), K: a(4), sxx: a(5), snn: a(6), sxn: a(7), errors: new Map() };
+  return { attempts: a(0), failures: a(1), mfaKnown: a(2), mfaChallenged: a(3), K: a(4), sxx: a(5), snn: a(6), sxn: a(7), all: buffer, errors: new Map() };
 }
 
 /** The hour of the window an epoch second falls in, or -1 outside the window's `hours` hours from `startSec`. */
@@ -101,25 +103,29 @@ export function addErrorSeries(arm: ArmSums, row: Pick<ErrorRow, 'error_code' | 
   }
 }
 
-/** The series of an arm's sums, by name. */
-export const ARM_SERIES = ['attempts', 'failures', 'mfaKnown', 'mfaChallenged', 'K', 'sxx', 'snn', 'sxn'] as const;
-
 /** Adds one arm's hourly sums, error codes included, into another of the same length. */
 export function addArm(into: ArmSums, from: ArmSums): void {
-  for (const field of ARM_SERIES) {
-    const [target, source] = [into[field], from[field]];
-    for (let h = 0; h < source.length; h++) target[h] = (target[h] ?? 0) + (source[h] ?? 0);
+  const [target, source] = [into.all, from.all];
+  for (let i = 0; i < source.length; i++) target[i] = (target[i] ?? 0) + (source[i] ?? 0);
+  for (const [code, series] of from.errors) {
+    const sum = errorSeries(into, code);
+    for (let h = 0; h < series.length; h++) sum[h] = (sum[h] ?? 0) + (series[h] ?? 0);
   }
-  for (const [code, series] of from.errors) for (let h = 0; h < series.length; h++) addErrors(into, h, code, series[h] ?? 0);
 }
 
-/** Adds failures with an error code into an arm at hour h. */
-export function addErrors(arm: ArmSums, h: number, code: string, failures: number): void {
+/** An arm's failures with one error code per hour, zeros when it has none yet. */
+function errorSeries(arm: ArmSums, code: string): Float64Array {
   let series = arm.errors.get(code);
   if (!series) {
     series = new Float64Array(arm.attempts.length);
     arm.errors.set(code, series);
   }
+  return series;
+}
+
+/** Adds failures with an error code into an arm at hour h. */
+export function addErrors(arm: ArmSums, h: number, code: string, failures: number): void {
+  const series = errorSeries(arm, code);
   series[h] = (series[h] ?? 0) + failures;
 }
 
