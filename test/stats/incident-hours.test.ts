@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { incidentHourList, incidentHours, type UpstreamHour } from '../../src/stats/incident-hours.js';
 import { seededRandom } from '../../src/stats/random.js';
@@ -14,6 +15,17 @@ function series(seed: number, rate: (h: number) => number, key = 'okta', days = 
 }
 
 describe('incidentHours', () => {
+  it('agrees with the numpy implementation (test/stats/reference/incident-hours.py) on four IdPs', () => {
+    const fixture = JSON.parse(readFileSync(new URL('../fixtures/stats/incident-hours.json', import.meta.url), 'utf8')) as {
+      rows: UpstreamHour[];
+      expected: ReturnType<typeof incidentHours>;
+    };
+    const scan = incidentHours(fixture.rows);
+    expect(scan.sustained).toEqual(fixture.expected.sustained);
+    expect(scan.incidents.map(({ expectedFailures, ...rest }) => rest)).toEqual(fixture.expected.incidents.map(({ expectedFailures, ...rest }) => rest));
+    scan.incidents.forEach((incident, i) => expect(incident.expectedFailures).toBeCloseTo(fixture.expected.incidents[i]?.expectedFailures ?? NaN, 9));
+  });
+
   it('finds a 3-hour failure burst of one IdP, with its hours, counts and the failures typical for them', () => {
     const rows = series(1, (h) => (h >= 100 && h < 103 ? 0.25 : 0.03));
     const { incidents, sustained } = incidentHours(rows);
