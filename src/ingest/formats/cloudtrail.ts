@@ -1,13 +1,21 @@
 import type { LoginFormat } from '../format.js';
 import { sql } from '../../store/sql.js';
 import { sampleObjects, type JsonObject } from './vendor-detect.js';
-import { jsonRecords } from './vendor-json.js';
+import { jsonRecords, withJsonFields } from './vendor-json.js';
 import { attributesObject, stagedSelect } from './vendor-staged.js';
 
-const fields = (file: string) => sql`
-  SELECT source_row, record, record ->> '$.eventName' AS event_name,
-         record ->> '$.responseElements.ConsoleLogin' AS result
-  FROM (${jsonRecords(file, ['Records'])})`;
+// Every field is read from the record with one parse (withJsonFields).
+const fields = (file: string) => withJsonFields(jsonRecords(file, ['Records']), 'record', {
+  text: {
+    event_name: '$.eventName', result: '$.responseElements.ConsoleLogin', event_id: '$.eventID', event_time: '$.eventTime',
+    user_name: '$.userIdentity.userName', arn: '$.userIdentity.arn', principal_id: '$.userIdentity.principalId',
+    recipient_account_id: '$.recipientAccountId', account_id: '$.userIdentity.accountId', identity_type: '$.userIdentity.type',
+    login_to: '$.additionalEventData.LoginTo', aws_region: '$.awsRegion', error_message: '$.errorMessage',
+    mfa_used: '$.additionalEventData.MFAUsed', source_ip: '$.sourceIPAddress', event_source: '$.eventSource',
+    user_agent: '$.userAgent', mobile_version: '$.additionalEventData.MobileVersion',
+    session_issuer: '$.userIdentity.sessionContext.sessionIssuer.userName',
+  },
+});
 
 function looksLikeCloudTrail(record: JsonObject): boolean {
   return typeof record['eventName'] === 'string' && typeof record['eventSource'] === 'string'
@@ -25,26 +33,26 @@ export const cloudtrail: LoginFormat = {
   detect: (sample) => sampleObjects(sample, ['Records']).some(looksLikeCloudTrail),
   stage: (file) =>
     stagedSelect(fields(file), {
-      event_id: sql`record ->> '$.eventID'`,
-      ts: sql`record ->> '$.eventTime'`,
-      user_raw: sql`coalesce(record ->> '$.userIdentity.userName', record ->> '$.userIdentity.arn', record ->> '$.userIdentity.principalId')`,
-      tenant: sql`coalesce(record ->> '$.recipientAccountId', record ->> '$.userIdentity.accountId')`,
-      idp: sql`record ->> '$.userIdentity.type'`,
+      event_id: sql`event_id`,
+      ts: sql`event_time`,
+      user_raw: sql`coalesce(user_name, arn, principal_id)`,
+      tenant: sql`coalesce(recipient_account_id, account_id)`,
+      idp: sql`identity_type`,
       // The console page signed in to, without its query string (which carries per-login state).
-      app: sql`nullif(regexp_extract(record ->> '$.additionalEventData.LoginTo', '^[^?#]*'), '')`,
-      region: sql`record ->> '$.awsRegion'`,
+      app: sql`nullif(regexp_extract(login_to, '^[^?#]*'), '')`,
+      region: sql`aws_region`,
       outcome: sql`CASE result WHEN 'Success' THEN 'success' WHEN 'Failure' THEN 'failure' ELSE result END`,
-      error_code: sql`CASE WHEN result = 'Failure' THEN record ->> '$.errorMessage' END`,
-      mfa_challenged: sql`CASE record ->> '$.additionalEventData.MFAUsed' WHEN 'Yes' THEN 'true' WHEN 'No' THEN 'false' END`,
-      ip_raw: sql`record ->> '$.sourceIPAddress'`,
+      error_code: sql`CASE WHEN result = 'Failure' THEN error_message END`,
+      mfa_challenged: sql`CASE mfa_used WHEN 'Yes' THEN 'true' WHEN 'No' THEN 'false' END`,
+      ip_raw: sql`source_ip`,
       skip_reason: sql`CASE WHEN event_name IS NULL THEN 'no eventName'
                             WHEN event_name <> 'ConsoleLogin' THEN 'not a login event: ' || event_name END`,
       attributes: attributesObject({
-        event_source: sql`record ->> '$.eventSource'`,
-        user_agent: sql`record ->> '$.userAgent'`,
-        mobile_version: sql`record ->> '$.additionalEventData.MobileVersion'`,
-        session_issuer: sql`record ->> '$.userIdentity.sessionContext.sessionIssuer.userName'`,
-        arn: sql`record ->> '$.userIdentity.arn'`,
+        event_source: sql`event_source`,
+        user_agent: sql`user_agent`,
+        mobile_version: sql`mobile_version`,
+        session_issuer: sql`session_issuer`,
+        arn: sql`arn`,
       }),
     }),
 };
