@@ -16,6 +16,9 @@ export interface CheckSettings {
   quarantineRecord?: Sql | undefined;
 }
 
+/** A checked row that is neither skipped nor quarantined. */
+const LOADABLE = sql`skip_reason IS NULL AND problem IS NULL`;
+
 /** Longest source value quoted in a quarantine reason. */
 const QUOTED = 60;
 
@@ -37,7 +40,7 @@ const PROBLEM = sql`CASE
 /**
  * A SELECT over the `stage` query that types and checks every staged row, one output row per input row:
  * `skip_reason` (not a login attempt), `problem` (why it is quarantined), `record` (its text, computed only for those), and the
- * login_events columns, with the user pseudonymised and the IP cut to its network. A missing event_id becomes
+ * login_events columns, with the user pseudonymised and the IP cut to its network (both only for loadable rows). A missing event_id becomes
  * a keyed hash of the row's typed values, so the same row gets the same id from CSV, JSON or typed Parquet.
  */
 export function checkedRows(stage: Sql, settings: CheckSettings): Sql {
@@ -54,25 +57,27 @@ export function checkedRows(stage: Sql, settings: CheckSettings): Sql {
              nullif(shadow_outcome, '') AS shadow_outcome, nullif(shadow_diff, '') AS shadow_diff,
              nullif(trim(ip_raw), '') AS ip_raw
       FROM staged),
+    -- Values, pseudonyms and networks are only worked out for the rows that need them: skipped rows need none,
+    -- quarantined rows only the values their checks read (a vendor file may skip most of its records).
     parsed AS (
       SELECT *,
-             coalesce(TRY_CAST(ts AS TIMESTAMPTZ),
+             CASE WHEN skip_reason IS NULL THEN coalesce(TRY_CAST(ts AS TIMESTAMPTZ),
                       -- Epoch milliseconds: exactly 13 digits (2001-09-09 to 2286-11-20), so no number overflows.
-                      CASE WHEN regexp_full_match(ts, '[0-9]{13}') THEN epoch_ms(ts::BIGINT)::TIMESTAMPTZ END) AS ts_value,
-             TRY_CAST(latency_ms AS DOUBLE) AS latency_value,
-             TRY_CAST(mfa_challenged AS BOOLEAN) AS mfa_value
+                      CASE WHEN regexp_full_match(ts, '[0-9]{13}') THEN epoch_ms(ts::BIGINT)::TIMESTAMPTZ END) END AS ts_value,
+             CASE WHEN skip_reason IS NULL THEN TRY_CAST(latency_ms AS DOUBLE) END AS latency_value,
+             CASE WHEN skip_reason IS NULL THEN TRY_CAST(mfa_challenged AS BOOLEAN) END AS mfa_value
       FROM clean),
     checked AS (
       SELECT *, CASE WHEN skip_reason IS NULL THEN ${PROBLEM} END AS problem FROM parsed)
     SELECT source_row, skip_reason, problem,
            CASE WHEN problem IS NOT NULL THEN (${settings.quarantineRecord ?? sql`record`})::VARCHAR END AS record,
            CASE WHEN event_id IS NOT NULL THEN event_id
-                WHEN skip_reason IS NULL AND problem IS NULL THEN 'h:' || left(sha256(${key} || 'row:' || to_json([
+                WHEN ${LOADABLE} THEN 'h:' || left(sha256(${key} || 'row:' || to_json([
                   epoch_us(ts_value)::VARCHAR, user_raw, tenant, idp, app, region, provider, outcome, error_code,
                   latency_value::VARCHAR, mfa_value::VARCHAR, shadow_outcome, shadow_diff, ip_raw, attributes::VARCHAR])), 32)
            END AS event_id,
            ts_value AS ts,
-           CASE WHEN user_raw IS NOT NULL THEN left(sha256(${key} || 'user:' || user_raw), 32) END AS user_id,
+           CASE WHEN ${LOADABLE} AND user_raw IS NOT NULL THEN left(sha256(${key} || 'user:' || user_raw), 32) END AS user_id,
            coalesce(tenant, ${settings.tenant ?? null}::VARCHAR) AS tenant,
            idp, app, region,
            coalesce(provider, ${settings.provider ?? null}::VARCHAR, ${settings.format}) AS provider,
@@ -80,7 +85,7 @@ export function checkedRows(stage: Sql, settings: CheckSettings): Sql {
            latency_value AS latency_ms,
            mfa_value AS mfa_challenged,
            shadow_outcome, shadow_diff,
-           CASE WHEN ip_raw IS NOT NULL THEN ${ipPrefix(sql`ip_raw`)} END AS ip_prefix,
+           CASE WHEN ${LOADABLE} AND ip_raw IS NOT NULL THEN ${ipPrefix(sql`ip_raw`)} END AS ip_prefix,
            attributes
     FROM checked`;
 }
