@@ -112,15 +112,21 @@ describe('canonical source rows', () => {
       SELECT 'r' || i AS event_id, CASE WHEN i % 49999 = 0 THEN 'bad' ELSE '2026-10-01T08:00:00Z' END AS ts,
              'u' || (i % 7) AS user_id, 'success' AS outcome
       FROM range(1, 400001) r(i)) TO ${raw(`'${csv}'`)} (FORMAT csv, HEADER)`);
-    const target = await openStore(':memory:', { threads: 4 });
-    try {
-      await ingestFile(target.connection, { file: csv, format: canonical, sha256: csv }, { pseudonymKey: 'test-key-0123456789abcdef' });
-      const rows = await allJson<{ source_row: number; event_id: string }>(target.connection,
-        sql`SELECT source_row::INTEGER AS source_row, record ->> 'event_id' AS event_id FROM quarantine ORDER BY source_row`);
-      expect(rows).toHaveLength(8);
-      for (const row of rows) expect(row.event_id).toBe(`r${row.source_row}`);
-    } finally {
-      target.close();
+    // Also where the connection has insertion order turned off: ingest turns it on for its pass, and back off.
+    for (const preserveOrder of [true, false]) {
+      const target = await openStore(':memory:', { threads: 4 });
+      try {
+        await run(target.connection, sql`SET preserve_insertion_order = ${preserveOrder}`);
+        await ingestFile(target.connection, { file: csv, format: canonical, sha256: csv }, { pseudonymKey: 'test-key-0123456789abcdef' });
+        const rows = await allJson<{ source_row: number; event_id: string }>(target.connection,
+          sql`SELECT source_row::INTEGER AS source_row, record ->> 'event_id' AS event_id FROM quarantine ORDER BY source_row`);
+        expect(rows).toHaveLength(8);
+        for (const row of rows) expect(row.event_id).toBe(`r${row.source_row}`);
+        expect(await allJson(target.connection, sql`SELECT current_setting('preserve_insertion_order') AS preserve`))
+          .toEqual([{ preserve: preserveOrder }]);
+      } finally {
+        target.close();
+      }
     }
   });
 });
