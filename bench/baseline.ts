@@ -3,7 +3,7 @@
  * write) against bare DuckDB GROUP BYs over the same events, in the same run and store.
  *
  *   npx tsx bench/baseline.ts [--events 1000000] [--days 28] [--tenants 200] [--dir /tmp/stagewise-bench]
- *                             [--memory 5GB] [--threads N] [--keep]
+ *                             [--memory 5GB] [--max-temp 30GB] [--threads N] [--keep]
  *
  * Generates N login events with one SQL statement (tenants × 4 IdPs × 3 apps, region by tenant, a
  * daily cycle, per-hour noise, 500 users per tenant, log-normal latency) written to a Parquet file,
@@ -17,7 +17,8 @@
  *       wall and CPU seconds of each phase (refresh is the aggregation, comparable to (2)).
  * Prints each line as soon as it is known (a long run can be read while it goes), wall and CPU
  * seconds (CPU is the fairer ratio on a shared machine), the ratios, and peak Node heap and RSS.
- * DuckDB runs with `--memory` as its memory limit and spills to `<dir>/duckdb-tmp`.
+ * DuckDB runs with `--memory` as its memory limit and spills to `<dir>/duckdb-tmp`, at most `--max-temp`
+ * (at 100M events the user level alone spills ~27 GB with a 5 GB limit).
  * Targets at 100M events (~90 days, ~10k cohorts): ours ≤ 1.25 × (2), heap < 256 MB, RSS flat from 10M.
  */
 import { mkdir, rm } from 'node:fs/promises';
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     dir: { type: 'string', default: '/tmp/stagewise-bench' },
     threads: { type: 'string' },
     memory: { type: 'string', default: '5GB' },
+    'max-temp': { type: 'string', default: '30GB' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -60,6 +62,8 @@ await rm(file, { force: true });
 const store = await openStore(file, { memoryLimit: values.memory, ...(values.threads ? { threads: Number(values.threads) } : {}) });
 const { connection } = store;
 await run(connection, sql`SET temp_directory = ${join(values.dir, 'duckdb-tmp')}`);
+// A cap on the spill, so a run that outgrows the disk fails instead of filling a shared one.
+await run(connection, sql`SET max_temp_directory_size = ${values['max-temp']}`);
 
 const parquet = join(values.dir, `events-${events}.parquet`);
 const t0 = performance.now();
