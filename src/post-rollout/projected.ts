@@ -1,3 +1,4 @@
+import { BURN_IN_EVENTS } from '../evaluate/stream.js';
 import type { PlanMetric } from '../plan/plan.js';
 import { mixtureTau2 } from '../stats/mixture-tau2.js';
 import { normalMixtureHalfWidth } from '../stats/normal-mixture-half-width.js';
@@ -66,8 +67,10 @@ const DAY = 86_400;
  * The two-sided normal-mixture mSPRT over the looks gives the always-valid p; the interval is the
  * latest look's confidence sequence. τ² of the mixture comes from the history and the plan only
  * (`max(MS at the planned length, variance expected at the planned end)`), fixed before any
- * post-rollout data is seen. A cohort whose latest look cannot be calibrated (fewer than
- * `MIN_PLACEBOS` fake dates: too little history for its gap and window) is `insufficient_data`.
+ * post-rollout data is seen. A look counts once ≥ `BURN_IN_EVENTS` of the rarer outcome are
+ * expected (as in `stagewise evaluate`); a cohort whose latest look has fewer, or cannot be
+ * calibrated (fewer than `MIN_PLACEBOS` fake dates: too little history for its gap and window), is
+ * `insufficient_data`.
  */
 export function projectedResult(input: ProjectedInput): ProjectedOutcome {
   const { baseline, metric } = input;
@@ -98,16 +101,23 @@ export function projectedResult(input: ProjectedInput): ProjectedOutcome {
   const placebo = placeboDeltas(history, input.historyStart.getTime() / 1000, historyEnd, start - historyEnd, [...lengths, planned], input.shape, baseline.tau2);
   const looks: MixtureLook[] = [];
   let last: { delta: ReturnType<typeof windowDelta>; length: number; k: number; meanSquare: number; v: number } | undefined;
+  let expectedRarer = 0;
   windows.forEach((hours, i) => {
     const calibration = placebo.lengths[i];
     if (hours.length === 0 || !calibration || calibration.k < MIN_PLACEBOS) return;
     const delta = windowDelta(hours, predict, baseline.tau2, cov);
+    // Burn-in (statistics.md 3.1, as in evaluate): a look counts once ≥ 10 of the rarer outcome are expected.
+    expectedRarer = Math.min(delta.expectedX, delta.n - delta.expectedX);
+    if (expectedRarer < BURN_IN_EVENTS) return;
     const v = Math.max(delta.varSampling + delta.varModel, calibration.meanSquare * (1 + 1 / calibration.k));
     looks.push({ thetaHat: delta.delta, v });
     last = { delta, length: lengths[i] ?? 0, k: calibration.k, meanSquare: calibration.meanSquare, v };
   });
   const final = last;
   const latestLength = lengths[lengths.length - 1] ?? 0;
+  if (expectedRarer < BURN_IN_EVENTS && (placebo.lengths[lengths.length - 1]?.k ?? 0) >= MIN_PLACEBOS) {
+    return insufficient(`needs ≥ ${BURN_IN_EVENTS} expected events in the window, has ${expectedRarer.toFixed(1)} in ${n} trials; or judge it through its parent cohort`, n);
+  }
   if (!final || final.length !== latestLength) {
     const k = placebo.lengths[lengths.length - 1]?.k ?? 0;
     return insufficient(

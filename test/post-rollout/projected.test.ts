@@ -103,6 +103,13 @@ describe('projectedResult', () => {
   it('says insufficient data when the window has no candidate hours', () => {
     expect(projectedResult({ ...input(0, 11), window: [] }).result.verdict).toBe('insufficient_data');
   });
+  it('waits for 10 expected events of the rarer outcome before a look counts (a tiny cohort is judged through its parent)', () => {
+    const base = input(0, 11);
+    const history = base.history.map((h, i) => ({ ...h, n: 2, x: i % 50 === 0 ? 1 : 2 })); // 1% failures
+    const { result } = projectedResult({ ...base, history, window: base.window.slice(0, 48).map((h) => ({ ...h, n: 2, x: h.hour % 7200 === 0 ? 1 : 2 })) });
+    expect(result.verdict).toBe('insufficient_data');
+    expect(result.note).toMatch(/^needs ≥ 10 expected events in the window, has \d+\.\d in 96 trials/);
+  });
   it('says insufficient data, naming the gap, when the legacy history ended too long before the window to calibrate', () => {
     const { result } = projectedResult(input(0, 11, 20)); // history ends 29 days before the window
     expect(result.verdict).toBe('insufficient_data');
