@@ -151,13 +151,16 @@ function rollUp(data: StageData, sets: readonly CohortSet[], union: readonly Dim
   const armOf = (provider: string) => (provider === plan.providers.candidate ? 0 : provider === plan.providers.legacy ? 1 : undefined);
   const cells = new Map<string, Cell>();
   const groups = new Map<string, Group>();
-  const groupOf = (set: CohortSet, row: Pick<CellRow, Dimension>): Group => {
+  // A set of all the union's dimensions has one cell per cohort: its cohorts share their cell's arms.
+  const isCellSet = (set: CohortSet) => set.dimensions.length === union.length;
+  const groupOf = (set: CohortSet, row: Pick<CellRow, Dimension>, cell: Cell): Group => {
     const cohort = cohortOf(row, set.dimensions);
     const key = cohortKey(cohort, set.dimensions);
     const id = `${set.id}#${key}`;
     let group = groups.get(id);
     if (!group) {
-      group = { set, key, sums: { cohort, arms: [emptyArm(hours), emptyArm(hours)] }, cells: new Set() };
+      const arms: CohortSums['arms'] = isCellSet(set) ? cell.sums.arms : [emptyArm(hours), emptyArm(hours)];
+      group = { set, key, sums: { cohort, arms }, cells: new Set() };
       groups.set(id, group);
     }
     return group;
@@ -169,7 +172,7 @@ function rollUp(data: StageData, sets: readonly CohortSet[], union: readonly Dim
     if (!cell) {
       cell = { cohort, sums: { cohort, arms: [emptyArm(hours), emptyArm(hours)] } };
       cells.set(key, cell);
-      for (const set of sets) groupOf(set, row).cells.add(key);
+      for (const set of sets) groupOf(set, row, cell).cells.add(key);
     }
     return cell;
   };
@@ -182,6 +185,7 @@ function rollUp(data: StageData, sets: readonly CohortSet[], union: readonly Dim
     if (a !== undefined) addErrorSeries(cellOf(row).sums.arms[a], row, startSec, hours);
   }
   for (const group of groups.values()) {
+    if (isCellSet(group.set)) continue;
     for (const key of group.cells) {
       const cell = cells.get(key);
       if (cell) for (const a of [0, 1] as const) addArm(group.sums.arms[a], cell.sums.arms[a]);

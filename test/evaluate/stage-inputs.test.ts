@@ -152,3 +152,35 @@ describe('stageInputs latency DiD reference', () => {
     expect([...input.latency!.legacy!.counts].reduce((a, c) => a + c, 0)).toBe(4 * 300); // t2's traffic only, not t3's
   });
 });
+
+describe('stageInputs roll-up', () => {
+  it('sums each cohort\'s cells hour by hour, a cohort of every union dimension being its one cell', () => {
+    const checked = checkPlan({
+      name: 'p', providers: { legacy: 'old', candidate: 'new' }, dimensions: [['tenant'], ['tenant', 'idp']], metrics: [{ name: 'success_rate', tolerance: 0.01 }],
+      baseline: { start: '2026-09-01', end: '2026-09-29' },
+      stages: [{ name: 's1', start: '2026-10-05', end: '2026-10-10', share: 0.5 }],
+    });
+    if (!checked.ok) throw new Error(checked.problems.join('\n'));
+    const p = checked.plan;
+    const stage = p.stages[0]!;
+    const t0 = stage.start.getTime() / 1000;
+    const row = (h: number, idp: string, provider: string, attempts: number, failures: number) => ({
+      t: t0 + h * 3600, tenant: 't1', idp, provider, attempts, failures, mfa_known: 0, mfa_challenged: 0, users: attempts, user_sxx: failures, user_snn: attempts, user_sxn: failures,
+    });
+    const stageData: StageData = {
+      plan: p, stage, window: { from: stage.start, to: new Date(stage.start.getTime() + 2 * 3_600_000) },
+      baseline: { cohorts: [], shapes: new Map() },
+      // The last row is an hour past the window: left out.
+      cells: cellRows([row(0, 'okta', 'new', 10, 1), row(1, 'okta', 'new', 20, 2), row(1, 'azure', 'new', 5, 1), row(0, 'okta', 'old', 30, 0), row(1, 'azure', 'old', 40, 4), row(2, 'okta', 'new', 99, 9)]),
+      errors: [], latency: [], baselineHistograms: [], units: [],
+    };
+    const candidate = (cohort: object) => {
+      const input = stageInputs(stageData).inputs.find((i) => JSON.stringify(i.cohort) === JSON.stringify(cohort))!;
+      return { design: input.design, n: [...input.rate!.candidate.n], x: [...input.rate!.candidate.x] };
+    };
+    expect(candidate({})).toEqual({ design: 'within_cohort_split', n: [10, 25], x: [9, 22] });
+    expect(candidate({ tenant: 't1' })).toEqual({ design: 'within_cohort_split', n: [10, 25], x: [9, 22] });
+    expect(candidate({ tenant: 't1', idp: 'okta' })).toEqual({ design: 'within_cohort_split', n: [10, 20], x: [9, 18] });
+    expect(candidate({ tenant: 't1', idp: 'azure' })).toEqual({ design: 'within_cohort_split', n: [0, 5], x: [0, 4] });
+  });
+});
