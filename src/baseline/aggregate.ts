@@ -43,8 +43,11 @@ export function alignHour(date: Date, direction: 'floor' | 'ceil'): Date {
 /** A bound TIMESTAMPTZ literal (ISO text cast in SQL, so the session time zone plays no part). */
 export const instant = (date: Date): Sql => sql`${date.toISOString()}::TIMESTAMPTZ`;
 
+/** A half-open range of instants; a null end is open. */
+type Range = { from: Date | null; to: Date | null };
+
 /** `column >= from AND column < to`, or TRUE when no period is given. */
-function inPeriod(column: string, period: { from: Date | null; to: Date | null }): Sql {
+function inPeriod(column: string, period: Range): Sql {
   const parts: Sql[] = [];
   if (period.from) parts.push(sql`${ident(column)} >= ${instant(period.from)}`);
   if (period.to) parts.push(sql`${ident(column)} < ${instant(period.to)}`);
@@ -63,7 +66,7 @@ const cell = (column: string): Sql => sql`coalesce(${ident(column)}, ${MISSING_V
 const KEYS = raw(`hour, ${CELL_COLUMNS.join(', ')}`);
 
 /** The events of the period with the hour and the cell columns of the finest grain (NULL → `(none)`), plus `extra` columns. */
-function events(period: { from: Date | null; to: Date | null }, extra: Sql): Sql {
+function events(period: Range, extra: Sql): Sql {
   return sql`
     SELECT to_timestamp(floor(epoch(ts) / 3600) * 3600) AS hour, ${join(CELL_COLUMNS.map(cell), ', ')}, ${extra}
     FROM login_events
@@ -133,12 +136,48 @@ export function insertLatency(period: { from: Date | null; to: Date | null }): S
 }
 
 /**
+ * Events per refresh chunk. The hour is part of every aggregate's key, so the period can be
+ * aggregated a run of whole UTC days at a time with the same result; a chunk this size keeps the
+ * user-level hash table (about one group per event) in memory instead of spilling it to disk
+ * (100M events in one statement spilled ~27 GB with a 5 GB DuckDB limit).
+ */
+export const CHUNK_EVENTS = 4_000_000;
+
+/**
+ * Splits `range` into consecutive sub-ranges at UTC midnights, each holding at most `chunkEvents`
+ * events (or one day, when a day holds more). The first keeps `range.from`, the last `range.to`.
+ */
+export async function eventChunks(connection: DuckDBConnection, range: Range, chunkEvents: number): Promise<Range[]> {
+  const days = await all<{ day: number; events: number }>(
+    connection,
+    sql`SELECT floor(epoch(ts) / 86400)::DOUBLE AS day, count(*)::DOUBLE AS events
+        FROM login_events WHERE ${inPeriod('ts', range)} GROUP BY ALL ORDER BY day`,
+  );
+  const starts: Date[] = [];
+  let events = 0;
+  for (const { day, events: n } of days) {
+    if (events > 0 && events + n > chunkEvents) {
+      starts.push(new Date(day * 86_400_000));
+      events = 0;
+    }
+    events += n;
+  }
+  const bounds = [range.from, ...starts, range.to];
+  return bounds.slice(1).map((to, i) => ({ from: bounds[i] ?? null, to }));
+}
+
+/**
  * Rebuilds the aggregate tables for the hours of `period` (hour-aligned outward), or for the
- * whole store, in one transaction: one GROUP BY of `login_events` per table. Idempotent: `agg_state` records
+ * whole store, in one transaction: one GROUP BY of `login_events` per table, a run of days of at
+ * most `CHUNK_EVENTS` events at a time (`options.chunkEvents`). Idempotent: `agg_state` records
  * what was built and from which store content, and a re-run that finds the hours already built
  * from the same content does nothing.
  */
-export async function refreshAggregates(connection: DuckDBConnection, period?: Period): Promise<RefreshResult> {
+export async function refreshAggregates(
+  connection: DuckDBConnection,
+  period?: Period,
+  options: { chunkEvents?: number } = {},
+): Promise<RefreshResult> {
   const range = {
     from: period ? alignHour(period.from, 'floor') : null,
     to: period ? alignHour(period.to, 'ceil') : null,
@@ -153,7 +192,9 @@ export async function refreshAggregates(connection: DuckDBConnection, period?: P
     }
     // Three lean GROUP BYs over the columns each needs: a single GROUPING SETS scan computes every
     // aggregate for every set and measured about twice the CPU (bench/baseline.ts, docs/baseline.md).
-    for (const statement of [insertHourly(range), insertErrors(range), insertLatency(range)]) await run(connection, statement);
+    for (const chunk of await eventChunks(connection, range, options.chunkEvents ?? CHUNK_EVENTS)) {
+      for (const statement of [insertHourly(chunk), insertErrors(chunk), insertLatency(chunk)]) await run(connection, statement);
+    }
     const [counts] = await all<{ events: bigint; rows: bigint }>(
       connection,
       sql`SELECT coalesce(sum(attempts), 0)::BIGINT AS events, count(*) AS rows FROM agg_hourly WHERE ${inPeriod('hour', range)}`,

@@ -1,13 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/open.js';
 import { all, run } from '../../src/store/query.js';
-import { sql } from '../../src/store/sql.js';
+import { ident, sql } from '../../src/store/sql.js';
 import {
   alignHour,
   cohortErrorsHourly,
   cohortHourly,
   cohortLatency,
   cohortTotals,
+  eventChunks,
   refreshAggregates,
 } from '../../src/baseline/aggregate.js';
 import { insertEvents } from './events.js';
@@ -99,6 +100,32 @@ describe('refreshAggregates', () => {
     await run(store.connection, sql`DELETE FROM agg_state`);
     await refreshAggregates(store.connection);
     expect(await all(store.connection, sql`SELECT * FROM agg_hourly ORDER BY hour`)).toEqual(first);
+  });
+
+  it('gives the same tables when it aggregates a day at a time', async () => {
+    const days = [...events, ...events.map((e) => ({ ...e, ts: e.ts.replace('09-01', '09-02') })), { ts: '2026-09-04T23:59:00Z', user: 'a' }];
+    await insertEvents(store.connection, days);
+    const tables = async () =>
+      Promise.all(
+        ['agg_hourly', 'agg_hourly_errors', 'agg_hourly_latency'].map((t) =>
+          all(store.connection, sql`SELECT * FROM ${ident(t)} ORDER BY ALL`),
+        ),
+      );
+    await refreshAggregates(store.connection);
+    const whole = await tables();
+    expect(await eventChunks(store.connection, { from: null, to: null }, 1)).toEqual([
+      { from: null, to: new Date('2026-09-02T00:00:00Z') },
+      { from: new Date('2026-09-02T00:00:00Z'), to: new Date('2026-09-04T00:00:00Z') },
+      { from: new Date('2026-09-04T00:00:00Z'), to: null },
+    ]);
+    await run(store.connection, sql`DELETE FROM agg_state`);
+    await refreshAggregates(store.connection, undefined, { chunkEvents: 1 });
+    expect(await tables()).toEqual(whole);
+    const period = { from: new Date('2026-09-01T10:30:00Z'), to: new Date('2026-09-04T12:00:00Z') };
+    expect(await eventChunks(store.connection, period, 8)).toEqual([
+      { from: period.from, to: new Date('2026-09-02T00:00:00Z') },
+      { from: new Date('2026-09-02T00:00:00Z'), to: period.to },
+    ]);
   });
 });
 
