@@ -11,17 +11,23 @@ const TYPES: Readonly<Record<StagedColumn, string>> = Object.fromEntries(
   STAGED_COLUMNS.map((name) => [name, name === 'source_row' ? 'BIGINT' : name === 'attributes' ? 'JSON' : 'VARCHAR']),
 ) as Record<StagedColumn, string>;
 
+/** Staged columns only login attempts need: a skipped row stages them as NULL, and their cost is not paid for it. */
+const LOGIN_ONLY: readonly StagedColumn[] = ['idp', 'app', 'attributes'];
+
 /**
  * The stage() SELECT: `columns` evaluated over `source` (a SELECT with `source_row`, `record` and
- * whatever fields the expressions name), cast to the staged types, in STAGED_COLUMNS order. Not sorted:
- * `source_row` carries the file order, and sorting would hold every raw record in memory at once.
+ * whatever fields the expressions name), cast to the staged types, in STAGED_COLUMNS order; idp, app
+ * and attributes only for rows that are not skipped. Not sorted: `source_row` carries the file order,
+ * and sorting would hold every raw record in memory at once.
  */
 export function stagedSelect(source: Sql, columns: MappedColumns): Sql {
   const list = STAGED_COLUMNS.map((name) => {
+    if (name === 'skip_reason') return sql`"__skip_reason" AS skip_reason`;
     const expression = name === 'source_row' || name === 'record' ? sql`${ident(name)}` : (columns[name] ?? sql`NULL`);
-    return sql`CAST(${expression} AS ${raw(TYPES[name])}) AS ${ident(name)}`;
+    const value = sql`CAST(${expression} AS ${raw(TYPES[name])})`;
+    return LOGIN_ONLY.includes(name) ? sql`CASE WHEN "__skip_reason" IS NULL THEN ${value} END AS ${ident(name)}` : sql`${value} AS ${ident(name)}`;
   });
-  return sql`WITH source AS (${source})
+  return sql`WITH source AS (SELECT *, CAST(${columns.skip_reason ?? sql`NULL`} AS VARCHAR) AS "__skip_reason" FROM (${source}))
     SELECT ${join(list, ',\n')}
     FROM source`;
 }
