@@ -1,3 +1,4 @@
+import type { IncidentRow } from './evaluate/upstream-incidents.js';
 import type { Dimension } from './plan/plan-schema.js';
 
 export type { Dimension };
@@ -94,6 +95,12 @@ export interface Evaluation {
   srm: SrmResult[];
   results: CohortResult[];
   rollback: { rules: RollbackRule[]; flagd: unknown };
+  /**
+   * Only when the window has no legacy traffic (a 100% stage): the transient upstream incidents
+   * (an IdP's failure burst that ended) left out of every result, and sentences about them.
+   */
+  incidents?: IncidentRow[];
+  notes?: string[];
 }
 
 /**

@@ -5,6 +5,7 @@ import { DIMENSIONS } from '../plan/plan-schema.js';
 import { ident, join, raw, sql, type Sql } from '../store/sql.js';
 import type { Dimension, Period } from '../types.js';
 import { CELL_SERIES_FIELDS } from './cohort-rollup.js';
+import { outsideExcluded, type ExcludedHour } from './upstream-incidents.js';
 
 /**
  * SQL builders of `stagewise evaluate`. Everything but the sample-ratio check reads the additive
@@ -13,6 +14,8 @@ import { CELL_SERIES_FIELDS } from './cohort-rollup.js';
 
 const providerIn = (providers: readonly string[]): Sql => sql`provider IN (${join(providers.map((p) => sql`${p}`), ', ')})`;
 const inWindow = (period: Period): Sql => sql`hour >= ${instant(period.from)} AND hour < ${instant(period.to)}`;
+/** Rows of an `agg_*` table outside the excluded (IdP, hour) cells (upstream incidents of a 100% stage). */
+const aggOutside = (exclude: readonly ExcludedHour[]): Sql => outsideExcluded(exclude, sql`idp`, sql`epoch(hour)`);
 const dimColumns = (dims: readonly Dimension[]): Sql => (dims.length ? sql`${join(dims.map((d) => ident(d)), ', ')}, ` : sql``);
 
 /** The end of the data (one hour past the last aggregated hour), and the candidate's attempts in the period. */
@@ -28,7 +31,7 @@ export function windowExtent(period: Period, candidate: string): Sql {
  * hour, as one flat list of `CELL_SERIES_FIELDS` per hour (`t` = epoch seconds of the hour). One
  * row per cell, not per cell-hour: a JS object per row is what made reading the window slow.
  */
-export function windowCells(dims: readonly Dimension[], period: Period, providers: readonly string[]): Sql {
+export function windowCells(dims: readonly Dimension[], period: Period, providers: readonly string[], exclude: readonly ExcludedHour[] = []): Sql {
   const fields = raw(CELL_SERIES_FIELDS.join(', '));
   return sql`
     WITH hourly AS (
@@ -37,7 +40,7 @@ export function windowCells(dims: readonly Dimension[], period: Period, provider
              sum(mfa_known)::DOUBLE AS mfa_known, sum(mfa_challenged)::DOUBLE AS mfa_challenged,
              sum(users)::DOUBLE AS users, sum(user_sxx) AS user_sxx, sum(user_snn) AS user_snn, sum(user_sxn) AS user_sxn
       FROM agg_hourly
-      WHERE ${inWindow(period)} AND ${providerIn(providers)}
+      WHERE ${inWindow(period)} AND ${providerIn(providers)} AND ${aggOutside(exclude)}
       GROUP BY ALL
     )
     SELECT ${dimColumns(dims)}provider, flatten(list([${fields}])) AS series
@@ -47,13 +50,13 @@ export function windowCells(dims: readonly Dimension[], period: Period, provider
 }
 
 /** Per union cell × provider × plan error code: failures with that code, as a flat list of `t, failures` per hour. */
-export function windowErrors(dims: readonly Dimension[], period: Period, providers: readonly string[], codes: readonly string[]): Sql {
+export function windowErrors(dims: readonly Dimension[], period: Period, providers: readonly string[], codes: readonly string[], exclude: readonly ExcludedHour[] = []): Sql {
   const codeList = codes.length ? join(codes.map((c) => sql`${c}`), ', ') : sql`NULL`;
   return sql`
     WITH hourly AS (
       SELECT ${dimColumns(dims)}provider, error_code, epoch(hour)::DOUBLE AS t, sum(failures)::DOUBLE AS failures
       FROM agg_hourly_errors
-      WHERE ${inWindow(period)} AND ${providerIn(providers)} AND error_code IN (${codeList})
+      WHERE ${inWindow(period)} AND ${providerIn(providers)} AND error_code IN (${codeList}) AND ${aggOutside(exclude)}
       GROUP BY ALL
     )
     SELECT ${dimColumns(dims)}provider, error_code, flatten(list([t, failures])) AS series
@@ -83,14 +86,14 @@ function groupingSets(sets: readonly CohortSet[], extra: string): { groupBy: Sql
  * Per cohort set × cohort × provider: the latency histogram hour by hour, sparse, as one flat list
  * of `t, bin, count` per hour and bin with observations (in no particular order).
  */
-export function windowLatency(sets: readonly CohortSet[], period: Period, providers: readonly string[]): Sql {
+export function windowLatency(sets: readonly CohortSet[], period: Period, providers: readonly string[], exclude: readonly ExcludedHour[] = []): Sql {
   const { groupBy, setId, cohortKey } = groupingSets(sets, 'hour, provider, bin');
   return sql`
     WITH hourly AS (
       SELECT ${setId} AS set_id, ${cohortKey} AS cohort_key, provider, epoch(hour)::DOUBLE AS t, bin::DOUBLE AS bin,
              sum(count)::DOUBLE AS count
       FROM agg_hourly_latency
-      WHERE ${inWindow(period)} AND ${providerIn(providers)}
+      WHERE ${inWindow(period)} AND ${providerIn(providers)} AND ${aggOutside(exclude)}
       ${groupBy}
     )
     SELECT set_id, cohort_key, provider, flatten(list([t, bin, count])) AS series
@@ -169,7 +172,7 @@ export function insertEvaluation(row: EvaluationRow): Sql {
  * The users are grouped per cohort directly (GROUPING SETS over provider, user and each set's
  * dimensions), so a user on two apps is one unit of their tenant's cohort, not two.
  */
-export function windowUserSums(sets: readonly CohortSet[], period: Period, providers: readonly string[]): Sql {
+export function windowUserSums(sets: readonly CohortSet[], period: Period, providers: readonly string[], exclude: readonly ExcludedHour[] = []): Sql {
   const { groupBy, setId, cohortKey } = groupingSets(sets, 'provider, user_id');
   const dims = raw(`coalesce(tenant, '(none)') AS tenant, coalesce(idp, '(none)') AS idp, coalesce(app, '(none)') AS app, coalesce(region, '(none)') AS region`);
   return sql`
@@ -177,6 +180,7 @@ export function windowUserSums(sets: readonly CohortSet[], period: Period, provi
       SELECT ${dims}, provider, user_id, outcome, mfa_challenged
       FROM login_events
       WHERE ts >= ${instant(period.from)} AND ts < ${instant(period.to)} AND ${providerIn(providers)} AND user_id IS NOT NULL
+        AND ${outsideExcluded(exclude, sql`coalesce(idp, '(none)')`, sql`floor(epoch(ts) / 3600) * 3600`)}
     ), u AS (
       SELECT ${setId} AS set_id, ${cohortKey} AS cohort_key, provider,
              count(*)::DOUBLE AS n, count(*) FILTER (WHERE outcome = 'failure')::DOUBLE AS f,

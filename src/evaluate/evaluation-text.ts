@@ -21,6 +21,7 @@ export function evaluationText(evaluation: Evaluation): string {
   for (const s of srm) {
     lines.push(`SRM ${cohortId(s.cohort) || 'everyone'}: ${s.units_candidate}/${s.units_total} ${s.unit}s on the candidate (${(s.observed_share * 100).toFixed(1)}% vs ${(s.expected_share * 100).toFixed(1)}%), p=${s.p_value.toExponential(2)}: verdicts untrustworthy`);
   }
+  for (const note of evaluation.notes ?? []) lines.push(note);
   const sorted = [...evaluation.results].sort((a, b) => ORDER[a.verdict] - ORDER[b.verdict] || (a.p_adjusted ?? 1) - (b.p_adjusted ?? 1));
   const shown = sorted.filter((r, i) => r.verdict === 'regression' || r.verdict === 'improvement' || i < SHOWN_BESIDE_REGRESSIONS);
   lines.push(row(['verdict', 'cohort', 'metric', 'design', 'observed', 'expected', 'effect', 'p_adj']));

@@ -1,4 +1,5 @@
 import { cohortKey as keyOf } from '../baseline/cohort-key.js';
+import { incidentNotes } from '../evaluate/upstream-incidents.js';
 import type { Plan } from '../plan/plan.js';
 import type { Dimension } from '../types.js';
 import type { HuntCell, HuntResult } from './hunt.js';
@@ -55,7 +56,7 @@ export function assembleSection(parts: SectionParts): PostRolloutSection {
     parts.design === 'within_cohort_split'
       ? `Planned cohorts: candidate against the ${((plan.postRollout?.holdbackShare ?? 0) * 100).toPrecision(2)}% legacy holdback in the same cohorts and hours.`
       : 'Planned cohorts: no legacy traffic is left, so each is compared with its own legacy history (baseline period and the stages) projected forward, calibrated by placebo runs of the same projection at fake dates with the same gap.',
-    ...incidentNotes(parts.incidents),
+    ...incidentNotes(parts.incidents, 'the planned cohorts'),
     `Hunt: ${hunted.result.examined} combination × metric cells examined, ${hunted.result.eligible} eligible, ${hunted.result.ineligible} too small to judge; ${huntFindings.filter((f) => f.regression).length} found at FDR ${plan.alpha}.`,
     ...(hunted.result.newErrorCodes.length ? [`Error codes never seen in the baseline period: ${hunted.result.newErrorCodes.join(', ')}.`] : []),
     ...(hunted.newValues.length ? [`Dimension values never seen in the baseline period: ${hunted.newValues.map((v) => `${v.dimension}=${v.value}`).join(', ')} (reported, not judged).`] : []),
@@ -90,18 +91,6 @@ export function assembleSection(parts: SectionParts): PostRolloutSection {
     ],
     regressions,
   };
-}
-
-function incidentNotes({ incidents, sustainedExcess }: SectionParts['incidents']): string[] {
-  const hours = (n: number) => `${n} hour${n === 1 ? '' : 's'}`;
-  return [
-    ...(incidents.length
-      ? [`Upstream incidents left out of the planned cohorts (transient failure bursts of one IdP, which hit both providers; check them against the IdP's status page): ${incidents
-          .map((i) => `${i.idp} ${i.start.slice(0, 13).replace('T', ' ')}h UTC, ${hours(i.hours)}, ${i.failures} failures where ${i.expectedFailures.toFixed(0)} were typical`)
-          .join('; ')}.`]
-      : []),
-    ...sustainedExcess.map((s) => `${s.idp}: ${hours(s.hours)} of excess failures ${s.reason === 'still_elevated_at_end' ? 'still going at the end of the window' : 'too long or too frequent to be an incident'}, so they stay in the comparison.`),
-  ];
 }
 
 function fromCell(c: HuntCell, previous: ReadonlySet<string>): HuntFinding {

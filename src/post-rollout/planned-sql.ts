@@ -1,6 +1,7 @@
 import { instant } from '../baseline/aggregate.js';
 import { cohortKeySql } from '../baseline/cohort-key.js';
 import { groupingMask } from '../baseline/cohort-sets.js';
+import { outsideExcluded, type ExcludedHour } from '../evaluate/upstream-incidents.js';
 import { DIMENSIONS } from '../plan/plan-schema.js';
 import type { PlanMetric } from '../plan/plan.js';
 import { ident, join, raw, sql, type Sql } from '../store/sql.js';
@@ -63,7 +64,7 @@ export function plannedHourly(
   return sql`
     WITH cells AS (
       SELECT a.*${codes.length ? sql`, ${join(codes.map((c) => sql`coalesce(${ident(`e_${c}`)}, 0) AS ${ident(`e_${c}`)}`), ', ')}` : sql``}
-      FROM (SELECT * FROM agg_hourly WHERE ${inWindow}) a ${withoutHours(exclude)} ${errors}
+      FROM (SELECT * FROM agg_hourly WHERE ${inWindow} AND ${outsideExcluded(exclude, sql`idp`, sql`epoch(hour)`)}) a ${errors}
     ), rolled AS (
       SELECT GROUPING(tenant, idp, app, region)::INTEGER AS g,
              CASE GROUPING(tenant, idp, app, region) ${join(keys, '\n')} END AS cohort_key,
@@ -76,37 +77,6 @@ export function plannedHourly(
     )
     ${join(unpivot, ' UNION ALL ')}
     ORDER BY g, cohort_key, metric, provider, hour`;
-}
-
-/** An IdP's hour (start, seconds since the epoch) left out of `plannedHourly`. */
-export interface ExcludedHour {
-  idp: string;
-  hour: number;
-}
-
-/** `ANTI JOIN` of the excluded (idp, hour) cells, or nothing. */
-function withoutHours(exclude: readonly ExcludedHour[]): Sql {
-  if (exclude.length === 0) return sql``;
-  const rows = exclude.map((e) => sql`(${e.idp}, ${e.hour}::DOUBLE)`);
-  return sql`ANTI JOIN (VALUES ${join(rows, ', ')}) AS excluded(idp, hour) ON a.idp = excluded.idp AND epoch(a.hour) = excluded.hour`;
-}
-
-/** One IdP's hour over some providers: attempts and failures (`incidentHours` input). */
-export interface IdpHourRow {
-  idp: string;
-  hour: number;
-  n: number;
-  x: number;
-}
-
-/** Attempts and failures per IdP and hour over a period and providers, from `agg_hourly`. */
-export function idpHourly(providers: readonly string[], period: Period): Sql {
-  return sql`
-    SELECT idp, epoch(hour)::DOUBLE AS hour, sum(attempts)::DOUBLE AS n, sum(failures)::DOUBLE AS x
-    FROM agg_hourly
-    WHERE provider IN (${join(providers.map((p) => sql`${p}`), ', ')}) AND hour >= ${instant(period.from)} AND hour < ${instant(period.to)}
-    GROUP BY ALL
-    ORDER BY idp, hour`;
 }
 
 /** Attempts per provider over a period (to tell whether a legacy holdback is present). */

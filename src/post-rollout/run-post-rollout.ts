@@ -6,13 +6,13 @@ import { loadBaseline } from '../baseline/load-baseline.js';
 import { UserError } from '../errors.js';
 import type { Plan } from '../plan/plan.js';
 import { all, run, transaction } from '../store/query.js';
-import { incidentHourList, incidentHours, type IncidentScan } from '../stats/incident-hours.js';
-import type { Dimension, Period } from '../types.js';
+import { upstreamIncidents } from '../evaluate/upstream-incidents.js';
+import type { Dimension } from '../types.js';
 import { assembleSection, findingRows, type HuntOutcome } from './assemble-section.js';
 import { hunt } from './hunt.js';
 import * as huntSql from './hunt-sql.js';
 import { plannedResults } from './planned.js';
-import { idpHourly, plannedHourly, projectedMetrics, providerAttempts, type ExcludedHour, type IdpHourRow, type PlannedHourRow } from './planned-sql.js';
+import { plannedHourly, projectedMetrics, providerAttempts, type PlannedHourRow } from './planned-sql.js';
 import { rolloutWindow } from './rollout-window.js';
 import { insertFinding, insertRun, postRolloutRunId, runDocument, runFindingKeys, runHistory, type RunHistoryRow } from './run-sql.js';
 import type { PostRolloutSection } from './section.js';
@@ -71,8 +71,8 @@ export async function runPostRollout(connection: DuckDBConnection, plan: Plan, o
   };
   const planned = plannedResults({
     plan, baseline, design, start: window.start, at: options.at, plannedEnd: window.plannedEnd,
-    history: metrics.length ? await all<PlannedHourRow>(connection, plannedHourly(sets, metrics, [legacy], historyPeriod, excludedHours(incidents.history))) : [],
-    window: metrics.length ? await all<PlannedHourRow>(connection, plannedHourly(sets, metrics, [candidate, legacy], period, excludedHours(incidents.window))) : [],
+    history: metrics.length ? await all<PlannedHourRow>(connection, plannedHourly(sets, metrics, [legacy], historyPeriod, incidents.history.excluded)) : [],
+    window: metrics.length ? await all<PlannedHourRow>(connection, plannedHourly(sets, metrics, [candidate, legacy], period, incidents.window.excluded)) : [],
   });
   const hunted = await huntCombinations(connection, plan, period);
   const history = await all<RunHistoryRow>(connection, runHistory(plan.hash, baselineId, options.at));
@@ -80,7 +80,7 @@ export async function runPostRollout(connection: DuckDBConnection, plan: Plan, o
   const previousKeys = previous ? new Set((await all<{ finding_key: string }>(connection, runFindingKeys(previous.run_id))).map((r) => r.finding_key)) : new Set<string>();
   const section = assembleSection({
     runId, createdAt: options.now, plan, baselineId, design, start: window.start, at: options.at,
-    planned, hunted, incidents: incidentRows(incidents.window), previousRunId: previous?.run_id ?? null, previousKeys, history,
+    planned, hunted, incidents: incidents.window, previousRunId: previous?.run_id ?? null, previousKeys, history,
   });
   await transaction(connection, async () => {
     await run(connection, insertRun(section, window.start, options.at, { since: window.start.toISOString(), at: options.at.toISOString(), planHash: plan.hash, baselineId }));
@@ -110,24 +110,6 @@ async function huntCombinations(connection: DuckDBConnection, plan: Plan, period
   });
   const newValues = await all<huntSql.NewValueRow>(connection, huntSql.newValues(legacy, candidate, baselinePeriod, period));
   return { result, newValues, sets: sets.map(dimensionsText) };
-}
-
-/** Transient upstream incidents per IdP over a period and providers (`incidentHours` over `idpHourly`). */
-async function upstreamIncidents(connection: DuckDBConnection, providers: readonly string[], period: Period): Promise<IncidentScan> {
-  const rows = await all<IdpHourRow>(connection, idpHourly(providers, period));
-  return incidentHours(rows.map((r) => ({ key: r.idp, hour: r.hour, n: r.n, x: r.x })));
-}
-
-const excludedHours = (scan: IncidentScan): ExcludedHour[] => incidentHourList(scan.incidents).map((h) => ({ idp: h.key, hour: h.hour }));
-
-function incidentRows(scan: IncidentScan): Pick<PostRolloutSection, 'incidents' | 'sustainedExcess'> {
-  const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
-  return {
-    incidents: scan.incidents.map((i) => ({
-      idp: i.key, start: iso(i.start), end: iso(i.end), hours: i.hours, attempts: i.attempts, failures: i.failures, expectedFailures: i.expectedFailures,
-    })),
-    sustainedExcess: scan.sustained.map((s) => ({ idp: s.key, hours: s.hours, reason: s.reason })),
-  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { IncidentRow } from '../evaluate/upstream-incidents.js';
 import type { PostRolloutFindings } from '../report/report-input.js';
 import type { Cohort, CohortResult, Dimension } from '../types.js';
 import type { HuntKind } from './hunt.js';
@@ -65,18 +66,6 @@ export interface PlaceboRow {
   lengthDays: number;
   historyEnd: string | null;
   t: number | null;
-}
-
-/** A transient upstream incident left out of the planned cohorts' comparison (`incidentHours`). */
-export interface IncidentRow {
-  idp: string;
-  /** ISO-8601, end exclusive. */
-  start: string;
-  end: string;
-  hours: number;
-  attempts: number;
-  failures: number;
-  expectedFailures: number;
 }
 
 /**

@@ -9,6 +9,7 @@ import { UserError } from '../../errors.js';
 import { evaluateStage } from '../../evaluate/evaluate-stage.js';
 import { baselineCellLatency, baselineHistograms, insertEvaluation, routedUnits, windowCells, windowErrors, windowExtent, windowLatency, windowUserSums } from '../../evaluate/evaluate-sql.js';
 import { evaluationText } from '../../evaluate/evaluation-text.js';
+import { incidentNotes, upstreamIncidents } from '../../evaluate/upstream-incidents.js';
 import { evaluatedSets, stageInputs, unionDimensions, type BaselineCellRow, type StageData } from '../../evaluate/stage-inputs.js';
 import type { Plan, PlanStage } from '../../plan/plan.js';
 import { readPlan } from '../../plan/read-plan.js';
@@ -68,6 +69,10 @@ export const registerEvaluate: RegisterCommand = (cli, context) => {
           shadowResults: await stageShadowResults(connection, plan, window),
         });
         const judged = evaluationDocument(plan, stage, window, baseline, findings, version, data.inputs.withoutCandidate);
+        if (data.incidents) {
+          judged.incidents = data.incidents.incidents;
+          judged.notes = incidentNotes(data.incidents, 'every result (no legacy traffic is left to cancel them)');
+        }
         // An operator's accept keeps a regression visible but marked, until its evidence changes materially.
         const results = markAccepted(judged.results, await loadAcceptances(connection), (metric) => harmfulSign(plan, metric));
         const document: Evaluation = { ...judged, results };
@@ -116,29 +121,35 @@ async function readStageData(connection: DuckDBConnection, plan: Plan, stage: Pl
   const union = unionDimensions(plan);
   const sets = evaluatedSets(plan);
   const latencyNeeded = plan.metrics.some((m) => m.family === 'latency_quantile');
+  // With no legacy traffic left (a 100% stage) an upstream IdP incident would read as a regression:
+  // its transient failure bursts are left out of every result and listed (docs/evaluate.md).
+  const incidents = stage.share >= 1 ? await upstreamIncidents(connection, providers, window) : undefined;
+  const excluded = incidents?.excluded ?? [];
   const data: StageData = {
     plan, stage, window,
     baseline,
-    cells: await all(connection, windowCells(union, window, providers)),
-    errors: errorCodes(plan.metrics).length ? await all(connection, windowErrors(union, window, providers, errorCodes(plan.metrics))) : [],
-    latency: latencyNeeded ? await all(connection, windowLatency(sets, window, providers)) : [],
+    cells: await all(connection, windowCells(union, window, providers, excluded)),
+    errors: errorCodes(plan.metrics).length ? await all(connection, windowErrors(union, window, providers, errorCodes(plan.metrics), excluded)) : [],
+    latency: latencyNeeded ? await all(connection, windowLatency(sets, window, providers, excluded)) : [],
     baselineHistograms: latencyNeeded ? await all(connection, baselineHistograms(baseline.snapshot.snapshotId)) : [],
     units: stage.share < 1 ? await all(connection, routedUnits(sets, window, providers, stage.unit)) : [],
     baselineCells: latencyNeeded && stage.share < 1 ? await baselineCells(connection, plan, union, baseline) : [],
-    userSums: await all(connection, windowUserSums(sets, window, providers)),
+    userSums: await all(connection, windowUserSums(sets, window, providers, excluded)),
   };
   if (stage.share >= 1) {
-    // No legacy traffic in a 100% stage: carry the drift measured on the last 48 h of legacy traffic before it.
+    // No legacy traffic in a 100% stage: carry the drift measured on the last 48 h of legacy traffic before it
+    // (its own incidents left out too, or one IdP's outage there would be carried into the whole stage).
     const period = { from: new Date(window.from.getTime() - PRE_STAGE_HOURS * 3_600_000), to: window.from };
     await refreshAggregates(connection, period);
     const legacyOnly = [plan.providers.legacy];
+    const before = (await upstreamIncidents(connection, legacyOnly, period)).excluded;
     data.preStage = {
       period,
-      cells: await all(connection, windowCells(union, period, legacyOnly)),
-      errors: errorCodes(plan.metrics).length ? await all(connection, windowErrors(union, period, legacyOnly, errorCodes(plan.metrics))) : [],
+      cells: await all(connection, windowCells(union, period, legacyOnly, before)),
+      errors: errorCodes(plan.metrics).length ? await all(connection, windowErrors(union, period, legacyOnly, errorCodes(plan.metrics), before)) : [],
     };
   }
-  return { inputs: stageInputs(data) };
+  return { inputs: stageInputs(data), incidents };
 }
 
 /** The legacy latency histogram of each cell over the baseline's data period, its incident IdP-hours left out. */
