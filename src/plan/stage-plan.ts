@@ -1,6 +1,7 @@
 import normal from '@stdlib/stats-base-dists-normal';
 import { cohortKey, dimensionsText } from '../baseline/cohort-key.js';
 import { fitBetaMoments } from '../stats/fit-beta-moments.js';
+import { projectionVariance } from '../evaluate/projection.js';
 import { mdeBaselineOnly } from '../stats/mde-baseline-only.js';
 import { sequentialMdeFactor } from '../stats/sequential-mde-factor.js';
 import type { CohortBaseline, Dimension, StagePlanRow } from '../types.js';
@@ -59,7 +60,9 @@ const dot = (a: Float64Array, b: Float64Array): number => a.reduce((s, v, i) => 
  *     MDE = (z_{1−α/2} + z_{1−β}) √(DE p₀q₀ (1/n_T + 1/n_C))     (rates; Fleiss normal form, DE = user clustering)
  * With tenant routing a tenant moves whole: a cohort inside one tenant, or with fewer than one
  * effective tenant expected on either side, has no concurrent control and is judged against its
- * projected baseline (`mdeBaselineOnly`: the τ² floor no volume removes; n_T is then the cohort's
+ * projected baseline (`mdeBaselineOnly`: the τ² floor no volume removes, and the projection's own
+ * variance at the stage — level, trend extrapolated to the stage's middle, × the snapshot's
+ * stage-length placebo factor, as `projectionVariance` gives evaluate; n_T is then the cohort's
  * whole volume, as the MDE is what it can show if it moves); otherwise DE also carries the
  * tenant clustering 1 + (m − 1)ρ_t (Kish), m attempts per effective tenant, ρ_t fitted across
  * the plan's tenant cohorts. Latency quantiles (relative): Var(log Q̂) ≈ σ² q(1 − q)/(n φ(z_q)²)
@@ -213,13 +216,14 @@ function mdeFor(
     const scalable = stage.control
       ? perObservation * (1 / (share * stage.total) + 1 / ((1 - share) * stage.total))
       : perObservation / stage.total + cohort.tau2 / stage.hours;
-    const floor = stage.control ? 0 : cohort.varLevel;
+    const floor = stage.control ? 0 : projectionVariance(cohort, projectionDays(context, cohort));
     return { mde: Math.expm1(z * Math.sqrt(scalable + floor)), scalable, floor, z, relative: true };
   }
   const p0 = Math.min(Math.max(cohort.mean, 1e-9), 1 - 1e-9);
   const pq = p0 * (1 - p0);
   if (!stage.control) {
-    const varianceBaseline = cohort.varLevel * pq * pq;
+    // The projection's own uncertainty at the stage: level, trend extrapolated to the stage's middle, × the placebo factor.
+    const varianceBaseline = projectionVariance(cohort, projectionDays(context, cohort)) * pq * pq;
     const { mde } = mdeBaselineOnly({
       p0,
       nPerWindow: stage.total / stage.hours,
@@ -241,6 +245,12 @@ function mdeFor(
   }
   const scalable = designEffect * pq * (1 / nT + 1 / nC);
   return { mde: z * Math.sqrt(scalable), scalable, floor: 0, z, relative: false };
+}
+
+/** Days from the baseline's tBar to the middle of the stage (the trend's extrapolation, as `stagewise evaluate` projects it). */
+function projectionDays(context: RowContext, cohort: CohortBaseline): number {
+  const middle = (context.stage.start.getTime() + context.stage.end.getTime()) / 2;
+  return (middle - cohort.tBar.getTime()) / 86_400_000;
 }
 
 /** q(1 − q)/φ(z_q)²: the variance of a sample q-quantile of a normal, per observation and σ² (cached per q). */

@@ -86,6 +86,17 @@ describe('stagePlan', () => {
     expect(row?.mde_fixed).toBeCloseTo(expected.mde, 12);
   });
 
+  it('adds the trend extrapolated to the stage middle and the placebo factor to the projected baseline, as evaluate does', () => {
+    const drifting = { ...everyone, varTrend: 1e-6, covLevelTrend: 0, placeboFactor: 2 };
+    const [row] = stagePlan(plan, inputs([drifting], traffic), { stage: 'all' });
+    const pq = 0.95 * 0.05;
+    const days = (Date.parse('2026-09-24T12:00:00Z') - Date.parse('2026-09-07T00:00:00Z')) / 86_400_000; // tBar → middle of 'all'
+    const expected = mdeBaselineOnly({
+      p0: 0.95, nPerWindow: 1000, windows: 168, tau2: 0.01 * pq * pq, varianceBaseline: 2 * (1e-4 + days * days * 1e-6) * pq * pq, alpha: 0.05, power: 0.8,
+    });
+    expect(row?.mde_fixed).toBeCloseTo(expected.mde, 12);
+  });
+
   it('moves a tenant whole under tenant routing, so the tenant cohort has no concurrent control', () => {
     const tenantPlan = testPlan({
       ...plan.file,
