@@ -21,6 +21,12 @@ export interface LoginFormat {
    * Lets a format stage a cheap value (the row as a STRUCT) and pay for its JSON text only on quarantined rows.
    */
   quarantineRecord?(record: Sql, file: string): Sql;
+  /**
+   * Whether ingest should read `file` twice (once for duplicates and quarantine, once straight into login_events)
+   * rather than keep every checked row in a temp table: only for a stage that numbers every row (source_row) and
+   * whose scan costs less than writing and re-reading its rows, such as Parquet. Without it, false.
+   */
+  rereadable?(file: string): boolean;
 }
 /** Columns every stage() SELECT returns, in this order. All VARCHAR except source_row BIGINT, attributes JSON and record (see below).
  *  source_row: 1-based record number in the file, or NULL for every row of a SELECT that keeps the file's order (a scan

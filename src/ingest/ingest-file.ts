@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { UserError, firstLine } from '../errors.js';
 import { all, run, transaction } from '../store/query.js';
-import { sql } from '../store/sql.js';
+import { sql, type Sql } from '../store/sql.js';
 import { checkedRows, type CheckSettings } from './checked-rows.js';
 import type { LoginFormat, StageOptions } from './format.js';
 import {
-  checkedCounts, dropTempTables, findKnown, findRepeats, insertEvents, insertQuarantine, insertSkipped,
+  checkedCounts, dropTempTables, findKnown, findRepeats, insertEvents, insertQuarantine, insertSkipped, narrowChecked,
 } from './ingest-sql.js';
 
 /** One file to load, its format and the SHA-256 of its bytes. */
@@ -56,8 +56,8 @@ export async function ingestFile(connection: DuckDBConnection, input: IngestInpu
   }
   const startedAt = new Date().toISOString();
   try {
-    await checkRows(connection, input, settings);
-    return await transaction(connection, () => load(connection, input, startedAt));
+    const reread = await checkRows(connection, input, settings);
+    return await transaction(connection, () => load(connection, input, startedAt, reread));
   } catch (error) {
     if (!(error instanceof Error) || !DUCKDB_ERROR.test(error.message)) throw error;
     throw new UserError(`${input.file}: cannot ingest as ${format}: ${firstLine(error)}`, 1, { cause: error });
@@ -70,12 +70,19 @@ export async function ingestFile(connection: DuckDBConnection, input: IngestInpu
  * Stages and checks every record of the file into the temp table `ingest_checked`. It runs before the store's
  * transaction (a temp table is no part of the store): rows staged without a source_row are numbered by their
  * rowid there, which counts from 0 in a committed table but from a transaction-local base in an open one.
+ *
+ * Where the format finds the file cheap to read again (LoginFormat.rereadable), ingest_checked keeps only what
+ * finds duplicates and quarantined rows, and the checked-rows SELECT is returned for the insert to read the file
+ * again: writing and re-reading every checked row costs more than a second scan of a Parquet file.
  */
-async function checkRows(connection: DuckDBConnection, input: IngestInput, settings: IngestSettings): Promise<void> {
+async function checkRows(connection: DuckDBConnection, input: IngestInput, settings: IngestSettings): Promise<Sql | undefined> {
   const stage = input.format.stage(input.file, settings.date === undefined ? {} : { date: settings.date });
   const quarantineRecord = input.format.quarantineRecord?.(sql`record`, input.file);
   const checked = checkedRows(stage, { ...settings, format: input.format.name, quarantineRecord });
-  await inInsertionOrder(connection, () => run(connection, sql`CREATE OR REPLACE TEMP TABLE ingest_checked AS ${checked}`));
+  const reread = input.format.rereadable?.(input.file) === true;
+  const kept = reread ? narrowChecked(checked) : checked;
+  await inInsertionOrder(connection, () => run(connection, sql`CREATE OR REPLACE TEMP TABLE ingest_checked AS ${kept}`));
+  return reread ? checked : undefined;
 }
 
 /**
@@ -93,15 +100,15 @@ async function inInsertionOrder(connection: DuckDBConnection, body: () => Promis
   }
 }
 
-/** Loads the checked rows of `input` (in `ingest_checked`) into the store and records the run. */
-async function load(connection: DuckDBConnection, input: IngestInput, startedAt: string): Promise<IngestResult> {
+/** Loads the checked rows of `input` (in `ingest_checked`, or read again by `reread`) into the store and records the run. */
+async function load(connection: DuckDBConnection, input: IngestInput, startedAt: string, reread: Sql | undefined): Promise<IngestResult> {
   const runId = randomUUID();
   const format = input.format.name;
   await run(connection, insertQuarantine(runId, input.file));
   await run(connection, insertSkipped(runId));
   await run(connection, findRepeats());
   await run(connection, findKnown());
-  const [inserted] = await all<{ Count: bigint }>(connection, insertEvents(runId, format));
+  const [inserted] = await all<{ Count: bigint }>(connection, insertEvents(runId, format, reread));
   const [counts] = await all<{ rowsRead: number; quarantined: number; skipped: number; loadable: number }>(connection, checkedCounts());
   const loaded = Number(inserted?.Count ?? 0);
   const result: IngestResult = {

@@ -1,8 +1,9 @@
 import { sql, type Sql } from '../store/sql.js';
 
 /**
- * SQL of one file's load, over the temp table `ingest_checked` (one row per record: see checked-rows.ts).
- * A row is loadable when it is neither skipped nor quarantined.
+ * SQL of one file's load, over the temp table `ingest_checked` (one row per record: see checked-rows.ts; either
+ * every checked column, or, where the file is read again for the insert, only source_row, skip_reason, problem,
+ * record and event_id). A row is loadable when it is neither skipped nor quarantined.
  */
 const LOADABLE = sql`skip_reason IS NULL AND problem IS NULL`;
 
@@ -25,13 +26,13 @@ export const insertSkipped = (runId: string): Sql => sql`
   SELECT ${runId}, skip_reason, count(*) FROM ingest_checked WHERE skip_reason IS NOT NULL GROUP BY skip_reason`;
 
 /**
- * `ingest_repeats`: the rows of ingest_checked (by rowid) whose event_id came earlier in the file. Only ids seen
- * twice go through the window, so a file without repeats costs one hash aggregate of its ids.
+ * `ingest_repeats`: the record numbers (source_row) of the rows whose event_id came earlier in the file. Only ids
+ * seen twice go through the window, so a file without repeats costs one hash aggregate of its ids.
  */
 export const findRepeats = (): Sql => sql`
   CREATE OR REPLACE TEMP TABLE ingest_repeats AS
-  SELECT checked_row FROM (
-    SELECT rowid AS checked_row, row_number() OVER (PARTITION BY event_id ORDER BY ${SOURCE_ROW}) AS nth
+  SELECT source_row FROM (
+    SELECT ${SOURCE_ROW} AS source_row, row_number() OVER (PARTITION BY event_id ORDER BY ${SOURCE_ROW}) AS nth
     FROM ingest_checked
     WHERE ${LOADABLE} AND event_id IN (
       SELECT event_id FROM ingest_checked WHERE ${LOADABLE} GROUP BY event_id HAVING count(*) > 1))
@@ -42,15 +43,23 @@ export const findKnown = (): Sql => sql`
   CREATE OR REPLACE TEMP TABLE ingest_known AS
   SELECT event_id FROM login_events WHERE event_id IN (SELECT event_id FROM ingest_checked WHERE ${LOADABLE})`;
 
-/** Inserts the loadable rows that are neither repeats nor known; returns DuckDB's `Count`. */
-export const insertEvents = (runId: string, format: string): Sql => sql`
+/**
+ * Inserts the loadable rows that are neither repeats nor known; returns DuckDB's `Count`. The rows come from
+ * `ingest_checked`, or, given `checked` (the checked-rows SELECT, whose every row has its source_row), straight from
+ * the file: the narrow ingest_checked then only served to find the repeats, the known ids and the quarantine.
+ */
+export const insertEvents = (runId: string, format: string, checked?: Sql): Sql => sql`
   INSERT INTO login_events
   SELECT event_id, ts, user_id, tenant, idp, app, region, provider, outcome, error_code, latency_ms,
          mfa_challenged, shadow_outcome, shadow_diff, ip_prefix, attributes, ${format}, ${runId}
-  FROM ingest_checked c
+  FROM ${checked === undefined ? sql`ingest_checked` : sql`(${checked})`} c
   ANTI JOIN ingest_known k ON k.event_id = c.event_id
-  ANTI JOIN ingest_repeats r ON r.checked_row = c.rowid
+  ANTI JOIN ingest_repeats r ON r.source_row = ${checked === undefined ? sql`coalesce(c.source_row, c.rowid + 1)` : sql`c.source_row`}
   WHERE ${LOADABLE}`;
+
+/** The columns of ingest_checked that the load reads when the rows to insert are read from the file again. */
+export const narrowChecked = (checked: Sql): Sql => sql`
+  SELECT source_row, skip_reason, problem, record, event_id FROM (${checked})`;
 
 /** Counts of the checked rows: read, quarantined, skipped and loadable. */
 export const checkedCounts = (): Sql => sql`

@@ -96,4 +96,6 @@ export const canonical: LoginFormat = {
   stage,
   // CSV and Parquet rows are staged as a STRUCT of the source's columns; JSON Lines as their text already.
   quarantineRecord: (record, file) => (canonicalReader(file) === 'json' ? record : sql`to_json(${record})`),
+  // Parquet rows carry file_row_number and a second scan of a columnar file is cheap; text is parsed again in full.
+  rereadable: file => canonicalReader(file) === 'parquet',
 };
