@@ -108,11 +108,13 @@ function finalState(
   alpha: number,
 ): { p: number; lower: number; upper: number; thetaHat: number; currentLower: number; currentUpper: number } | undefined {
   if (looks.length === 0) return undefined;
-  let [p, lower, upper, thetaHat, currentLower, currentUpper] = [1, -Infinity, Infinity, 0, -Infinity, Infinity];
+  let p = 1, lower = -Infinity, upper = Infinity, thetaHat = 0, currentLower = -Infinity, currentUpper = Infinity;
   for (const look of looks) {
     p = alwaysValidP(p, normalMixtureLogLambda(look.thetaHat, look.v, tau2));
     const half = normalMixtureHalfWidth(look.v, tau2, alpha);
-    [thetaHat, currentLower, currentUpper] = [look.thetaHat, look.thetaHat - half, look.thetaHat + half];
+    thetaHat = look.thetaHat;
+    currentLower = look.thetaHat - half;
+    currentUpper = look.thetaHat + half;
     lower = Math.max(lower, currentLower);
     upper = Math.min(upper, currentUpper);
   }

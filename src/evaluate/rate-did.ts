@@ -23,7 +23,8 @@ const expit = (t: number): number => 1 / (1 + Math.exp(-t));
  */
 export function driftCorrectedStream(candidate: RateArm, expectation: RateExpectation, hours: number): EffectStream {
   const looks: EffectStream['looks'] = [];
-  let [nT, xT, residuals, independent, correlated, expectedSum, events, sampled, binomial, exactLooks] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  // Plain `let`s, not array destructuring, which V8 allocates: this loop runs for every cohort × metric × hour.
+  let nT = 0, xT = 0, residuals = 0, independent = 0, correlated = 0, expectedSum = 0, events = 0, sampled = 0, binomial = 0, exactLooks = 0;
   for (let h = 0; h < hours; h++) {
     const n = candidate.n[h] ?? 0;
     const eta = expectation.logit[h] ?? Number.NaN;
@@ -36,7 +37,8 @@ export function driftCorrectedStream(candidate: RateArm, expectation: RateExpect
       const sampling = rateArmVariance(candidate, h, x / n);
       const floor = (e * (1 - e)) / n; // never below the binomial variance at the expected rate
       const s2 = Math.max(sampling, floor) + slope * slope * ((expectation.tau2Logit[h] ?? 0) + (Number.isFinite(driftVariance) ? driftVariance : 0));
-      [nT, xT] = [nT + n, xT + x];
+      nT += n;
+      xT += x;
       residuals += x - n * e;
       expectedSum += n * e;
       independent += n * n * s2;

@@ -62,14 +62,22 @@ class ArmVariance {
  */
 export function withinSplitStream(candidate: RateArm, legacy: RateArm, hours: number): EffectStream {
   const looks: EffectStream['looks'] = [];
-  const [varT, varC] = [new ArmVariance(), new ArmVariance()];
-  let [nT, xT, nC, xC, standardised, exactLooks] = [0, 0, 0, 0, 0, 0];
+  const varT = new ArmVariance();
+  const varC = new ArmVariance();
+  // Plain `let`s and `+=`, not array destructuring: this loop runs for every cohort × metric × hour,
+  // and V8 allocates the destructured arrays.
+  let nT = 0, xT = 0, nC = 0, xC = 0, standardised = 0, exactLooks = 0;
   for (let h = 0; h < hours; h++) {
-    const [nTh, nCh] = [candidate.n[h] ?? 0, legacy.n[h] ?? 0];
+    const nTh = candidate.n[h] ?? 0;
+    const nCh = legacy.n[h] ?? 0;
     if (nTh > 0 && nCh > 0) {
-      const [xTh, xCh] = [candidate.x[h] ?? 0, legacy.x[h] ?? 0];
+      const xTh = candidate.x[h] ?? 0;
+      const xCh = legacy.x[h] ?? 0;
       const ratio = nTh / nCh;
-      [nT, xT, nC, xC] = [nT + nTh, xT + xTh, nC + nCh, xC + xCh];
+      nT += nTh;
+      xT += xTh;
+      nC += nCh;
+      xC += xCh;
       standardised += ratio * xCh;
       varT.add(candidate, h, 1);
       varC.add(legacy, h, ratio);
