@@ -52,6 +52,22 @@ export function emptyArm(hours: number): ArmSums {
   return { attempts: a(0), failures: a(1), mfaKnown: a(2), mfaChallenged: a(3), K: a(4), sxx: a(5), snn: a(6), sxn: a(7), all: buffer, errors: new Map() };
 }
 
+/**
+ * The sum of a series, left to right from 0 (as `reduce((a, b) => a + b, 0)`, which boxes every
+ * partial sum of a typed array: it runs per cohort × metric).
+ */
+export function sumOf(series: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < series.length; i++) sum += series[i] ?? 0;
+  return sum;
+}
+
+/** Whether any value of a series is positive (an arm with traffic in some hour). */
+export function anyPositive(series: ArrayLike<number>): boolean {
+  for (let i = 0; i < series.length; i++) if ((series[i] ?? 0) > 0) return true;
+  return false;
+}
+
 /** The hour of the window an epoch second falls in, or -1 outside the window's `hours` hours from `startSec`. */
 export function windowHour(t: number, startSec: number, hours: number): number {
   const h = Math.floor((t - startSec) / 3600);
@@ -144,28 +160,30 @@ export function cohortOf(row: Pick<CellRow, Dimension>, dims: readonly Dimension
  * (an upper bound); an error code borrows the failures' per-hour design effect.
  */
 export function rateArm(arm: ArmSums, metric: { name: string; errorCode?: string }): RateArm {
+  const hours = arm.attempts.length;
   if (metric.name === 'mfa_rate') {
     // MFA is decided per user (enrolment, policy), so a user's attempts move together. Without
     // per-user MFA sums, bound the design effect by perfect within-user correlation: Σn_u² / Σn_u.
-    const designEffect = new Float64Array(arm.attempts.length);
-    for (let h = 0; h < designEffect.length; h++) {
+    const designEffect = zeros(hours);
+    for (let h = 0; h < hours; h++) {
       const n = arm.attempts[h] ?? 0;
       designEffect[h] = n > 0 ? Math.max((arm.snn[h] ?? 0) / n, 1) : 1;
     }
     return { n: arm.mfaKnown, x: arm.mfaChallenged, designEffect };
   }
   if (metric.errorCode !== undefined) {
-    const hours = arm.attempts.length;
-    const x = arm.errors.get(metric.errorCode) ?? new Float64Array(hours);
-    const designEffect = new Float64Array(hours);
+    const x = arm.errors.get(metric.errorCode) ?? zeros(hours);
+    const designEffect = zeros(hours);
     for (let h = 0; h < hours; h++) designEffect[h] = failureDesignEffect(arm, h);
     return { n: arm.attempts, x, designEffect };
   }
-  const hours = arm.attempts.length;
-  const buffer = new Float64Array(3 * hours);
-  const [x, sxx, sxn] = [0, 1, 2].map((i) => buffer.subarray(i * hours, (i + 1) * hours)) as [Float64Array, Float64Array, Float64Array];
+  const [x, sxx, sxn] = [zeros(hours), zeros(hours), zeros(hours)];
   for (let h = 0; h < hours; h++) {
-    const [n, f, snn, sfn, sff] = [arm.attempts[h] ?? 0, arm.failures[h] ?? 0, arm.snn[h] ?? 0, arm.sxn[h] ?? 0, arm.sxx[h] ?? 0];
+    const n = arm.attempts[h] ?? 0;
+    const f = arm.failures[h] ?? 0;
+    const snn = arm.snn[h] ?? 0;
+    const sfn = arm.sxn[h] ?? 0;
+    const sff = arm.sxx[h] ?? 0;
     x[h] = n - f;
     sxx[h] = snn - 2 * sfn + sff;
     sxn[h] = snn - sfn;
@@ -173,8 +191,13 @@ export function rateArm(arm: ArmSums, metric: { name: string; errorCode?: string
   return { n: arm.attempts, x, units: { K: arm.K, sxx, snn: arm.snn, sxn } };
 }
 
+/** A plain array of `length` zeros, for a series built per cohort × metric (see `Series`). */
+const zeros = (length: number): number[] => new Array<number>(length).fill(0);
+
 function failureDesignEffect(arm: ArmSums, h: number): number {
-  const [n, f, K] = [arm.attempts[h] ?? 0, arm.failures[h] ?? 0, arm.K[h] ?? 0];
+  const n = arm.attempts[h] ?? 0;
+  const f = arm.failures[h] ?? 0;
+  const K = arm.K[h] ?? 0;
   if (!(n > 0 && f > 0 && f < n && K >= 2)) return 1;
   const p = f / n;
   const squares = (arm.sxx[h] ?? 0) - 2 * p * (arm.sxn[h] ?? 0) + p * p * (arm.snn[h] ?? 0);
@@ -190,9 +213,9 @@ export interface LatencyRow {
   series: readonly number[];
 }
 
-/** One provider's latency rows of a cohort, as a per-hour CSR histogram (hours outside the window dropped). */
+/** One provider's latency rows of a cohort, as a per-hour CSR histogram (hours outside the window dropped; plain arrays, see `Series`). */
 export function latencyArm(rows: readonly LatencyRow[], provider: string, startSec: number, hours: number): LatencyArm {
-  const offsets = new Int32Array(hours + 1);
+  const offsets = zeros(hours + 1);
   const mine = rows.filter((r) => r.provider === provider);
   let kept = 0;
   for (const { series } of mine) {
@@ -204,8 +227,8 @@ export function latencyArm(rows: readonly LatencyRow[], provider: string, startS
     }
   }
   for (let h = 0; h < hours; h++) offsets[h + 1] = (offsets[h + 1] ?? 0) + (offsets[h] ?? 0);
-  const bins = new Int16Array(kept);
-  const counts = new Float64Array(kept);
+  const bins = zeros(kept);
+  const counts = zeros(kept);
   const cursor = offsets.slice(0, hours);
   for (const { series } of mine) {
     for (let i = 0; i < series.length; i += 3) {

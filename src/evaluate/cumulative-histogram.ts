@@ -19,8 +19,9 @@ export interface QuantileEstimate {
  * every cohort.
  */
 export class CumulativeHistogram {
-  private readonly tree = new Float64Array(SIZE + 1);
-  private readonly counts = new Float64Array(LATENCY_BIN_COUNT);
+  // Plain arrays, not Float64Arrays: two per latency stream, on V8's heap they die young (see `Series` in hourly-stats.ts).
+  private readonly tree = new Array<number>(SIZE + 1).fill(0);
+  private readonly counts = new Array<number>(LATENCY_BIN_COUNT).fill(0);
   /** Observations so far. */
   total = 0;
 

@@ -2,22 +2,30 @@ import type { Cohort, Design } from '../types.js';
 import type { PlanMetric } from '../plan/plan.js';
 
 /**
+ * Numbers by hour (or by entry of a sparse histogram): a typed array, or a plain array. stageInputs
+ * builds the series it derives per cohort × metric as plain arrays: V8 keeps those on its heap,
+ * while each of the hundred thousand small typed arrays of a stage would allocate outside it and,
+ * summed, make V8 run full collections of the whole heap for "external memory pressure".
+ */
+export type Series = Float64Array | number[];
+
+/**
  * One provider's traffic in one cohort for one rate metric, hour by hour through the window
  * (index h = hour h of the window). `x` counts the metric's own numerator (successes for
  * success_rate, MFA challenges for mfa_rate, failures with the code for error_rate:<code>).
  */
 export interface RateArm {
   /** Denominator per hour (attempts, or logins with a known MFA outcome). */
-  n: Float64Array;
+  n: Series;
   /** Numerator per hour. */
-  x: Float64Array;
+  x: Series;
   /**
    * Per (user, cell, hour) sums of the numerator x_u and the attempts n_u, summed over the cohort:
    * K units, Σx², Σn², Σxn (statistics.md 2.6). Absent: the binomial variance, times `designEffect`.
    */
-  units?: { K: Float64Array; sxx: Float64Array; snn: Float64Array; sxn: Float64Array };
+  units?: { K: Series; sxx: Series; snn: Series; sxn: Series };
   /** Per-hour factor on the binomial variance when `units` is absent (e.g. the failures' design effect for an error code). */
-  designEffect?: Float64Array;
+  designEffect?: Series;
   /**
    * Factor (≥ 1) on every hour's variance for users who come back hour after hour: the
    * delta-method variance from per-user sums over the whole window over the one from per-hour sums.
@@ -42,9 +50,9 @@ export interface RateExpectation {
 
 /** Latency histograms of one provider by hour, sparse: hour h's bins are `bins[offsets[h] .. offsets[h+1])`. */
 export interface LatencyArm {
-  offsets: Int32Array;
-  bins: Int16Array;
-  counts: Float64Array;
+  offsets: Int32Array | number[];
+  bins: Int16Array | number[];
+  counts: Series;
 }
 
 /** What the candidate's log latency quantile would be without a regression (designs 2.2 and 2.3). */

@@ -9,7 +9,7 @@ import { woodruffInterval } from '../stats/woodruff-interval.js';
 import type { RatioSums } from '../stats/ratio-variance.js';
 import type { CohortBaseline, CohortResult, Design, Dimension, Period } from '../types.js';
 import type { CandidateCell } from './cell-overlap.js';
-import { addArm, addCellSeries, addErrorSeries, byFirstHour, CELL_SERIES_FIELDS, cohortOf, emptyArm, latencyArm, rateArm, type CellRow, type CohortSums, type ErrorRow, type LatencyRow } from './cohort-rollup.js';
+import { addArm, addCellSeries, addErrorSeries, anyPositive, byFirstHour, CELL_SERIES_FIELDS, cohortOf, emptyArm, latencyArm, rateArm, sumOf, type CellRow, type CohortSums, type ErrorRow, type LatencyRow } from './cohort-rollup.js';
 import { acrossHoursScale } from './across-hours-scale.js';
 import { carriedDrift, type CarriedDrift, type PreStageTraffic } from './carried-drift.js';
 import { ExpectedMix } from './expected-mix.js';
@@ -116,11 +116,11 @@ export function stageInputs(data: StageData): StageInputs {
   const union = unionDimensions(plan);
   const { cells, groups } = rollUp(data, sets, union, hours);
   const context = new Context(data, sets, union, hours, cells, groups);
-  const candidateCells = [...cells.values()].map(({ cohort, sums }) => ({ cohort, attempts: sums.arms[0].attempts.reduce((a, b) => a + b, 0) }));
+  const candidateCells = [...cells.values()].map(({ cohort, sums }) => ({ cohort, attempts: sumOf(sums.arms[0].attempts) }));
   const out: StageInputs = { inputs: [], unjudged: [], units: unitCounts(data, sets), withoutCandidate: 0, cells: candidateCells.filter((c) => c.attempts > 0) };
   const ordered = [...groups.values()].sort((x, y) => x.set.id - y.set.id || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
   for (const group of ordered) {
-    if (!group.sums.arms[0].attempts.some((n) => n > 0)) {
+    if (!anyPositive(group.sums.arms[0].attempts)) {
       out.withoutCandidate++;
       continue;
     }
@@ -211,7 +211,7 @@ class Context {
   ) {
     for (const b of data.baseline.cohorts) this.baselines.set(`${b.dimensions.join(',')}|${b.cohortKey}|${b.metric}`, b);
     this.finestFirst = [...sets].sort((a, b) => b.dimensions.length - a.dimensions.length || a.id - b.id);
-    this.legacyAnywhere = [...cells.values()].some((c) => c.sums.arms[1].attempts.some((n) => n > 0));
+    this.legacyAnywhere = [...cells.values()].some((c) => anyPositive(c.sums.arms[1].attempts));
   }
 
   private baselineOf(dims: readonly Dimension[], key: string, metric: string): CohortBaseline | undefined {
@@ -257,7 +257,8 @@ class Context {
       for (const a of arm === 'both' ? ([0, 1] as const) : [arm]) {
         const n = rateArm(cell.sums.arms[a], metric).n;
         for (let h = 0; h < this.hours; h++) {
-          const [d, v] = [drift?.d[h] ?? 0, drift?.variance[h] ?? 0];
+          const d = drift?.d[h] ?? 0;
+          const v = drift?.variance[h] ?? 0;
           mix.add(h, n[h] ?? 0, (eta[h] ?? Number.NaN) + d, sd[h] ?? 0, b.tau2 + v);
         }
       }
@@ -333,7 +334,7 @@ class Context {
     const own = this.baselineOf(group.set.dimensions, group.key, metric.name) ?? this.baselineOf([], '', metric.name);
     const stageHours = (this.data.stage.end.getTime() - this.data.stage.start.getTime()) / HOUR_MS;
     const arms = group.sums.arms;
-    const seen = arms[0].attempts.reduce((s, n) => s + n, 0) + arms[1].attempts.reduce((s, n) => s + n, 0);
+    const seen = sumOf(arms[0].attempts) + sumOf(arms[1].attempts);
     const ownN = own && group.set.dimensions.length > 0 ? (own.n / Math.max(own.windows, 1)) * stageHours : 0;
     const expectedN = ownN > 0 ? ownN : (seen / Math.max(this.hours, 1)) * stageHours;
     const vStar = plannedVariance({
@@ -350,7 +351,7 @@ class Context {
   }
 
   rateInput(group: Group, metric: PlanMetric): CohortMetricInput {
-    const legacyIn = (g: Group) => g.sums.arms[1].attempts.some((n) => n > 0);
+    const legacyIn = (g: Group) => anyPositive(g.sums.arms[1].attempts);
     const design = this.design(group, legacyIn);
     const [candidate, legacy] = ([0, 1] as const).map((a) => {
       const arm = rateArm(group.sums.arms[a], metric);
@@ -399,7 +400,7 @@ class Context {
     const everyone = this.baselineOf([], '', metric.name);
     const unjudged = (note: string): CohortResult => ({
       cohort: group.sums.cohort, metric: metric.name, design, verdict: 'insufficient_data', observed: null, expected: null, effect: null,
-      ci: null, p_value: null, p_adjusted: null, n: candidate.counts.reduce((s, c) => s + c, 0), n_control: 0, tolerance: metric.tolerance,
+      ci: null, p_value: null, p_adjusted: null, n: sumOf(candidate.counts), n_control: 0, tolerance: metric.tolerance,
       method: 'none', note,
     });
     if (!own || !everyone) return unjudged(`no ${metric.name} baseline for this cohort: judge it through its parent cohort`);
@@ -428,11 +429,12 @@ class Context {
 
   /** Days from a baseline's tBar to the candidate's observations, averaged with the candidate's hourly counts as weights. */
   private meanDays(candidate: LatencyArm, b: CohortBaseline): number {
-    let [weighted, total] = [0, 0];
+    let weighted = 0, total = 0;
     for (let h = 0; h < this.hours; h++) {
       let n = 0;
       for (let i = candidate.offsets[h] ?? 0; i < (candidate.offsets[h + 1] ?? 0); i++) n += candidate.counts[i] ?? 0;
-      [weighted, total] = [weighted + n * h, total + n];
+      weighted += n * h;
+      total += n;
     }
     const hourMs = this.data.window.from.getTime() + (total > 0 ? weighted / total : 0) * HOUR_MS;
     return (hourMs - b.tBar.getTime()) / 86_400_000;
@@ -465,7 +467,7 @@ class Context {
 
   /** The cells among `keys` with traffic on one arm in the window. */
   private withTraffic(keys: Iterable<string>, arm: 0 | 1): string[] {
-    return [...keys].filter((k) => this.cells.get(k)?.sums.arms[arm].attempts.some((n) => n > 0));
+    return [...keys].filter((k) => anyPositive(this.cells.get(k)?.sums.arms[arm].attempts ?? []));
   }
 
   /**
@@ -481,8 +483,8 @@ class Context {
     if (idps.size !== 1 || idp === undefined || !set) return undefined;
     const rows = this.latencyRows(set.id, cohortKey({ idp }, ['idp']));
     const arm = latencyArm(rows, this.data.plan.providers.legacy, this.data.window.from.getTime() / 1000, this.hours);
-    const total = arm.counts.reduce((a, c) => a + c, 0);
-    if (total * (1 - (metric.quantile ?? 0.5)) < BURN_IN_EVENTS) return undefined;
+    const observations = sumOf(arm.counts);
+    if (observations * (1 - (metric.quantile ?? 0.5)) < BURN_IN_EVENTS) return undefined;
     return { arm, cells: this.withTraffic([...this.cells.keys()].filter((k) => this.cells.get(k)?.cohort.idp === idp), 1) };
   }
 
