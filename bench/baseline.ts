@@ -68,10 +68,15 @@ if (!check.ok) throw new Error(check.problems.join('; '));
 
 let heapPeak = 0;
 let rssPeak = 0;
+/** Peaks since the current build phase started (the overall peaks also cover generation and the bare passes). */
+let phaseHeapPeak = 0;
+let phaseRssPeak = 0;
 const sample = () => {
   const { heapUsed, rss } = process.memoryUsage();
   heapPeak = Math.max(heapPeak, heapUsed);
   rssPeak = Math.max(rssPeak, rss);
+  phaseHeapPeak = Math.max(phaseHeapPeak, heapUsed);
+  phaseRssPeak = Math.max(phaseRssPeak, rss);
 };
 const sampler = setInterval(sample, 20);
 
@@ -188,15 +193,21 @@ const t2 = performance.now();
 /** Wall and CPU seconds of each phase of the build, printed as each ends. */
 const phases: { name: string; wall: number; cpu: number }[] = [];
 let last: { name: string; wall: number; cpu: number } | undefined;
+let buildHeapPeak = 0;
+let buildRssPeak = 0;
 const mark = (name: string) => {
   const now = { name, wall: performance.now(), cpu: cpu() };
   sample();
   if (last) {
     const phase = { name: last.name, wall: (now.wall - last.wall) / 1000, cpu: now.cpu - last.cpu };
     phases.push(phase);
-    console.log(`  phase ${phase.name}: ${phase.wall.toFixed(2)} s wall, ${phase.cpu.toFixed(2)} s CPU (peak heap ${mb(heapPeak)}, RSS ${mb(rssPeak)})`);
+    buildHeapPeak = Math.max(buildHeapPeak, phaseHeapPeak);
+    buildRssPeak = Math.max(buildRssPeak, phaseRssPeak);
+    console.log(`  phase ${phase.name}: ${phase.wall.toFixed(2)} s wall, ${phase.cpu.toFixed(2)} s CPU (peak heap ${mb(phaseHeapPeak)}, RSS ${mb(phaseRssPeak)} in the phase)`);
   }
   last = now;
+  phaseHeapPeak = 0;
+  phaseRssPeak = 0;
 };
 const result = await buildBaseline(connection, check.plan, { toolkitVersion: 'bench', now: new Date(), onPhase: mark });
 const ours = (performance.now() - t2) / 1000;
@@ -213,5 +224,5 @@ console.log(`ratio ours / bare same statistics: ${(ours / bareSets).toFixed(2)} 
 if (refresh) {
   console.log(`ratio our aggregate refresh / bare same statistics: ${(refresh.wall / bareSets).toFixed(2)} wall, ${(refresh.cpu / bareSetsCpu).toFixed(2)} CPU`);
 }
-console.log(`peak Node heap ${mb(heapPeak)} (target < 256 MB), peak RSS ${mb(rssPeak)}`);
+console.log(`peak Node heap ${mb(heapPeak)} (target < 256 MB), peak RSS ${mb(rssPeak)}; during buildBaseline: heap ${mb(buildHeapPeak)}, RSS ${mb(buildRssPeak)}`);
 if (!values.keep) await rm(file, { force: true });
