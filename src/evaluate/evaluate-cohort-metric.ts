@@ -4,14 +4,13 @@ import { newcombeInterval } from '../stats/newcombe-interval.js';
 import { alwaysValidP } from '../stats/always-valid-p.js';
 import { normalMixtureHalfWidth } from '../stats/normal-mixture-half-width.js';
 import { normalMixtureLogLambda } from '../stats/normal-mixture-log-lambda.js';
-import type { MixtureLook } from '../stats/normal-mixture-sequence.js';
 import { wilsonInterval } from '../stats/wilson-interval.js';
 import type { CohortResult } from '../types.js';
 import type { CohortMetricInput } from './hourly-stats.js';
 import { latencyStream } from './latency-stream.js';
 import { driftCorrectedStream } from './rate-did.js';
 import { withinSplitStream } from './rate-within.js';
-import { BURN_IN_EVENTS, EXACT_MIN_EVENTS, type EffectStream, type ExactCounts } from './stream.js';
+import { BURN_IN_EVENTS, EXACT_MIN_EVENTS, type EffectStream, type ExactCounts, type LookColumns } from './stream.js';
 
 /** The stream of looks for one cohort × metric under its design. */
 export function effectStream(input: CohortMetricInput): EffectStream {
@@ -30,9 +29,9 @@ export function effectStream(input: CohortMetricInput): EffectStream {
   }
   if (!expectation) throw new TypeError(`evaluateCohortMetric: ${design} needs a baseline expectation`);
   const stream = driftCorrectedStream(candidate, expectation, hours);
-  let nControl = 0;
-  if (legacy) for (let h = 0; h < hours; h++) nControl += legacy.n[h] ?? 0;
-  return { ...stream, nControl };
+  // The legacy arm's size is only reported (set on the new stream: a spread would build its `looks`).
+  if (legacy) for (let h = 0; h < hours; h++) stream.nControl += legacy.n[h] ?? 0;
+  return stream;
 }
 
 /**
@@ -65,9 +64,9 @@ export function evaluateCohortMetric(input: CohortMetricInput): CohortResult {
   if (input.design === 'baseline_projection') {
     base.note = 'no legacy traffic left: population drift and incidents are not removed (statistics.md 2.3), so a verdict here can be drift; keep a holdback (statistics.md 9)';
   }
-  if (stream.looks.length > 0) {
-    const last = finalState(stream.looks, tau2, alpha);
-    const states = stream.looks;
+  const looks = stream.columns.thetaHat.length;
+  if (looks > 0) {
+    const last = finalState(stream.columns, tau2, alpha);
     if (last) {
       // Reported: the latest look's confidence sequence, valid at any stopping time and centred on the latest
       // estimate. The intersection over looks is tighter but, when the effect moves during the window, can
@@ -83,7 +82,7 @@ export function evaluateCohortMetric(input: CohortMetricInput): CohortResult {
         ...base,
         ci,
         p_value: last.p,
-        method: `mSPRT normal mixture over ${states.length} hourly looks (τ²=${tau2.toPrecision(3)}), ${stream.variance}${empty}`,
+        method: `mSPRT normal mixture over ${looks} hourly looks (τ²=${tau2.toPrecision(3)}), ${stream.variance}${empty}`,
       };
     }
   }
@@ -103,18 +102,19 @@ export function evaluateCohortMetric(input: CohortMetricInput): CohortResult {
  * same per-look functions, run for tens of thousands of cohort × metrics at every look.
  */
 function finalState(
-  looks: readonly MixtureLook[],
+  looks: LookColumns,
   tau2: number,
   alpha: number,
 ): { p: number; lower: number; upper: number; thetaHat: number; currentLower: number; currentUpper: number } | undefined {
-  if (looks.length === 0) return undefined;
+  if (looks.thetaHat.length === 0) return undefined;
   let p = 1, lower = -Infinity, upper = Infinity, thetaHat = 0, currentLower = -Infinity, currentUpper = Infinity;
-  for (const look of looks) {
-    p = alwaysValidP(p, normalMixtureLogLambda(look.thetaHat, look.v, tau2));
-    const half = normalMixtureHalfWidth(look.v, tau2, alpha);
-    thetaHat = look.thetaHat;
-    currentLower = look.thetaHat - half;
-    currentUpper = look.thetaHat + half;
+  for (let k = 0; k < looks.thetaHat.length; k++) {
+    const v = looks.v[k] ?? Number.NaN;
+    thetaHat = looks.thetaHat[k] ?? Number.NaN;
+    p = alwaysValidP(p, normalMixtureLogLambda(thetaHat, v, tau2));
+    const half = normalMixtureHalfWidth(v, tau2, alpha);
+    currentLower = thetaHat - half;
+    currentUpper = thetaHat + half;
     lower = Math.max(lower, currentLower);
     upper = Math.min(upper, currentUpper);
   }

@@ -1,6 +1,6 @@
 import type { LatencyArm, LatencyExpectation } from './hourly-stats.js';
 import { CumulativeHistogram } from './cumulative-histogram.js';
-import { BURN_IN_EVENTS, type EffectStream } from './stream.js';
+import { BURN_IN_EVENTS, lookObjects, type EffectStream, type LookColumns } from './stream.js';
 
 function addHour(histogram: CumulativeHistogram, arm: LatencyArm, h: number): number {
   let added = 0;
@@ -33,7 +33,7 @@ export function latencyStream(
   hours: number,
 ): EffectStream {
   const [histT, histC] = [new CumulativeHistogram(), new CumulativeHistogram()];
-  const looks: EffectStream['looks'] = [];
+  const columns: LookColumns = { thetaHat: [], v: [] };
   let [offsetSum, squares, last] = [0, 0, { thetaHat: Number.NaN, qT: 0, qRef: 0 }];
   const tail = Math.min(quantile, 1 - quantile);
   for (let h = 0; h < hours; h++) {
@@ -53,12 +53,18 @@ export function latencyStream(
     const extra = expectation ? expectation.varOffset + (expectation.tau2 * squares) / histT.total ** 2 : 0;
     const v = (t.se / t.estimate) ** 2 + (c.se / c.estimate) ** 2 + extra;
     last = { thetaHat, qT: t.estimate, qRef: c.estimate * Math.exp(offset) };
-    if (v > 0) looks.push({ thetaHat, v });
+    if (v > 0) {
+      columns.thetaHat.push(thetaHat);
+      columns.v.push(v);
+    }
   }
   const judged = Number.isFinite(last.thetaHat);
   const reference_ = !reference ? 'projected quantile' : expectation ? 'legacy population × baseline ratio' : 'legacy arm';
   return {
-    looks,
+    columns,
+    get looks() {
+      return lookObjects(columns);
+    },
     observed: histT.total > 0 ? (judged ? last.qT : histT.quantile(quantile)) : null,
     expected: judged ? last.qRef : null,
     effect: judged ? Math.exp(last.thetaHat) - 1 : null,

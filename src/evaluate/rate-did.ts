@@ -1,6 +1,6 @@
 import type { RateArm, RateExpectation } from './hourly-stats.js';
 import { rateArmVariance, varianceSource } from './rate-arm-variance.js';
-import { BURN_IN_EVENTS, EXACT_MIN_EVENTS, rarerEvents, type EffectStream } from './stream.js';
+import { BURN_IN_EVENTS, EXACT_MIN_EVENTS, lookObjects, rarerEvents, type EffectStream, type LookColumns } from './stream.js';
 
 const expit = (t: number): number => 1 / (1 + Math.exp(-t));
 
@@ -22,7 +22,7 @@ const expit = (t: number): number => 1 / (1 + Math.exp(-t));
  * 2.3's `Var_extra`. Var(p_T,w) is clustered by user when the arm has unit sums.
  */
 export function driftCorrectedStream(candidate: RateArm, expectation: RateExpectation, hours: number): EffectStream {
-  const looks: EffectStream['looks'] = [];
+  const columns: LookColumns = { thetaHat: [], v: [] };
   // Plain `let`s, not array destructuring, which V8 allocates: this loop runs for every cohort × metric × hour.
   let nT = 0, xT = 0, residuals = 0, independent = 0, correlated = 0, expectedSum = 0, events = 0, sampled = 0, binomial = 0, exactLooks = 0;
   for (let h = 0; h < hours; h++) {
@@ -48,13 +48,17 @@ export function driftCorrectedStream(candidate: RateArm, expectation: RateExpect
       binomial += n * e * (1 - e);
     }
     if (nT > 0 && events >= BURN_IN_EVENTS) {
-      looks.push({ thetaHat: residuals / nT, v: independent / (nT * nT) + (correlated / nT) ** 2 });
+      columns.thetaHat.push(residuals / nT);
+      columns.v.push(independent / (nT * nT) + (correlated / nT) ** 2);
     } else if (events >= EXACT_MIN_EVENTS) exactLooks++;
   }
   const design = expectation.drift ? 'baseline projection + drift on legacy traffic' : 'baseline projection (no drift correction)';
   // (For a stage without legacy traffic the drift is the one carried from the hours before the stage.)
   return {
-    looks,
+    columns,
+    get looks() {
+      return lookObjects(columns);
+    },
     observed: nT > 0 ? xT / nT : null,
     expected: nT > 0 ? expectedSum / nT : null,
     effect: nT > 0 ? residuals / nT : null,

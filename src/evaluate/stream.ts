@@ -10,8 +10,14 @@ export const EXACT_MIN_EVENTS = 5;
  * normal-mixture mSPRT, with what the result reports at the last look.
  */
 export interface EffectStream {
-  /** One look per hour past the burn-in: cumulative estimate and variance (on the test's scale). */
-  looks: MixtureLook[];
+  /**
+   * One look per hour past the burn-in: cumulative estimate and variance (on the test's scale),
+   * column by column. Two arrays of doubles rather than an object per look: a 10k-cohort stage has
+   * millions of looks, and V8 boxes both numbers of every such object.
+   */
+  columns: LookColumns;
+  /** The same looks as objects, as `normalMixtureSequence` takes them; built from `columns` when read. */
+  readonly looks: MixtureLook[];
   /** Candidate value, expected value and observed − expected, at the last look. */
   observed: number | null;
   expected: number | null;
@@ -25,6 +31,17 @@ export interface EffectStream {
   variance: string;
   /** Counts for the exact test when the burn-in is not met (rates only). */
   exact?: ExactCounts;
+}
+
+/** The looks of a stream column by column: look k is (`thetaHat[k]`, `v[k]`). */
+export interface LookColumns {
+  thetaHat: number[];
+  v: number[];
+}
+
+/** Look columns as one object per look. */
+export function lookObjects({ thetaHat, v }: LookColumns): MixtureLook[] {
+  return thetaHat.map((t, k) => ({ thetaHat: t, v: v[k] ?? Number.NaN }));
 }
 
 /**
