@@ -10,13 +10,15 @@ const estimated = (r: CohortResult): boolean => r.n > 0 && r.effect !== null;
 export function enclosing(cohort: Cohort): string[] {
   const dims = DIMENSIONS.filter((d) => cohort[d] !== undefined);
   const ids: string[] = [];
+  // The text of `cohortId` of each sub-cohort, built directly: this runs for every result of a stage.
   for (let mask = 0; mask < 1 << dims.length; mask++) {
-    const sub: Cohort = {};
-    dims.forEach((d, k) => {
-      const value = cohort[d];
-      if (mask & (1 << k) && value !== undefined) sub[d] = value;
-    });
-    ids.push(cohortId(sub));
+    let id = '';
+    for (let k = 0; k < dims.length; k++) {
+      const d = dims[k];
+      if (!(mask & (1 << k)) || d === undefined) continue;
+      id += `${id === '' ? '' : '|'}${d}=${cohort[d] ?? ''}`;
+    }
+    ids.push(id);
   }
   return ids;
 }
