@@ -19,11 +19,18 @@ export interface QuantileEstimate {
  * every cohort.
  */
 export class CumulativeHistogram {
-  // Plain arrays, not Float64Arrays: two per latency stream, on V8's heap they die young (see `Series` in hourly-stats.ts).
-  private readonly tree = new Array<number>(SIZE + 1).fill(0);
-  private readonly counts = new Array<number>(LATENCY_BIN_COUNT).fill(0);
+  private readonly tree: Float64Array;
+  private readonly counts: Float64Array;
   /** Observations so far. */
   total = 0;
+
+  constructor() {
+    // One allocation for both (two histograms per latency stream, for every cohort): a stream's
+    // histograms die young, so their memory outside V8's heap is freed by the next minor collection.
+    const buffer = new Float64Array(SIZE + 1 + LATENCY_BIN_COUNT);
+    this.tree = buffer.subarray(0, SIZE + 1);
+    this.counts = buffer.subarray(SIZE + 1);
+  }
 
   /** Adds `count` observations to bin `bin`. */
   add(bin: number, count: number): void {
