@@ -1,9 +1,9 @@
 // Bench: `stagewise evaluate` for 10,000 cohorts × 5 metrics in one stage, from the aggregate tables on.
-// The target (issue 4): the pure statistics (evaluateStage: the mSPRT over every hourly look for every
-// cohort × metric, BH, SRM, scoped rollback) take < 2 s of CPU beyond the aggregation scan. Also printed:
-// reading the window from DuckDB (windowCells, windowErrors, windowLatency, as `evaluate` runs them: SQL
-// and turning the result into JS rows; DuckDB's threads count in the CPU time) and stageInputs (the
-// cell series into every cohort, designs and expectations). The setup loads synthetic `agg_*` tables
+// The target (issue 4): everything beyond the aggregation scan takes < 2 s of CPU: stageInputs (the cell
+// series into every cohort, designs and expectations) and evaluateStage (the mSPRT over every hourly
+// look for every cohort × metric, BH, SRM, scoped rollback) together. Also printed: reading the window
+// from DuckDB (windowCells, windowErrors, windowLatency, as `evaluate` runs them: SQL and turning the
+// result into JS rows; DuckDB's threads count in the CPU time), the scan. The setup loads synthetic `agg_*` tables
 // into an in-memory store (every tenant × hour × provider, six latency bins each) and is not timed.
 // Run: npx tsx bench/evaluate.ts [cohorts, default 10000] [hours, default 72]
 import { instant } from '../src/baseline/aggregate.js';
@@ -118,5 +118,6 @@ console.log(`evaluate: ${count(COHORTS)} cohorts + everyone × ${plan.metrics.le
 console.log(`read the window (SQL + JS rows): ${ms(read.cpu)} CPU, ${ms(read.wall)} wall; ${count(data.cells.length)} cell rows, ${count(data.errors.length)} error rows, ${count(data.latency.length)} latency rows`);
 console.log(`CPU time: cell series to cohorts, designs, expectations (stageInputs) ${ms(prepared.cpu)}; mSPRT over every look + BH + SRM + rollback (evaluateStage) ${ms(evaluated.cpu)}`);
 console.log(`memory: peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, largest heap after a phase ${(peakHeap / 2 ** 20).toFixed(0)} MB`);
-console.log(`evaluateStage ${ms(evaluated.cpu)} of CPU (budget ${BUDGET_MS} ms); ${count(findings.results.length)} results, ${count(findings.srm.length)} SRM checks`);
-if (evaluated.cpu >= BUDGET_MS) process.exitCode = 1;
+const beyondScan = prepared.cpu + evaluated.cpu;
+console.log(`beyond the scan (stageInputs + evaluateStage) ${ms(beyondScan)} of CPU (budget ${BUDGET_MS} ms); ${count(findings.results.length)} results, ${count(findings.srm.length)} SRM checks`);
+if (beyondScan >= BUDGET_MS) process.exitCode = 1;
