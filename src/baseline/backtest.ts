@@ -105,7 +105,10 @@ function stageCoverage(pooled: readonly { metric: string; residual: number; hour
   const byMetric = new Map<string, number[]>();
   for (const r of pooled) {
     if (!(r.hourly + r.projection > 0)) continue;
-    byMetric.set(r.metric, [...(byMetric.get(r.metric) ?? []), r.residual / Math.sqrt(r.hourly + r.projection)]);
+    const z = r.residual / Math.sqrt(r.hourly + r.projection);
+    const list = byMetric.get(r.metric);
+    if (list) list.push(z);
+    else byMetric.set(r.metric, [z]);
   }
   return [...byMetric].sort(([a], [b]) => a.localeCompare(b)).map(([metric, z]) => ({
     metric,

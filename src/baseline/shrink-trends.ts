@@ -37,7 +37,9 @@ export function shrinkTrends<F extends TrendFit>(fits: readonly F[]): F[] {
   for (const f of fits) {
     if (!(f.varTrend > 0)) continue;
     const key = `${f.setId}|${f.metric}`;
-    groups.set(key, [...(groups.get(key) ?? []), f]);
+    const peers = groups.get(key);
+    if (peers) peers.push(f);
+    else groups.set(key, [f]);
   }
   const priors = new Map<string, { mean: number; tau2: number; varMean: number }>();
   for (const [key, peers] of groups) {
