@@ -34,7 +34,7 @@ td.weak { color: var(--red); }
 p.caption { font-size: .85rem; font-weight: 600; color: var(--muted); margin: .5rem 0 .25rem; }
 .metric-results { margin: .5rem 0 1.5rem; }
 .metric-results .table-wrap { margin-bottom: .25rem; }
-ol.notes, p.insufficient, ul.cohort-list, ul.undetectable { font-size: .85rem; }
+ol.notes, ul.stage-notes, p.insufficient, ul.cohort-list, ul.undetectable { font-size: .85rem; }
 ol.notes { color: var(--muted); margin: .25rem 0; }
 p.insufficient { margin: .5rem 0 .15rem; }
 ul.cohort-list { margin: 0; padding-left: 1.25rem; }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { srmRows } from '../../src/report/sections/charts-section.js';
 import { testCounts } from '../../src/report/sections/method-section.js';
+import { summarySection } from '../../src/report/sections/summary-section.js';
 import type { CohortResult, Evaluation, SrmResult } from '../../src/types.js';
 
 const check = (cohort: SrmResult['cohort'], p: number, mismatch = p < 0.001): SrmResult => ({
@@ -28,5 +29,18 @@ describe('testCounts', () => {
       ['mSPRT, delta-method variance', 1],
       ['no test (too little data)', 1],
     ]);
+  });
+});
+
+describe('summarySection', () => {
+  it("lists a 100% stage's notes (the upstream incidents left out), escaped", () => {
+    const evaluation = {
+      stage: 'stage-5', evaluation_id: 'ev-1', window: { start: '2026-10-16T00:00:00Z', end: '2026-10-21T00:00:00Z' },
+      srm: [], results: [], rollback: { rules: [], flagd: {} },
+      notes: ['Upstream incidents left out of every result: <img src=x onerror=alert(1)> 2026-10-16 15h UTC, 4 hours.'],
+    } as unknown as Evaluation;
+    const page = String(summarySection({ name: 'p', providers: { legacy: 'a', candidate: 'b' } } as never, [evaluation], []));
+    expect(page).toContain('<ul class="stage-notes"><li>Upstream incidents left out of every result: &lt;img src=x onerror=alert(1)&gt; 2026-10-16 15h UTC, 4 hours.</li></ul>');
+    expect(page).not.toContain('<img');
   });
 });

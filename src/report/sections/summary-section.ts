@@ -6,7 +6,7 @@ import { stageVerdict, type Light } from '../stage-verdict.js';
 
 const LIGHT_TEXT: Record<Light, string> = { red: 'Red: regression', amber: 'Amber: check', green: 'Green: no regression' };
 
-/** Section 1: per stage a traffic light, one plain sentence, the SRM status and what the operator accepted. */
+/** Section 1: per stage a traffic light, one plain sentence, the SRM status, what the operator accepted and the evaluation's notes (upstream incidents left out of a 100% stage). */
 export function summarySection(plan: ReportPlanSummary, evaluations: readonly Evaluation[], decisions: readonly Decision[]): Html {
   const cards = evaluations.map((evaluation) => {
     const verdict = stageVerdict(evaluation, decisions);
@@ -18,6 +18,7 @@ export function summarySection(plan: ReportPlanSummary, evaluations: readonly Ev
   <p class="sentence">${verdict.sentence}.</p>
   <p>${verdict.srm}</p>
   ${accepted}
+  ${evaluation.notes?.length ? html`<ul class="stage-notes">${evaluation.notes.map((note) => html`<li>${note}</li>`)}</ul>` : ''}
   <p class="muted">Window ${formatInstant(evaluation.window.start)} to ${formatInstant(evaluation.window.end)}; evaluation ${evaluation.evaluation_id}.</p>
 </article>`;
   });
