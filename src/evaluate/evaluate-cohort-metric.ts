@@ -1,34 +1,34 @@
 import { binomialTest } from '../stats/binomial-test.js';
 import { fisherExact } from '../stats/fisher-exact.js';
 import { newcombeInterval } from '../stats/newcombe-interval.js';
-import { alwaysValidP } from '../stats/always-valid-p.js';
-import { normalMixtureHalfWidth } from '../stats/normal-mixture-half-width.js';
-import { normalMixtureLogLambda } from '../stats/normal-mixture-log-lambda.js';
 import { wilsonInterval } from '../stats/wilson-interval.js';
 import type { CohortResult } from '../types.js';
 import type { CohortMetricInput } from './hourly-stats.js';
 import { latencyStream } from './latency-stream.js';
 import { driftCorrectedStream } from './rate-did.js';
 import { withinSplitStream } from './rate-within.js';
-import { BURN_IN_EVENTS, EXACT_MIN_EVENTS, type EffectStream, type ExactCounts, type LookColumns } from './stream.js';
+import { BURN_IN_EVENTS, EXACT_MIN_EVENTS, type EffectStream, type ExactCounts, MixtureState } from './stream.js';
 
-/** The stream of looks for one cohort × metric under its design. */
-export function effectStream(input: CohortMetricInput): EffectStream {
+/**
+ * The stream of looks for one cohort × metric under its design. With `state`, the looks go into the
+ * running mSPRT state rather than into the stream's columns.
+ */
+export function effectStream(input: CohortMetricInput, state?: MixtureState): EffectStream {
   const { design, hours, metric } = input;
   if (metric.family === 'latency_quantile') {
     if (!input.latency) throw new TypeError(`evaluateCohortMetric: ${metric.name} needs latency histograms`);
     const { candidate, legacy, expectation } = input.latency;
     const reference = design === 'baseline_projection' ? undefined : legacy;
-    return latencyStream(candidate, reference, design === 'within_cohort_split' ? undefined : expectation, metric.quantile ?? 0.5, hours);
+    return latencyStream(candidate, reference, design === 'within_cohort_split' ? undefined : expectation, metric.quantile ?? 0.5, hours, state);
   }
   if (!input.rate) throw new TypeError(`evaluateCohortMetric: ${metric.name} needs rate statistics`);
   const { candidate, legacy, expectation } = input.rate;
   if (design === 'within_cohort_split') {
     if (!legacy) throw new TypeError('evaluateCohortMetric: within_cohort_split needs the legacy arm');
-    return withinSplitStream(candidate, legacy, hours);
+    return withinSplitStream(candidate, legacy, hours, state);
   }
   if (!expectation) throw new TypeError(`evaluateCohortMetric: ${design} needs a baseline expectation`);
-  const stream = driftCorrectedStream(candidate, expectation, hours);
+  const stream = driftCorrectedStream(candidate, expectation, hours, state);
   // The legacy arm's size is only reported (set on the new stream: a spread would build its `looks`).
   if (legacy) for (let h = 0; h < hours; h++) stream.nControl += legacy.n[h] ?? 0;
   return stream;
@@ -42,8 +42,11 @@ export function effectStream(input: CohortMetricInput): EffectStream {
  * p-values across the evaluation.
  */
 export function evaluateCohortMetric(input: CohortMetricInput): CohortResult {
-  const stream = effectStream(input);
   const { metric, alpha, tau2 } = input;
+  // The mSPRT runs inside the stream, look by look (no per-look arrays): the final always-valid p is
+  // the running min over looks, the reported confidence sequence that of the last look.
+  const last = new MixtureState(tau2, alpha);
+  const stream = effectStream(input, last);
   const base: CohortResult = {
     cohort: input.cohort,
     metric: metric.name,
@@ -64,27 +67,24 @@ export function evaluateCohortMetric(input: CohortMetricInput): CohortResult {
   if (input.design === 'baseline_projection') {
     base.note = 'no legacy traffic left: population drift and incidents are not removed (statistics.md 2.3), so a verdict here can be drift; keep a holdback (statistics.md 9)';
   }
-  const looks = stream.columns.thetaHat.length;
+  const looks = last.looks;
   if (looks > 0) {
-    const last = finalState(stream.columns, tau2, alpha);
-    if (last) {
-      // Reported: the latest look's confidence sequence, valid at any stopping time and centred on the latest
-      // estimate. The intersection over looks is tighter but, when the effect moves during the window, can
-      // exclude the latest estimate or be empty; the method says when that happened.
-      const ci: [number, number] = latency ? [Math.expm1(last.currentLower), Math.expm1(last.currentUpper)] : [last.currentLower, last.currentUpper];
-      const final = last.thetaHat;
-      const empty = last.lower > last.upper
-        ? '; the effect moved during the window (the intersection of the confidence sequences over looks is empty)'
-        : final < last.lower || final > last.upper
-          ? '; the effect moved during the window: the latest estimate lies outside the intersection of the confidence sequences over looks'
-          : '';
-      return {
-        ...base,
-        ci,
-        p_value: last.p,
-        method: `mSPRT normal mixture over ${looks} hourly looks (τ²=${tau2.toPrecision(3)}), ${stream.variance}${empty}`,
-      };
-    }
+    // Reported: the latest look's confidence sequence, valid at any stopping time and centred on the latest
+    // estimate. The intersection over looks is tighter but, when the effect moves during the window, can
+    // exclude the latest estimate or be empty; the method says when that happened.
+    const ci: [number, number] = latency ? [Math.expm1(last.currentLower), Math.expm1(last.currentUpper)] : [last.currentLower, last.currentUpper];
+    const final = last.thetaHat;
+    const empty = last.lower > last.upper
+      ? '; the effect moved during the window (the intersection of the confidence sequences over looks is empty)'
+      : final < last.lower || final > last.upper
+        ? '; the effect moved during the window: the latest estimate lies outside the intersection of the confidence sequences over looks'
+        : '';
+    return {
+      ...base,
+      ci,
+      p_value: last.p,
+      method: `mSPRT normal mixture over ${looks} hourly looks (τ²=${tau2.toPrecision(3)}), ${stream.variance}${empty}`,
+    };
   }
   if (!latency && stream.exact && stream.expectedEvents >= EXACT_MIN_EVENTS) {
     return exactResult(base, stream.exact, alpha, Math.max(input.plannedLooks ?? input.hours, input.hours));
@@ -97,30 +97,6 @@ export function evaluateCohortMetric(input: CohortMetricInput): CohortResult {
  * the stage will have: P(some look's p ≤ α/L) ≤ α. Conservative; such cohorts are better judged
  * through their parent.
  */
-/**
- * The last state of `normalMixtureSequence` (two-sided) without keeping every look's state: the
- * same per-look functions, run for tens of thousands of cohort × metrics at every look.
- */
-function finalState(
-  looks: LookColumns,
-  tau2: number,
-  alpha: number,
-): { p: number; lower: number; upper: number; thetaHat: number; currentLower: number; currentUpper: number } | undefined {
-  if (looks.thetaHat.length === 0) return undefined;
-  let p = 1, lower = -Infinity, upper = Infinity, thetaHat = 0, currentLower = -Infinity, currentUpper = Infinity;
-  for (let k = 0; k < looks.thetaHat.length; k++) {
-    const v = looks.v[k] ?? Number.NaN;
-    thetaHat = looks.thetaHat[k] ?? Number.NaN;
-    p = alwaysValidP(p, normalMixtureLogLambda(thetaHat, v, tau2));
-    const half = normalMixtureHalfWidth(v, tau2, alpha);
-    currentLower = thetaHat - half;
-    currentUpper = thetaHat + half;
-    lower = Math.max(lower, currentLower);
-    upper = Math.min(upper, currentUpper);
-  }
-  return { p, lower, upper, thetaHat, currentLower, currentUpper };
-}
-
 function exactResult(base: CohortResult, counts: ExactCounts, alpha: number, plannedLooks: number): CohortResult {
   const effective = (count: number) => Math.round(count / counts.designEffect);
   const [xT, nT] = [effective(counts.xT), Math.max(effective(counts.nT), 1)];

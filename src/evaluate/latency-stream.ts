@@ -1,6 +1,6 @@
 import type { LatencyArm, LatencyExpectation } from './hourly-stats.js';
 import { CumulativeHistogram } from './cumulative-histogram.js';
-import { BURN_IN_EVENTS, lookObjects, type EffectStream, type LookColumns } from './stream.js';
+import { BURN_IN_EVENTS, lookObjects, type EffectStream, type LookColumns, type MixtureState } from './stream.js';
 
 function addHour(histogram: CumulativeHistogram, arm: LatencyArm, h: number): number {
   let added = 0;
@@ -31,10 +31,13 @@ export function latencyStream(
   expectation: LatencyExpectation | undefined,
   quantile: number,
   hours: number,
+  state?: MixtureState,
 ): EffectStream {
+  // With `state`, each look goes into the running mSPRT state instead of the columns (which stay empty).
   const [histT, histC] = [new CumulativeHistogram(), new CumulativeHistogram()];
   const columns: LookColumns = { thetaHat: [], v: [] };
-  let [offsetSum, squares, last] = [0, 0, { thetaHat: Number.NaN, qT: 0, qRef: 0 }];
+  // Plain `let`s rather than an object per look: this loop runs for every latency cohort × hour.
+  let offsetSum = 0, squares = 0, lastThetaHat = Number.NaN, lastQT = 0, lastQRef = 0;
   const tail = Math.min(quantile, 1 - quantile);
   for (let h = 0; h < hours; h++) {
     const nTh = addHour(histT, candidate, h);
@@ -52,22 +55,27 @@ export function latencyStream(
     const thetaHat = Math.log(t.estimate) - Math.log(c.estimate) - offset;
     const extra = expectation ? expectation.varOffset + (expectation.tau2 * squares) / histT.total ** 2 : 0;
     const v = (t.se / t.estimate) ** 2 + (c.se / c.estimate) ** 2 + extra;
-    last = { thetaHat, qT: t.estimate, qRef: c.estimate * Math.exp(offset) };
+    lastThetaHat = thetaHat;
+    lastQT = t.estimate;
+    lastQRef = c.estimate * Math.exp(offset);
     if (v > 0) {
-      columns.thetaHat.push(thetaHat);
-      columns.v.push(v);
+      if (state) state.look(thetaHat, v);
+      else {
+        columns.thetaHat.push(thetaHat);
+        columns.v.push(v);
+      }
     }
   }
-  const judged = Number.isFinite(last.thetaHat);
+  const judged = Number.isFinite(lastThetaHat);
   const reference_ = !reference ? 'projected quantile' : expectation ? 'legacy population × baseline ratio' : 'legacy arm';
   return {
     columns,
     get looks() {
       return lookObjects(columns);
     },
-    observed: histT.total > 0 ? (judged ? last.qT : histT.quantile(quantile)) : null,
-    expected: judged ? last.qRef : null,
-    effect: judged ? Math.exp(last.thetaHat) - 1 : null,
+    observed: histT.total > 0 ? (judged ? lastQT : histT.quantile(quantile)) : null,
+    expected: judged ? lastQRef : null,
+    effect: judged ? Math.exp(lastThetaHat) - 1 : null,
     n: histT.total,
     nControl: reference ? histC.total : 0,
     expectedEvents: Math.min(histT.total * tail, reference ? histC.total * tail : Infinity),

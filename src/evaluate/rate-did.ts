@@ -1,6 +1,6 @@
 import type { RateArm, RateExpectation } from './hourly-stats.js';
 import { rateArmVariance, varianceSource } from './rate-arm-variance.js';
-import { BURN_IN_EVENTS, EXACT_MIN_EVENTS, lookObjects, rarerEvents, type EffectStream, type LookColumns } from './stream.js';
+import { BURN_IN_EVENTS, EXACT_MIN_EVENTS, lookObjects, rarerEvents, type EffectStream, type LookColumns, type MixtureState } from './stream.js';
 
 const expit = (t: number): number => 1 / (1 + Math.exp(-t));
 
@@ -21,7 +21,8 @@ const expit = (t: number): number => 1 / (1 + Math.exp(-t));
  * Taking the baseline term as perfectly correlated across hours is the conservative bound of
  * 2.3's `Var_extra`. Var(p_T,w) is clustered by user when the arm has unit sums.
  */
-export function driftCorrectedStream(candidate: RateArm, expectation: RateExpectation, hours: number): EffectStream {
+export function driftCorrectedStream(candidate: RateArm, expectation: RateExpectation, hours: number, state?: MixtureState): EffectStream {
+  // With `state`, each look goes into the running mSPRT state instead of the columns (which stay empty).
   const columns: LookColumns = { thetaHat: [], v: [] };
   // Plain `let`s, not array destructuring, which V8 allocates: this loop runs for every cohort × metric × hour.
   let nT = 0, xT = 0, residuals = 0, independent = 0, correlated = 0, expectedSum = 0, events = 0, sampled = 0, binomial = 0, exactLooks = 0;
@@ -48,8 +49,13 @@ export function driftCorrectedStream(candidate: RateArm, expectation: RateExpect
       binomial += n * e * (1 - e);
     }
     if (nT > 0 && events >= BURN_IN_EVENTS) {
-      columns.thetaHat.push(residuals / nT);
-      columns.v.push(independent / (nT * nT) + (correlated / nT) ** 2);
+      const thetaHat = residuals / nT;
+      const v = independent / (nT * nT) + (correlated / nT) ** 2;
+      if (state) state.look(thetaHat, v);
+      else {
+        columns.thetaHat.push(thetaHat);
+        columns.v.push(v);
+      }
     } else if (events >= EXACT_MIN_EVENTS) exactLooks++;
   }
   const design = expectation.drift ? 'baseline projection + drift on legacy traffic' : 'baseline projection (no drift correction)';

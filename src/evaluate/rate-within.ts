@@ -1,6 +1,6 @@
 import type { RateArm } from './hourly-stats.js';
 import { varianceSource } from './rate-arm-variance.js';
-import { BURN_IN_EVENTS, EXACT_MIN_EVENTS, lookObjects, rarerEvents, type EffectStream, type LookColumns } from './stream.js';
+import { BURN_IN_EVENTS, EXACT_MIN_EVENTS, lookObjects, rarerEvents, type EffectStream, type LookColumns, type MixtureState } from './stream.js';
 
 /**
  * The delta-method variance of a weighted sum Σ_h w_h x_h of an arm's hourly counts at rate p, from
@@ -32,7 +32,8 @@ function armVariance(squares: number, cross: number, attempts2: number, binomial
  * difference, the hour mix cancels, and `θ̂ = observed − expected` with `expected` the legacy rate
  * standardised to the candidate's hours. Hours without traffic in both arms do not count.
  */
-export function withinSplitStream(candidate: RateArm, legacy: RateArm, hours: number): EffectStream {
+export function withinSplitStream(candidate: RateArm, legacy: RateArm, hours: number, state?: MixtureState): EffectStream {
+  // With `state`, each look goes into the running mSPRT state instead of the columns (which stay empty).
   const columns: LookColumns = { thetaHat: [], v: [] };
   const [unitsT, unitsC] = [candidate.units, legacy.units];
   // The running sums of `armVariance` for each arm (t…, c…) are plain locals, as are the counts: this
@@ -41,12 +42,17 @@ export function withinSplitStream(candidate: RateArm, legacy: RateArm, hours: nu
   let tSquares = 0, tCross = 0, tAttempts2 = 0, tBinomial = 0, tUnits = 0, tPlain = 0;
   let cSquares = 0, cCross = 0, cAttempts2 = 0, cBinomial = 0, cUnits = 0, cPlain = 0;
   let nT = 0, xT = 0, nC = 0, xC = 0, standardised = 0, exactLooks = 0;
+  let lastV: number | undefined;
+  // The arms' series as locals: read once per look rather than through the arm objects.
+  const candidateN = candidate.n, candidateX = candidate.x, legacyN = legacy.n, legacyX = legacy.x;
+  const candidateDE = candidate.designEffect, legacyDE = legacy.designEffect;
+  const scaleT = candidate.varianceScale ?? 1, scaleC = legacy.varianceScale ?? 1;
   for (let h = 0; h < hours; h++) {
-    const nTh = candidate.n[h] ?? 0;
-    const nCh = legacy.n[h] ?? 0;
+    const nTh = candidateN[h] ?? 0;
+    const nCh = legacyN[h] ?? 0;
     if (nTh > 0 && nCh > 0) {
-      const xTh = candidate.x[h] ?? 0;
-      const xCh = legacy.x[h] ?? 0;
+      const xTh = candidateX[h] ?? 0;
+      const xCh = legacyX[h] ?? 0;
       const ratio = nTh / nCh;
       nT += nTh;
       xT += xTh;
@@ -62,7 +68,7 @@ export function withinSplitStream(candidate: RateArm, legacy: RateArm, hours: nu
         tAttempts2 += 1 * (unitsT.snn[h] ?? 0);
         tUnits += kT;
       } else {
-        tBinomial += 1 * nTh * Math.max(candidate.designEffect?.[h] ?? 1, 1);
+        tBinomial += 1 * nTh * Math.max(candidateDE?.[h] ?? 1, 1);
         tUnits += nTh;
       }
       const w2 = ratio * ratio;
@@ -74,24 +80,28 @@ export function withinSplitStream(candidate: RateArm, legacy: RateArm, hours: nu
         cAttempts2 += w2 * (unitsC.snn[h] ?? 0);
         cUnits += kC;
       } else {
-        cBinomial += w2 * nCh * Math.max(legacy.designEffect?.[h] ?? 1, 1);
+        cBinomial += w2 * nCh * Math.max(legacyDE?.[h] ?? 1, 1);
         cUnits += nCh;
       }
     }
     const pooled = (xT + xC) / (nT + nC);
     const events = Math.min(rarerEvents(nT, pooled), rarerEvents(nC, pooled));
     const v = nT > 0 && events >= BURN_IN_EVENTS
-      ? (armVariance(tSquares, tCross, tAttempts2, tBinomial, tUnits, tPlain, pooled, candidate.varianceScale ?? 1) +
-          armVariance(cSquares, cCross, cAttempts2, cBinomial, cUnits, cPlain, pooled, legacy.varianceScale ?? 1)) / (nT * nT)
+      ? (armVariance(tSquares, tCross, tAttempts2, tBinomial, tUnits, tPlain, pooled, scaleT) +
+          armVariance(cSquares, cCross, cAttempts2, cBinomial, cUnits, cPlain, pooled, scaleC)) / (nT * nT)
       : 0;
     if (v > 0) {
-      columns.thetaHat.push((xT - standardised) / nT);
-      columns.v.push(v);
+      const thetaHat = (xT - standardised) / nT;
+      if (state) state.look(thetaHat, v);
+      else {
+        columns.thetaHat.push(thetaHat);
+        columns.v.push(v);
+      }
+      lastV = v;
     } else if (events >= EXACT_MIN_EVENTS) exactLooks++;
   }
   const pooled = nT + nC > 0 ? (xT + xC) / (nT + nC) : 0;
   const binomial = nT > 0 && nC > 0 ? pooled * (1 - pooled) * (1 / nT + 1 / nC) : 0;
-  const lastV = columns.v.at(-1);
   const designEffect = lastV !== undefined && binomial > 0 ? lastV / binomial : 1;
   return {
     columns,

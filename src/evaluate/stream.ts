@@ -1,3 +1,6 @@
+import { alwaysValidP } from '../stats/always-valid-p.js';
+import { normalMixtureHalfWidth } from '../stats/normal-mixture-half-width.js';
+import { normalMixtureLogLambda } from '../stats/normal-mixture-log-lambda.js';
 import type { MixtureLook } from '../stats/normal-mixture-sequence.js';
 
 /** Events needed per arm before the first decision (statistics.md 3.1 burn-in). */
@@ -37,6 +40,40 @@ export interface EffectStream {
 export interface LookColumns {
   thetaHat: number[];
   v: number[];
+}
+
+/**
+ * The running state of the two-sided normal-mixture mSPRT (`normalMixtureSequence`) fed one look at
+ * a time, so a stream that is evaluated need not keep its looks: the always-valid p is the running
+ * min over looks, the reported confidence sequence that of the last look, and the intersection the
+ * running max/min of the bounds. The same per-look functions, in the same order, as over `columns`.
+ */
+export class MixtureState {
+  looks = 0;
+  p = 1;
+  lower = -Infinity;
+  upper = Infinity;
+  thetaHat = 0;
+  currentLower = -Infinity;
+  currentUpper = Infinity;
+
+  constructor(
+    readonly tau2: number,
+    readonly alpha: number,
+  ) {}
+
+  look(thetaHat: number, v: number): void {
+    this.looks++;
+    this.thetaHat = thetaHat;
+    this.p = alwaysValidP(this.p, normalMixtureLogLambda(thetaHat, v, this.tau2));
+    const half = normalMixtureHalfWidth(v, this.tau2, this.alpha);
+    const currentLower = thetaHat - half;
+    const currentUpper = thetaHat + half;
+    this.currentLower = currentLower;
+    this.currentUpper = currentUpper;
+    this.lower = Math.max(this.lower, currentLower);
+    this.upper = Math.min(this.upper, currentUpper);
+  }
 }
 
 /** Look columns as one object per look. */
