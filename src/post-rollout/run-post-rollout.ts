@@ -65,9 +65,12 @@ export async function runPostRollout(connection: DuckDBConnection, plan: Plan, o
   // Every legacy hour before the window projects forward: the baseline period and the stages' legacy arms.
   const historyPeriod = { from: plan.baseline.start, to: window.start };
   await refreshAggregates(connection, historyPeriod);
+  // Upstream incidents only matter without a concurrent control: a holdback's legacy arm cancels them.
+  const none = { incidents: [], sustainedExcess: [], excluded: [] };
+  const projecting = design === 'baseline_projection' && metrics.length > 0;
   const incidents = {
-    history: await upstreamIncidents(connection, [legacy], historyPeriod),
-    window: await upstreamIncidents(connection, [candidate, legacy], period),
+    history: projecting ? await upstreamIncidents(connection, [legacy], historyPeriod) : none,
+    window: projecting ? await upstreamIncidents(connection, [candidate, legacy], period) : none,
   };
   const planned = plannedResults({
     plan, baseline, design, start: window.start, at: options.at, plannedEnd: window.plannedEnd,
