@@ -43,15 +43,26 @@ export function judgeResults(
   srm: readonly SrmResult[],
   alpha: number,
 ): CohortResult[] {
-  const tested = results.flatMap((r, i) => (r.p_value === null ? [] : [i]));
-  const adjusted = benjaminiHochberg(tested.map((i) => results[i]?.p_value ?? 1));
-  const byIndex = new Map(tested.map((i, k) => [i, adjusted[k] ?? 1]));
+  // One pass, no per-result Map entries or intermediate copies: this runs for every cohort × metric.
+  const tested: number[] = [];
+  const pValues: number[] = [];
+  for (let i = 0; i < results.length; i++) {
+    const result = results[i];
+    if (result === undefined || result.p_value === null) continue;
+    tested.push(i);
+    pValues.push(result.p_value ?? 1);
+  }
+  const adjusted = benjaminiHochberg(pValues);
+  const byIndex: (number | null)[] = new Array<number | null>(results.length).fill(null);
+  for (let k = 0; k < tested.length; k++) byIndex[tested[k] ?? 0] = adjusted[k] ?? 1;
   const directions = new Map(metrics.map((m) => [m.name, m.direction]));
   const mismatched = new Set(srm.filter((s) => s.mismatch).map((s) => cohortId(s.cohort)));
   return results.map((result, i) => {
-    const withP = { ...result, p_adjusted: byIndex.get(i) ?? null };
-    const judged: CohortResult = { ...withP, verdict: verdictFor(withP, directions.get(result.metric) ?? 'lower_is_better', alpha) };
-    if (!mismatched.has(cohortId(result.cohort))) return judged;
+    // The same keys in the same order as `{ ...{ ...result, p_adjusted }, verdict }`.
+    const judged: CohortResult = { ...result, p_adjusted: byIndex[i] ?? null };
+    judged.verdict = verdictFor(judged, directions.get(result.metric) ?? 'lower_is_better', alpha);
+    // A cohort's id is only needed when some cohort failed the sample-ratio check.
+    if (mismatched.size === 0 || !mismatched.has(cohortId(result.cohort))) return judged;
     const warning = 'sample-ratio mismatch in this cohort: the routing split is off, so this verdict is not trustworthy';
     return { ...judged, note: judged.note ? `${warning}; ${judged.note}` : warning };
   });

@@ -37,12 +37,26 @@ export function plannedVariance(plan: PlannedStage): number {
   const againstBaseline = plan.design !== 'within_cohort_split';
   if (plan.family === 'latency_quantile') {
     const q = Math.min(Math.max(plan.rate, 0.01), 0.99);
-    const density = normal.pdf(normal.quantile(q, 0, 1), 0, 1);
-    const perObservation = (TUNING_LOG_LATENCY_SD ** 2 * q * (1 - q)) / density ** 2;
+    const perObservation = latencyPerObservation(q);
     return perObservation * (1 / nT + (againstBaseline ? 0 : 1 / nC)) + (againstBaseline ? plan.tau2 / Math.max(plan.hours, 1) + plan.varLevel : 0);
   }
   const p = Math.min(Math.max(plan.rate, 1e-4), 1 - 1e-4);
   const pq = p * (1 - p);
   if (!againstBaseline) return pq * (1 / nT + 1 / nC);
   return pq / nT + pq * pq * (plan.tau2 / Math.max(plan.hours, 1) + plan.varLevel);
+}
+
+/**
+ * `σ² q(1−q)/φ(z_q)²` for the latest q asked: every latency cohort of a stage asks for the same
+ * quantile, and the normal quantile and density cost more than the rest of `plannedVariance`.
+ */
+let cachedQ = Number.NaN;
+let cachedPerObservation = Number.NaN;
+function latencyPerObservation(q: number): number {
+  if (q !== cachedQ) {
+    const density = normal.pdf(normal.quantile(q, 0, 1), 0, 1);
+    cachedPerObservation = (TUNING_LOG_LATENCY_SD ** 2 * q * (1 - q)) / density ** 2;
+    cachedQ = q;
+  }
+  return cachedPerObservation;
 }
