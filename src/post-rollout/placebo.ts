@@ -55,7 +55,7 @@ export function placeboDeltas(
   const dates: string[] = [];
   const sorted = [...history].filter((h) => h.n > 0).sort((a, b) => a.hour - b.hour);
   for (let f = from + trainDays * DAY + gap; f + shortest <= historyEnd; f += DAY) {
-    const train = sorted.filter((h) => h.hour >= from && h.hour < f - gap);
+    const train = between(sorted, from, f - gap);
     let fit: LogitTrend;
     try {
       fit = fitProjection(train, shape);
@@ -69,7 +69,7 @@ export function placeboDeltas(
     lengths.forEach((length, i) => {
       const sum = sums[i];
       if (!sum || f + length > historyEnd) return;
-      const test = sorted.filter((h) => h.hour >= f && h.hour < f + length);
+      const test = between(sorted, f, f + length);
       if (test.length === 0) return;
       const { delta } = windowDelta(test, predict, tau2Logit, cov);
       if (!Number.isFinite(delta)) return;
@@ -88,4 +88,18 @@ export function placeboDeltas(
       return { seconds, k, meanSquare: k > 0 ? sq / k : 0 };
     }),
   };
+}
+
+/** The hours of a list sorted by hour with `from ≤ hour < to` (two binary searches). */
+function between(sorted: readonly HourCount[], from: number, to: number): readonly HourCount[] {
+  const first = (bound: number) => {
+    let [lo, hi] = [0, sorted.length];
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((sorted[mid]?.hour ?? Infinity) < bound) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return sorted.slice(first(from), first(to));
 }
