@@ -23,6 +23,9 @@ export class CumulativeHistogram {
   private readonly counts: Float64Array;
   /** Observations so far. */
   total = 0;
+  /** The latest `measure`: the quantile and its Woodruff SE, as fields rather than an object per look. */
+  estimate = 0;
+  se = 0;
 
   constructor() {
     // One allocation for both (two histograms per latency stream, for every cohort): a stream's
@@ -30,6 +33,15 @@ export class CumulativeHistogram {
     const buffer = new Float64Array(SIZE + 1 + LATENCY_BIN_COUNT);
     this.tree = buffer.subarray(0, SIZE + 1);
     this.counts = buffer.subarray(SIZE + 1);
+  }
+
+  /** Empties the histogram, so one pair can serve stream after stream without allocating. */
+  clear(): void {
+    this.tree.fill(0);
+    this.counts.fill(0);
+    this.total = 0;
+    this.estimate = 0;
+    this.se = 0;
   }
 
   /** Adds `count` observations to bin `bin`. */
@@ -64,10 +76,17 @@ export class CumulativeHistogram {
 
   /** The q-quantile with Woodruff's standard error `(Q(q + z s) − Q(q − z s)) / 2z`, s = √(q(1−q)/N). */
   woodruff(q: number, confidence = 0.95): QuantileEstimate {
+    this.measure(q, confidence);
+    return { estimate: this.estimate, se: this.se };
+  }
+
+  /** `woodruff` into the fields `estimate` and `se` (for the latency streams' every look). */
+  measure(q: number, confidence = 0.95): void {
     const z = confidence === 0.95 ? Z95 : normal.quantile((1 + confidence) / 2, 0, 1);
     const half = z * Math.sqrt((q * (1 - q)) / this.total);
     const lower = this.quantile(Math.max(q - half, 0));
     const upper = this.quantile(Math.min(q + half, 1));
-    return { estimate: this.quantile(q), se: (upper - lower) / (2 * z) };
+    this.estimate = this.quantile(q);
+    this.se = (upper - lower) / (2 * z);
   }
 }

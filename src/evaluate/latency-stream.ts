@@ -2,6 +2,12 @@ import type { LatencyArm, LatencyExpectation } from './hourly-stats.js';
 import { CumulativeHistogram } from './cumulative-histogram.js';
 import { BURN_IN_EVENTS, lookObjects, type EffectStream, type LookColumns, type MixtureState } from './stream.js';
 
+// One pair of histograms for every latency stream, cleared at its start: two fresh 4 kB typed arrays
+// per latency cohort were a large share of an evaluation's garbage. A stream reads them only while it
+// runs (its result holds numbers, not the histograms).
+const HIST_T = new CumulativeHistogram();
+const HIST_C = new CumulativeHistogram();
+
 function addHour(histogram: CumulativeHistogram, arm: LatencyArm, h: number): number {
   let added = 0;
   const end = arm.offsets[h + 1] ?? 0;
@@ -34,7 +40,9 @@ export function latencyStream(
   state?: MixtureState,
 ): EffectStream {
   // With `state`, each look goes into the running mSPRT state instead of the columns (which stay empty).
-  const [histT, histC] = [new CumulativeHistogram(), new CumulativeHistogram()];
+  const histT = HIST_T, histC = HIST_C;
+  histT.clear();
+  histC.clear();
   const columns: LookColumns = { thetaHat: [], v: [] };
   // Plain `let`s rather than an object per look: this loop runs for every latency cohort × hour.
   let offsetSum = 0, squares = 0, lastThetaHat = Number.NaN, lastQT = 0, lastQRef = 0;
@@ -48,16 +56,22 @@ export function latencyStream(
     }
     const nRef = reference ? histC.total : Infinity;
     if (histT.total * tail < BURN_IN_EVENTS || nRef * tail < BURN_IN_EVENTS) continue;
-    const t = histT.woodruff(quantile);
-    const c = reference ? histC.woodruff(quantile) : { estimate: 1, se: 0 };
-    if (!(t.estimate > 0 && c.estimate > 0)) continue;
+    histT.measure(quantile);
+    const tEstimate = histT.estimate, tSe = histT.se;
+    let cEstimate = 1, cSe = 0;
+    if (reference) {
+      histC.measure(quantile);
+      cEstimate = histC.estimate;
+      cSe = histC.se;
+    }
+    if (!(tEstimate > 0 && cEstimate > 0)) continue;
     const offset = expectation ? offsetSum / histT.total : 0;
-    const thetaHat = Math.log(t.estimate) - Math.log(c.estimate) - offset;
+    const thetaHat = Math.log(tEstimate) - Math.log(cEstimate) - offset;
     const extra = expectation ? expectation.varOffset + (expectation.tau2 * squares) / histT.total ** 2 : 0;
-    const v = (t.se / t.estimate) ** 2 + (c.se / c.estimate) ** 2 + extra;
+    const v = (tSe / tEstimate) ** 2 + (cSe / cEstimate) ** 2 + extra;
     lastThetaHat = thetaHat;
-    lastQT = t.estimate;
-    lastQRef = c.estimate * Math.exp(offset);
+    lastQT = tEstimate;
+    lastQRef = cEstimate * Math.exp(offset);
     if (v > 0) {
       if (state) state.look(thetaHat, v);
       else {
