@@ -79,17 +79,18 @@ export function evaluateCohortMetric(input: CohortMetricInput): CohortResult {
       : final < last.lower || final > last.upper
         ? '; the effect moved during the window: the latest estimate lies outside the intersection of the confidence sequences over looks'
         : '';
-    return {
-      ...base,
-      ci,
-      p_value: last.p,
-      method: `mSPRT normal mixture over ${looks} hourly looks (τ²=${tau2.toPrecision(3)}), ${stream.variance}${empty}`,
-    };
+    // `base` is this call's own object: filled in place (the keys keep their order) rather than copied.
+    base.ci = ci;
+    base.p_value = last.p;
+    base.method = `mSPRT normal mixture over ${looks} hourly looks (τ²=${tau2.toPrecision(3)}), ${stream.variance}${empty}`;
+    return base;
   }
   if (!latency && stream.exact && stream.expectedEvents >= EXACT_MIN_EVENTS) {
     return exactResult(base, stream.exact, alpha, Math.max(input.plannedLooks ?? input.hours, input.hours));
   }
-  return { ...base, verdict: 'insufficient_data', note: base.note ? `${insufficientNote(input, stream)}; ${base.note}` : insufficientNote(input, stream) };
+  base.verdict = 'insufficient_data';
+  base.note = base.note ? `${insufficientNote(input, stream)}; ${base.note}` : insufficientNote(input, stream);
+  return base;
 }
 
 /**
@@ -106,23 +107,20 @@ function exactResult(base: CohortResult, counts: ExactCounts, alpha: number, pla
     const [xC, nC] = [effective(counts.xC), Math.max(effective(counts.nC), 1)];
     const fisher = fisherExact({ a: Math.min(xT, nT), b: nT - Math.min(xT, nT), c: Math.min(xC, nC), d: nC - Math.min(xC, nC) });
     const interval = newcombeInterval(Math.min(xT, nT), nT, Math.min(xC, nC), nC, 1 - alpha / looks);
-    return {
-      ...base,
-      ci: [interval.lower, interval.upper],
-      p_value: Math.min(1, fisher.pValue * looks),
-      method: `Fisher exact test (mid-p ${fisher.midP.toPrecision(3)}), Newcombe interval, ${honesty}`,
-    };
+    // `base` is the caller's fresh object: filled in place (the keys keep their order).
+    base.ci = [interval.lower, interval.upper];
+    base.p_value = Math.min(1, fisher.pValue * looks);
+    base.method = `Fisher exact test (mid-p ${fisher.midP.toPrecision(3)}), Newcombe interval, ${honesty}`;
+    return base;
   }
   const rate = Math.min(Math.max(counts.expectedRate ?? 0, 1e-12), 1 - 1e-12);
   const x = Math.min(xT, nT);
   const test = binomialTest(x, nT, rate);
   const interval = wilsonInterval(x, nT, 1 - alpha / looks);
-  return {
-    ...base,
-    ci: [interval.lower - rate, interval.upper - rate],
-    p_value: Math.min(1, test.pValue * looks),
-    method: `exact binomial test against the expected rate ${rate.toPrecision(3)} (mid-p ${test.midP.toPrecision(3)}), Wilson interval, ${honesty}`,
-  };
+  base.ci = [interval.lower - rate, interval.upper - rate];
+  base.p_value = Math.min(1, test.pValue * looks);
+  base.method = `exact binomial test against the expected rate ${rate.toPrecision(3)} (mid-p ${test.midP.toPrecision(3)}), Wilson interval, ${honesty}`;
+  return base;
 }
 
 function insufficientNote(input: CohortMetricInput, stream: EffectStream): string {

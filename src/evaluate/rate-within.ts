@@ -47,6 +47,8 @@ export function withinSplitStream(candidate: RateArm, legacy: RateArm, hours: nu
   const candidateN = candidate.n, candidateX = candidate.x, legacyN = legacy.n, legacyX = legacy.x;
   const candidateDE = candidate.designEffect, legacyDE = legacy.designEffect;
   const scaleT = candidate.varianceScale ?? 1, scaleC = legacy.varianceScale ?? 1;
+  const tK = unitsT?.K, tSxx = unitsT?.sxx, tSxn = unitsT?.sxn, tSnn = unitsT?.snn;
+  const cK = unitsC?.K, cSxx = unitsC?.sxx, cSxn = unitsC?.sxn, cSnn = unitsC?.snn;
   for (let h = 0; h < hours; h++) {
     const nTh = candidateN[h] ?? 0;
     const nCh = legacyN[h] ?? 0;
@@ -60,24 +62,24 @@ export function withinSplitStream(candidate: RateArm, legacy: RateArm, hours: nu
       xC += xCh;
       standardised += ratio * xCh;
       // Candidate hours weigh 1, legacy hours r_w (w² = r_w²).
-      const kT = unitsT?.K[h] ?? 0;
+      const kT = tK?.[h] ?? 0;
       tPlain += 1 * nTh;
-      if (unitsT && kT >= 1) {
-        tSquares += 1 * (unitsT.sxx[h] ?? 0);
-        tCross += 1 * (unitsT.sxn[h] ?? 0);
-        tAttempts2 += 1 * (unitsT.snn[h] ?? 0);
+      if (tSxx && tSxn && tSnn && kT >= 1) {
+        tSquares += 1 * (tSxx[h] ?? 0);
+        tCross += 1 * (tSxn[h] ?? 0);
+        tAttempts2 += 1 * (tSnn[h] ?? 0);
         tUnits += kT;
       } else {
         tBinomial += 1 * nTh * Math.max(candidateDE?.[h] ?? 1, 1);
         tUnits += nTh;
       }
       const w2 = ratio * ratio;
-      const kC = unitsC?.K[h] ?? 0;
+      const kC = cK?.[h] ?? 0;
       cPlain += w2 * nCh;
-      if (unitsC && kC >= 1) {
-        cSquares += w2 * (unitsC.sxx[h] ?? 0);
-        cCross += w2 * (unitsC.sxn[h] ?? 0);
-        cAttempts2 += w2 * (unitsC.snn[h] ?? 0);
+      if (cSxx && cSxn && cSnn && kC >= 1) {
+        cSquares += w2 * (cSxx[h] ?? 0);
+        cCross += w2 * (cSxn[h] ?? 0);
+        cAttempts2 += w2 * (cSnn[h] ?? 0);
         cUnits += kC;
       } else {
         cBinomial += w2 * nCh * Math.max(legacyDE?.[h] ?? 1, 1);
