@@ -1,8 +1,5 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkedRows } from '../../src/ingest/checked-rows.js';
-import { canonical } from '../../src/ingest/formats/canonical.js';
-import { droppedRows, insertEvents } from '../../src/ingest/ingest-sql.js';
 import { openStore, type Store } from '../../src/store/open.js';
 import { run } from '../../src/store/query.js';
 import { raw, sql } from '../../src/store/sql.js';
@@ -14,7 +11,7 @@ beforeEach(async () => {
 });
 afterEach(() => store.close());
 
-describe('insertEvents', () => {
+describe('ingestFile on Parquet (read twice)', () => {
   it('leaves out repeats and known ids of a Parquet file, keeping the first occurrence and file order', async () => {
     const file = join(await tempDir(), 'repeats.parquet');
     // COPY cannot bind its target; the path is one this test made.
@@ -32,19 +29,4 @@ describe('insertEvents', () => {
     expect(loaded).toEqual([{ event_id: 'a', ts: '01' }, { event_id: 'b', ts: '02' }, { event_id: 'c', ts: '05' }, { event_id: 'd', ts: '08' }]);
   });
 
-  it('is planned as a batch insert (every thread, file order), not a single-threaded one behind a join', async () => {
-    const file = join(await tempDir(), 'plan.parquet');
-    await run(store.connection, sql`COPY (SELECT 'e1' AS event_id, '2026-10-01T00:00:00Z' AS ts, 'u1' AS user_id, 'success' AS outcome)
-      TO ${raw(`'${file}'`)} (FORMAT parquet)`);
-    const checked = checkedRows(canonical.stage(file, {}), { format: 'canonical', pseudonymKey: 'test-key-0123456789abcdef',
-      quarantineRecord: canonical.quarantineRecord?.(sql`record`, file) });
-    await run(store.connection, sql`CREATE TEMP TABLE ingest_checked AS SELECT source_row, skip_reason, problem, event_id FROM (${checked})`);
-    await run(store.connection, sql`CREATE TEMP TABLE ingest_repeats (source_row BIGINT)`);
-    await run(store.connection, sql`CREATE TEMP TABLE ingest_known (event_id VARCHAR)`);
-    await run(store.connection, droppedRows(1));
-    const plan = await rows<Record<string, string>>(store.connection, sql`EXPLAIN ${insertEvents('r', 'canonical', checked)}`);
-    const text = plan.map(row => Object.values(row).join('\n')).join('\n');
-    expect(text).toContain('BATCH_INSERT');
-    expect(text).not.toContain('JOIN');
-  });
 });
