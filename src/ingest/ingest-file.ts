@@ -6,8 +6,7 @@ import { sql, type Sql } from '../store/sql.js';
 import { checkedRows, type CheckSettings } from './checked-rows.js';
 import type { LoginFormat, StageOptions } from './format.js';
 import {
-  MAX_BITSTRING_ROWS, checkedCounts, droppedRows, dropTempTables, findKnown, findRepeats, insertEvents, insertEventsJoined,
-  insertQuarantine, insertSkipped, lastSourceRow, narrowChecked,
+  checkedCounts, dropTempTables, findKnown, findRepeats, insertEvents, insertQuarantine, insertSkipped, narrowChecked,
 } from './ingest-sql.js';
 
 /** One file to load, its format and the SHA-256 of its bytes. */
@@ -109,14 +108,7 @@ async function load(connection: DuckDBConnection, input: IngestInput, startedAt:
   await run(connection, insertSkipped(runId));
   await run(connection, findRepeats());
   await run(connection, findKnown());
-  const [last] = await all<{ lastRow: number }>(connection, lastSourceRow());
-  const lastRow = last?.lastRow ?? 0;
-  let insert = insertEventsJoined(runId, format, reread);
-  if (lastRow <= MAX_BITSTRING_ROWS) {
-    await run(connection, droppedRows(lastRow));
-    insert = insertEvents(runId, format, reread);
-  }
-  const [inserted] = await all<{ Count: bigint }>(connection, insert);
+  const [inserted] = await all<{ Count: bigint }>(connection, insertEvents(runId, format, reread));
   const [counts] = await all<{ rowsRead: number; quarantined: number; skipped: number; loadable: number }>(connection, checkedCounts());
   const loaded = Number(inserted?.Count ?? 0);
   const result: IngestResult = {

@@ -1,4 +1,4 @@
-import { raw, sql, type Sql } from '../store/sql.js';
+import { sql, type Sql } from '../store/sql.js';
 
 /**
  * SQL of one file's load, over the temp table `ingest_checked` (one row per record: see checked-rows.ts; either
@@ -43,53 +43,12 @@ export const findKnown = (): Sql => sql`
   CREATE OR REPLACE TEMP TABLE ingest_known AS
   SELECT event_id FROM login_events WHERE event_id IN (SELECT event_id FROM ingest_checked WHERE ${LOADABLE})`;
 
-/** The last record number of the file (0 when it has none); `droppedRows` needs it as a constant. */
-export const lastSourceRow = (): Sql => sql`
-  SELECT coalesce(max(${SOURCE_ROW}), 0)::DOUBLE AS "lastRow" FROM ingest_checked`;
-
-/** Where insertEvents can look up a record number in a bitstring: get_bit takes an INTEGER position. */
-export const MAX_BITSTRING_ROWS = 2_147_483_647;
-
-/**
- * Sets the variable `ingest_dropped` to a bitstring with bit `source_row - 1` set for each loadable row that is not
- * inserted: repeats (ingest_repeats) and rows whose id the store already holds (ingest_known); NULL when there are
- * none. `lastRow` (from lastSourceRow, at most MAX_BITSTRING_ROWS) is its length.
- */
-export const droppedRows = (lastRow: number): Sql => {
-  if (!Number.isSafeInteger(lastRow) || lastRow < 0 || lastRow > MAX_BITSTRING_ROWS) {
-    throw new RangeError(`record number out of range for a bitstring: ${lastRow}`);
-  }
-  return sql`
-  SET VARIABLE ingest_dropped = (
-    SELECT bitstring_agg(source_row, 1, ${raw(String(Math.max(lastRow, 1)))}) FROM (
-      SELECT source_row FROM ingest_repeats
-      UNION
-      SELECT ${SOURCE_ROW} FROM ingest_checked
-      WHERE ${LOADABLE} AND event_id IN (SELECT event_id FROM ingest_known)))`;
-};
-
 /**
  * Inserts the loadable rows that are neither repeats nor known; returns DuckDB's `Count`. The rows come from
  * `ingest_checked`, or, given `checked` (the checked-rows SELECT, whose every row has its source_row), straight from
  * the file: the narrow ingest_checked then only served to find the repeats, the known ids and the quarantine.
- *
- * The rows left out are looked up by record number in the bitstring `ingest_dropped` (droppedRows), not joined:
- * any join (an aggregate too) under an INSERT makes DuckDB insert on one thread, in order, where a plain scan and
- * filter lets it insert on every thread and still keep the order (a batch insert).
  */
 export const insertEvents = (runId: string, format: string, checked?: Sql): Sql => sql`
-  INSERT INTO login_events
-  SELECT event_id, ts, user_id, tenant, idp, app, region, provider, outcome, error_code, latency_ms,
-         mfa_challenged, shadow_outcome, shadow_diff, ip_prefix, attributes, ${format}, ${runId}
-  FROM ${checked === undefined ? sql`ingest_checked` : sql`(${checked})`} c
-  WHERE ${LOADABLE} AND get_bit(getvariable('ingest_dropped'),
-    (${checked === undefined ? sql`coalesce(c.source_row, c.rowid + 1)` : sql`c.source_row`} - 1)::INTEGER) IS DISTINCT FROM 1`;
-
-/**
- * The same insert with the rows left out by anti-joins (on one thread): for files whose record numbers do not fit
- * a bitstring (over MAX_BITSTRING_ROWS).
- */
-export const insertEventsJoined = (runId: string, format: string, checked?: Sql): Sql => sql`
   INSERT INTO login_events
   SELECT event_id, ts, user_id, tenant, idp, app, region, provider, outcome, error_code, latency_ms,
          mfa_challenged, shadow_outcome, shadow_diff, ip_prefix, attributes, ${format}, ${runId}
@@ -110,7 +69,6 @@ export const checkedCounts = (): Sql => sql`
          count(*) FILTER (WHERE ${LOADABLE})::DOUBLE AS loadable
   FROM ingest_checked`;
 
-/** Statements that drop the run's temp tables and its variable. */
+/** Statements that drop the run's temp tables. */
 export const dropTempTables = (): Sql[] =>
-  [sql`DROP TABLE IF EXISTS ingest_checked`, sql`DROP TABLE IF EXISTS ingest_repeats`, sql`DROP TABLE IF EXISTS ingest_known`,
-    sql`RESET VARIABLE ingest_dropped`];
+  [sql`DROP TABLE IF EXISTS ingest_checked`, sql`DROP TABLE IF EXISTS ingest_repeats`, sql`DROP TABLE IF EXISTS ingest_known`];
