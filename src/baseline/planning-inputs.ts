@@ -14,10 +14,15 @@ export function planningRows(snapshotId: string): Sql {
       SELECT dimensions, cohort_key, any_value(design_effect) AS design_effect, any_value(tenants)::DOUBLE AS tenants,
              any_value(tenants_effective) AS tenants_effective
       FROM baseline_cohorts WHERE snapshot_id = ${snapshotId} GROUP BY dimensions, cohort_key
-    ), spread AS (
-      SELECT dimensions, cohort_key,
-             sqrt(greatest(sum(count * pow((bin + 0.5) * ln(1.05), 2)) / sum(count) - pow(sum(count * (bin + 0.5) * ln(1.05)) / sum(count), 2), 0)) AS log_sd
+    ), moments AS (
+      -- Integer sums of m = 2·bin + 1 (exact, so the same bits whatever order DuckDB's threads add in).
+      SELECT dimensions, cohort_key, sum(count::BIGINT)::HUGEINT AS n,
+             sum(count::HUGEINT * (2 * bin + 1)) AS s1, sum(count::HUGEINT * (2 * bin + 1) * (2 * bin + 1)) AS s2
       FROM baseline_histograms WHERE snapshot_id = ${snapshotId} GROUP BY dimensions, cohort_key
+    ), spread AS (
+      -- log-midpoint of bin k = (k + ½) ln 1.05 = m · ln(1.05)/2; sd = ln(1.05)/2 · √(n·s2 − s1²)/n
+      SELECT dimensions, cohort_key, ln(1.05) / 2 * sqrt(greatest((n * s2 - s1 * s1)::DOUBLE, 0)) / n::DOUBLE AS log_sd
+      FROM moments WHERE n > 0
     )
     SELECT v.dimensions, v.cohort_key, v.attempts_per_hour, i.design_effect, i.tenants, i.tenants_effective, coalesce(s.log_sd, 0) AS log_sd
     FROM baseline_volumes v
