@@ -1,3 +1,4 @@
+import type { PlaceboSummary } from './projected.js';
 import type { IncidentRow } from '../evaluate/upstream-incidents.js';
 import type { PostRolloutFindings } from '../report/report-input.js';
 import type { Cohort, CohortResult, Dimension } from '../types.js';
@@ -54,19 +55,8 @@ export interface HuntSummary {
   newErrorCodes: string[];
 }
 
-/** The placebo calibration of one planned cohort × metric (statistics.md 2.2, 9.5; `PlaceboSummary`). */
-export interface PlaceboRow {
-  cohort: Cohort;
-  metric: string;
-  /** Fake dates and the root mean square of the placebo Δ at the latest look's length. */
-  k: number;
-  rms: number;
-  /** Days from the cohort's last legacy hour to the window start; the latest look's length in days. */
-  gapDays: number;
-  lengthDays: number;
-  historyEnd: string | null;
-  t: number | null;
-}
+/** The placebo calibration of one planned cohort × metric (statistics.md 2.2, 9.5). */
+export type PlaceboRow = { cohort: Cohort; metric: string } & PlaceboSummary;
 
 /**
  * The post-rollout section of the report (`stagewise.post-rollout/v1`): it is a
