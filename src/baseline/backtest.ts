@@ -7,6 +7,7 @@ import { fitCohorts, type FittedCohort } from './fit-cohorts.js';
 import { errorCodes, hourlyTable, incidentHoursTable, seriesTable } from './series.js';
 import { cohortTotals, designEffect, type TotalsRow } from './build-baseline.js';
 import { STAGE_DAYS, stageResiduals } from './placebo.js';
+import { groupBy } from '../group-by.js';
 
 /** Windows with at least this many attempts are also reported apart: there the window-to-window variance τ² shows. */
 export const LARGE_WINDOW = 200;
@@ -102,14 +103,7 @@ export async function backtest(connection: DuckDBConnection, plan: Plan): Promis
 }
 
 function stageCoverage(pooled: readonly { metric: string; residual: number; hourly: number; projection: number }[]): StageBacktestRow[] {
-  const byMetric = new Map<string, number[]>();
-  for (const r of pooled) {
-    if (!(r.hourly + r.projection > 0)) continue;
-    const z = r.residual / Math.sqrt(r.hourly + r.projection);
-    const list = byMetric.get(r.metric);
-    if (list) list.push(z);
-    else byMetric.set(r.metric, [z]);
-  }
+  const byMetric = groupBy(pooled.filter((r) => r.hourly + r.projection > 0), (r) => r.metric, (r) => r.residual / Math.sqrt(r.hourly + r.projection));
   return [...byMetric].sort(([a], [b]) => a.localeCompare(b)).map(([metric, z]) => ({
     metric,
     cohorts: z.length,

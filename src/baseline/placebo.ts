@@ -7,6 +7,7 @@ import type { CohortSet } from './cohort-sets.js';
 import { fitCohorts, type FittedCohort } from './fit-cohorts.js';
 import { exactSum } from './fit.js';
 import { errorCodes, seriesTable } from './series.js';
+import { groupBy } from '../group-by.js';
 
 /** Length of the placebo stages: the typical stage (statistics.md 2.2). */
 export const STAGE_DAYS = 5;
@@ -143,14 +144,7 @@ export async function placeboFactors(
       pooled.set(key, list);
     }
   }
-  const byMetric = new Map<string, PooledResidual[]>();
-  for (const residuals of pooled.values()) {
-    for (const r of residuals) {
-      const list = byMetric.get(r.metric) ?? [];
-      list.push(r);
-      byMetric.set(r.metric, list);
-    }
-  }
+  const byMetric = groupBy([...pooled.values()].flat(), (r) => r.metric);
   const usable = (rs: readonly PooledResidual[]) => rs.filter((r) => r.hourly + r.projection > 0);
   const factors = new Map<string, number>();
   for (const [key, residuals] of pooled) {

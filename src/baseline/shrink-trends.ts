@@ -1,3 +1,5 @@
+import { groupBy } from '../group-by.js';
+
 /** The trend fields `shrinkTrends` reads and rewrites. */
 export interface TrendFit {
   setId: number;
@@ -33,14 +35,7 @@ export const MIN_TREND_PEERS = 3;
  * (everyone) are unchanged. Returns new objects; the inputs are not mutated.
  */
 export function shrinkTrends<F extends TrendFit>(fits: readonly F[]): F[] {
-  const groups = new Map<string, F[]>();
-  for (const f of fits) {
-    if (!(f.varTrend > 0)) continue;
-    const key = `${f.setId}|${f.metric}`;
-    const peers = groups.get(key);
-    if (peers) peers.push(f);
-    else groups.set(key, [f]);
-  }
+  const groups = groupBy(fits.filter((f) => f.varTrend > 0), (f) => `${f.setId}|${f.metric}`);
   const priors = new Map<string, { mean: number; tau2: number; varMean: number }>();
   for (const [key, peers] of groups) {
     if (peers.length < MIN_TREND_PEERS) continue;

@@ -31,7 +31,9 @@ export function flagdDefinition(rules: readonly RollbackRule[], providers: { leg
     const dims = DIMENSIONS.filter((d) => cohort[d] !== undefined);
     if (dims.length === 1 && dims[0]) {
       const dim = dims[0];
-      singles.set(dim, [...(singles.get(dim) ?? []), cohort[dim] ?? '']);
+      const values = singles.get(dim);
+      if (values) values.push(cohort[dim] ?? '');
+      else singles.set(dim, [cohort[dim] ?? '']);
     } else if (dims.length > 1) {
       conditions.push({ and: dims.map((d) => ({ '==': [{ var: d }, cohort[d] ?? ''] })) });
     }

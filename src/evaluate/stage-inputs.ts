@@ -18,6 +18,7 @@ import { plannedVariance } from './planned-variance.js';
 import { projectionVariance, projectWindow } from './projection.js';
 import { BURN_IN_EVENTS } from './stream.js';
 import type { UnitCounts } from './srm.js';
+import { groupBy } from '../group-by.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -280,11 +281,7 @@ class Context {
     let byIdp = this.idpDrifts.get(metric.name);
     if (!byIdp) {
       byIdp = new Map();
-      const keysByIdp = new Map<string, string[]>();
-      for (const [key, cell] of this.cells) {
-        const value = cell.cohort.idp ?? '';
-        keysByIdp.set(value, [...(keysByIdp.get(value) ?? []), key]);
-      }
+      const keysByIdp = groupBy(this.cells, ([, cell]) => cell.cohort.idp ?? '', ([key]) => key);
       for (const [value, keys] of keysByIdp) {
         const observed = emptyArm(this.hours);
         for (const key of keys) {
@@ -559,29 +556,13 @@ class Context {
   private latencyIndex: Map<string, LatencyRow[]> | undefined;
   /** The latency rows of one cohort, one per provider. */
   private latencyRows(setId: number, key: string): LatencyRow[] {
-    if (!this.latencyIndex) {
-      this.latencyIndex = new Map();
-      for (const row of this.data.latency) {
-        const id = `${row.set_id}#${row.cohort_key}`;
-        const rows = this.latencyIndex.get(id);
-        if (rows) rows.push(row);
-        else this.latencyIndex.set(id, [row]);
-      }
-    }
+    this.latencyIndex ??= groupBy(this.data.latency, (row) => `${row.set_id}#${row.cohort_key}`);
     return this.latencyIndex.get(`${setId}#${key}`) ?? [];
   }
 
   private histogramIndex: Map<string, { bin: number; count: number }[]> | undefined;
   private baselineHistogram(dims: readonly Dimension[], key: string): number[] | undefined {
-    if (!this.histogramIndex) {
-      this.histogramIndex = new Map();
-      for (const r of this.data.baselineHistograms) {
-        const id = `${r.dimensions}#${r.cohort_key}`;
-        const list = this.histogramIndex.get(id);
-        if (list) list.push(r);
-        else this.histogramIndex.set(id, [r]);
-      }
-    }
+    this.histogramIndex ??= groupBy(this.data.baselineHistograms, (r) => `${r.dimensions}#${r.cohort_key}`);
     const rows = this.histogramIndex.get(`${dims.join(',')}#${key}`) ?? [];
     if (rows.length === 0) return undefined;
     const counts = new Array<number>(LATENCY_BIN_COUNT).fill(0);

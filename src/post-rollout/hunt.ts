@@ -8,6 +8,7 @@ import type { BaselineCountRow, ErrorCodeTotalRow, PostLookRow } from './hunt-sq
 import { cellNull, setSpread, shareNull, type SetSpread } from './hunt-prior.js';
 import { predictiveLogE } from './predictive-e-process.js';
 import { taroneEligible } from './tarone.js';
+import { groupBy } from '../group-by.js';
 
 /** What the hunt tests: all failures, failures with one error code, or a code the baseline never saw. */
 export type HuntKind = 'failures' | 'error_code' | 'new_error_code';
@@ -200,14 +201,7 @@ function judge(cells: readonly Scored[], alpha: number, newErrorCodes: string[])
 }
 
 function groupLooks(rows: readonly PostLookRow[]): Map<string, PostLookRow[]> {
-  const looks = new Map<string, PostLookRow[]>();
-  for (const r of rows) {
-    const key = rowKey(r.g, r.cohort_key, r.parent_key, r.metric);
-    const list = looks.get(key) ?? [];
-    list.push(r);
-    looks.set(key, list);
-  }
-  return looks;
+  return groupBy(rows, (r) => rowKey(r.g, r.cohort_key, r.parent_key, r.metric));
 }
 
 /** Each error code's share of all baseline failures. */

@@ -1,5 +1,6 @@
 import type { LoadedBaseline } from '../baseline/load-baseline.js';
 import { verdictFor } from '../evaluate/judge-results.js';
+import { groupBy } from '../group-by.js';
 import type { Plan } from '../plan/plan.js';
 import { benjaminiHochberg } from '../stats/benjamini-hochberg.js';
 import type { CohortResult } from '../types.js';
@@ -76,12 +77,5 @@ function judge(results: readonly CohortResult[], plan: Plan): CohortResult[] {
 }
 
 function groupHours(rows: readonly PlannedHourRow[]): Map<string, HourCount[]> {
-  const grouped = new Map<string, HourCount[]>();
-  for (const r of rows) {
-    const key = `${r.cohort_key}|${r.metric}|${r.provider}`;
-    const list = grouped.get(key) ?? [];
-    list.push({ hour: r.hour, n: r.n, x: r.x });
-    grouped.set(key, list);
-  }
-  return grouped;
+  return groupBy(rows, (r) => `${r.cohort_key}|${r.metric}|${r.provider}`, (r): HourCount => ({ hour: r.hour, n: r.n, x: r.x }));
 }

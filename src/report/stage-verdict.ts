@@ -2,6 +2,7 @@ import type { CohortResult, Decision, Evaluation } from '../types.js';
 import { cohortKey, cohortLabel, cohortName, effectDigits, formatCi, formatEffect, formatLevel } from './format.js';
 import { metricLabel } from './metric-kind.js';
 import { byConcern } from './notable.js';
+import { groupBy } from '../group-by.js';
 
 /** A stage's traffic light: red for an unaccepted regression, amber for SRM, inconclusive results or accepted regressions. */
 export type Light = 'red' | 'amber' | 'green';
@@ -67,8 +68,7 @@ export function namedRegressions(regressions: readonly CohortResult[]): CohortRe
     a.metric === b.metric && a.n === b.n && a.n_control === b.n_control && a.effect === b.effect && (within(a, b) || within(b, a));
   const distinct: CohortResult[] = [];
   for (const r of sorted) if (!distinct.some((kept) => sameTraffic(r, kept))) distinct.push(r);
-  const byMetric = new Map<string, CohortResult[]>();
-  for (const r of distinct) byMetric.set(r.metric, [...(byMetric.get(r.metric) ?? []), r]);
+  const byMetric = groupBy(distinct, (r) => r.metric);
   const named: CohortResult[] = [];
   for (let rank = 0; named.length < distinct.length; rank++) {
     for (const results of byMetric.values()) {

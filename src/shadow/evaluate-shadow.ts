@@ -10,6 +10,7 @@ import { shadowPairsNeeded } from './shadow-pairs-needed.js';
 import { shadowPrior } from './shadow-prior.js';
 import { shadowVerdict } from './shadow-verdict.js';
 import { truncatedBetaMixtureLogE } from './truncated-beta-mixture.js';
+import { groupBy } from '../group-by.js';
 
 export type { PairedOutcome, ShadowCohortStats, ShadowResult } from './shadow-result.js';
 
@@ -120,12 +121,7 @@ function addHour(t: Totals, row: ShadowCohortStats): Totals {
 
 /** Rows per cohort key, in first-appearance order, each cohort's hours sorted. */
 function groupByCohort(rows: readonly ShadowCohortStats[]): Map<string, ShadowCohortStats[]> {
-  const groups = new Map<string, ShadowCohortStats[]>();
-  for (const row of rows) {
-    const hours = groups.get(row.cohort_key);
-    if (hours) hours.push(row);
-    else groups.set(row.cohort_key, [row]);
-  }
+  const groups = groupBy(rows, (row) => row.cohort_key);
   for (const hours of groups.values()) hours.sort((x, y) => (x.hour < y.hour ? -1 : x.hour > y.hour ? 1 : 0));
   return groups;
 }

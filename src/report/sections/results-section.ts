@@ -4,6 +4,7 @@ import { html, type Html } from '../html.js';
 import { metricLabel } from '../metric-kind.js';
 import { byConcern } from '../notable.js';
 import { slug } from '../slug.js';
+import { groupBy } from '../../group-by.js';
 
 /** Short names for the comparison designs; the Method section spells them out. */
 export const DESIGN_LABEL: Record<CohortResult['design'], string> = {
@@ -36,13 +37,11 @@ function row(result: CohortResult, shared: ReadonlyMap<string, number>): Html {
 function insufficientList(results: readonly CohortResult[], judged: number): Html {
   if (results.length === 0) return html``;
   // Grouped by the cohort's dimensions, so each entry names only its values: `t006 × pingfed-saml (9 / 60)`.
-  const groups = new Map<string, string[]>();
-  for (const r of results) {
-    const dimensions = Object.keys(r.cohort).filter((k) => r.cohort[k as keyof typeof r.cohort] !== undefined);
-    const name = dimensions.length ? Object.values(r.cohort).filter((v) => v !== undefined).join(' × ') : 'everyone';
-    const key = dimensions.join(' × ') || 'everyone';
-    groups.set(key, [...(groups.get(key) ?? []), `${name} (${formatCount(r.n)} / ${formatCount(r.n_control)})`]);
-  }
+  const groups = groupBy(
+    results,
+    (r) => Object.keys(r.cohort).filter((k) => r.cohort[k as keyof typeof r.cohort] !== undefined).join(' × ') || 'everyone',
+    (r) => `${Object.values(r.cohort).filter((v) => v !== undefined).join(' × ') || 'everyone'} (${formatCount(r.n)} / ${formatCount(r.n_control)})`,
+  );
   const items = [...groups].map(([key, entries]) => html`<li><strong>${key}</strong> (${formatCount(entries.length)}): ${entries.join(', ')}</li>`);
   return html`<p class="insufficient">${judged ? 'Also ' : ''}${formatCount(results.length)} ${results.length === 1 ? 'cohort' : 'cohorts'} with too little data to test (insufficient data), with n candidate / control; each result's note on the data it needs is in <code>evaluation.json</code>:</p>
 <ul class="cohort-list">${items}</ul>`;

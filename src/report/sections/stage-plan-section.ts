@@ -2,6 +2,7 @@ import type { StagePlanRow } from '../../types.js';
 import { cohortKey, cohortName, formatCount, formatSize } from '../format.js';
 import { html, type Html } from '../html.js';
 import { metricLabel } from '../metric-kind.js';
+import { groupBy } from '../../group-by.js';
 
 /**
  * Up to this many cohort × metric rows the section shows the full MDE table; above it (a real
@@ -84,8 +85,7 @@ ${items}</ul>`;
 
 /** The plan's advice for undetectable cells, one line per piece of advice with how often it applies and where. */
 function adviceList(rows: readonly StagePlanRow[]): Html {
-  const byAdvice = new Map<string, StagePlanRow[]>();
-  for (const r of rows) if (!r.detectable && r.advice) byAdvice.set(r.advice, [...(byAdvice.get(r.advice) ?? []), r]);
+  const byAdvice = groupBy(rows.filter((r) => !r.detectable && r.advice), (r) => r.advice ?? '');
   if (byAdvice.size === 0) return html``;
   const sorted = [...byAdvice.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
   const rest = sorted.slice(ADVICE_LINES);
