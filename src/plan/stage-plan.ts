@@ -191,6 +191,8 @@ interface Mde {
   floor: number;
   z: number;
   relative: boolean;
+  /** The shadow test is one-sided (an increase only). */
+  oneSided?: boolean;
 }
 
 const NONE: Mde = { mde: Infinity, scalable: Infinity, floor: 0, z: 1, relative: false };
@@ -209,7 +211,7 @@ function mdeFor(
   if (metric.family === 'shadow') {
     const p0 = metric.tolerance;
     const scalable = (p0 * (1 - p0)) / (share * stage.total);
-    return { mde: zOneSided * Math.sqrt(scalable), scalable, floor: 0, z: zOneSided, relative: false };
+    return { mde: zOneSided * Math.sqrt(scalable), scalable, floor: 0, z: zOneSided, relative: false, oneSided: true };
   }
   if (metric.family === 'latency_quantile') {
     const perObservation = traffic.logSd ** 2 * quantileFactor(context, metric.quantile ?? 0.5);
@@ -302,7 +304,7 @@ function afterMultiplicity(planned: readonly { row: StagePlanRow; mde: Mde }[], 
   const oneSided = normal.quantile(1 - alpha / m, 0, 1) + zPower;
   const sequential = sequentialMdeFactor(alpha / m, power).mdeRatio;
   for (const { row, mde } of planned) {
-    const z = mde.z === context.zOneSided && mde.z !== context.z ? oneSided : twoSided;
+    const z = mde.oneSided ? oneSided : twoSided;
     const sd = Math.sqrt(mde.scalable + mde.floor);
     row.mde_sequential_bh = (mde.relative ? Math.expm1(z * sd) : z * sd) * sequential;
     row.family_size = m;

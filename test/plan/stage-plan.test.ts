@@ -86,6 +86,17 @@ describe('stagePlan', () => {
     expect(row?.mde_fixed).toBeCloseTo(expected.mde, 12);
   });
 
+  it('keeps the shadow mismatch test one-sided after BH: z_{1−α/m}, not z_{1−α/(2m)}', () => {
+    const shadowPlan = testPlan({ ...plan.file, metrics: [{ name: 'success_rate', tolerance: 0.01 }, { name: 'shadow_mismatch_rate', tolerance: 0.002 }] });
+    const shadow = { ...everyone, metric: 'shadow_mismatch_rate' };
+    const rows = stagePlan(shadowPlan, inputs([everyone, shadow], traffic), { stage: 'canary' });
+    const row = rows.find((r) => r.metric === 'shadow_mismatch_rate');
+    const zOne = normal.quantile(0.95, 0, 1) + normal.quantile(0.8, 0, 1);
+    const zOneBh = normal.quantile(1 - 0.05 / 2, 0, 1) + normal.quantile(0.8, 0, 1); // m = 2 results
+    expect(row?.family_size).toBe(2);
+    expect(row?.mde_sequential_bh).toBeCloseTo(((row?.mde_fixed ?? NaN) / zOne) * zOneBh * sequentialMdeFactor(0.05 / 2, 0.8).mdeRatio, 12);
+  });
+
   it('adds the trend extrapolated to the stage middle and the placebo factor to the projected baseline, as evaluate does', () => {
     const drifting = { ...everyone, varTrend: 1e-6, covLevelTrend: 0, placeboFactor: 2 };
     const [row] = stagePlan(plan, inputs([drifting], traffic), { stage: 'all' });
