@@ -5,7 +5,9 @@
 // from DuckDB (windowCells, windowErrors, windowLatency, as `evaluate` runs them: SQL and turning the
 // result into JS rows; DuckDB's threads count in the CPU time), the scan. The setup loads synthetic `agg_*` tables
 // into an in-memory store (every tenant × hour × provider, six latency bins each) and is not timed.
-// Run: npx tsx bench/evaluate.ts [cohorts, default 10000] [hours, default 72]
+// Run: npx tsx bench/evaluate.ts [cohorts, default 10000] [hours, default 72] [--dump FILE]
+// --dump FILE writes JSON.stringify of the evaluateStage result, to check a speed change leaves the results alone.
+import { writeFileSync } from 'node:fs';
 import { instant } from '../src/baseline/aggregate.js';
 import { errorCodes } from '../src/baseline/series.js';
 import { windowCells, windowErrors, windowLatency } from '../src/evaluate/evaluate-sql.js';
@@ -16,8 +18,11 @@ import { openStore } from '../src/store/open.js';
 import { all, run } from '../src/store/query.js';
 import { sql } from '../src/store/sql.js';
 
-const COHORTS = Number(process.argv[2] ?? 10_000);
-const HOURS = Number(process.argv[3] ?? 72);
+const dumpAt = process.argv.indexOf('--dump');
+const dumpFile = dumpAt >= 0 ? process.argv[dumpAt + 1] : undefined;
+const args = dumpAt >= 0 ? process.argv.filter((_, i) => i !== dumpAt && i !== dumpAt + 1) : process.argv;
+const COHORTS = Number(args[2] ?? 10_000);
+const HOURS = Number(args[3] ?? 72);
 const BUDGET_MS = 2000;
 const start = new Date('2026-10-01T00:00:00Z');
 const checked = checkPlan({
@@ -120,4 +125,5 @@ console.log(`CPU time: cell series to cohorts, designs, expectations (stageInput
 console.log(`memory: peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, largest heap after a phase ${(peakHeap / 2 ** 20).toFixed(0)} MB`);
 const beyondScan = prepared.cpu + evaluated.cpu;
 console.log(`beyond the scan (stageInputs + evaluateStage) ${ms(beyondScan)} of CPU (budget ${BUDGET_MS} ms); ${count(findings.results.length)} results, ${count(findings.srm.length)} SRM checks`);
+if (dumpFile) writeFileSync(dumpFile, JSON.stringify(findings));
 if (beyondScan >= BUDGET_MS) process.exitCode = 1;
