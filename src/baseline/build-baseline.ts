@@ -14,7 +14,7 @@ import { errorCodes, histogramQuantiles, histogramTable, hourlyTable, incidentHo
 import { HOURS_PER_WEEK } from './shapes.js';
 
 /** Version of the baseline model; part of the snapshot id, so a model change never reuses an old snapshot. */
-export const MODEL_VERSION = 'stagewise.baseline/2';
+export const MODEL_VERSION = 'stagewise.baseline/3';
 
 /** What `buildBaseline` needs besides the store and the plan. */
 export interface BuildOptions {

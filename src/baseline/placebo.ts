@@ -15,6 +15,12 @@ export const STAGE_DAYS = 5;
 export const PLACEBO_FIT_DAYS = 14;
 /** A set × metric with fewer pooled residuals than this (everyone: one per origin) takes the factor of all its metric's residuals. */
 export const MIN_PLACEBO_RESIDUALS = 10;
+/**
+ * At most this many placebo origins, the latest: their fits are the longest, the most like the build's own, and
+ * each costs a whole fit (at 10k cohorts × 90 days a fit is as big as a pass over the events). Four origins give
+ * every set of ≥ 3 cohorts its own factor (`MIN_PLACEBO_RESIDUALS`).
+ */
+export const MAX_PLACEBO_ORIGINS = 4;
 /** The placebo factor is capped here: beyond it the projection variance is not what is missing. */
 export const MAX_PLACEBO_FACTOR = 100;
 
@@ -118,9 +124,20 @@ export async function stageResiduals(
 }
 
 /**
- * Rolling-origin placebo of the baseline period: for each origin o = from + 14 d, + 21 d, … with
- * o + 5 d ≤ to, fits every cohort on [from, o) exactly as the build does and pools each stored
- * cohort's residual over [o, o + 5 d); per set × metric, `placeboFactor` of all of them (of all
+ * The placebo origins of a baseline period: o = from + 14 d, + 21 d, … with o + 5 d ≤ to, the latest
+ * `MAX_PLACEBO_ORIGINS` of them (ms since the epoch, ascending); none when the period is shorter than 19 days.
+ */
+export function placeboOrigins(period: Period): number[] {
+  const origins: number[] = [];
+  for (let origin = period.from.getTime() + PLACEBO_FIT_DAYS * DAY_MS; origin + STAGE_DAYS * DAY_MS <= period.to.getTime(); origin += 7 * DAY_MS) {
+    origins.push(origin);
+  }
+  return origins.slice(-MAX_PLACEBO_ORIGINS);
+}
+
+/**
+ * Rolling-origin placebo of the baseline period: for each origin o of `placeboOrigins`, fits every
+ * cohort on [from, o) exactly as the build does and pools each stored cohort's residual over [o, o + 5 d); per set × metric, `placeboFactor` of all of them (of all
  * the metric's residuals, every stored set, when the set has fewer than `MIN_PLACEBO_RESIDUALS`). Runs
  * `fitCohorts` once per origin (its temp tables are left as the last origin had them). An empty
  * map when the period is too short for one origin.
@@ -134,7 +151,7 @@ export async function placeboFactors(
 ): Promise<Map<string, number>> {
   const stored = new Set(sets.filter((s) => s.stored).map((s) => s.id));
   const pooled = new Map<string, PooledResidual[]>();
-  for (let origin = period.from.getTime() + PLACEBO_FIT_DAYS * DAY_MS; origin + STAGE_DAYS * DAY_MS <= period.to.getTime(); origin += 7 * DAY_MS) {
+  for (const origin of placeboOrigins(period)) {
     const { fits } = await fitCohorts(connection, plan, sets, new Date(origin));
     const window = { from: new Date(origin), to: new Date(origin + STAGE_DAYS * DAY_MS) };
     for (const r of await stageResiduals(connection, plan, fits.filter((f) => stored.has(f.setId)), effects, window)) {

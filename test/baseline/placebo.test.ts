@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildBaseline } from '../../src/baseline/build-baseline.js';
 import { loadBaseline } from '../../src/baseline/load-baseline.js';
-import { MAX_PLACEBO_FACTOR, placeboFactor, type PooledResidual } from '../../src/baseline/placebo.js';
+import { MAX_PLACEBO_FACTOR, placeboFactor, placeboOrigins, type PooledResidual } from '../../src/baseline/placebo.js';
 import { openStore, type Store } from '../../src/store/open.js';
 import { insertDayShocks } from './events.js';
 import { testPlan } from './plan-fixture.js';
@@ -74,5 +74,21 @@ describe('buildBaseline with a short baseline', () => {
     } finally {
       store.close();
     }
+  });
+});
+
+describe('placeboOrigins', () => {
+  const day = (d: number) => new Date(Date.UTC(2026, 7, 1) + d * 86_400_000);
+  const days = (period: { from: Date; to: Date }) => placeboOrigins(period).map((o) => (o - period.from.getTime()) / 86_400_000);
+
+  it('starts two weeks in, steps a week and leaves room for a five-day stage', () => {
+    expect(days({ from: day(0), to: day(28) })).toEqual([14, 21]);
+    expect(days({ from: day(0), to: day(18) })).toEqual([]);
+    expect(days({ from: day(0), to: day(19) })).toEqual([14]);
+  });
+
+  it('keeps the latest four of a long period', () => {
+    // 90 days: origins 14, 21, …, 84 (eleven); the fits of the last four are the longest.
+    expect(days({ from: day(0), to: day(90) })).toEqual([63, 70, 77, 84]);
   });
 });
