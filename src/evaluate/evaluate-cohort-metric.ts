@@ -1,5 +1,5 @@
 import { binomialTest } from '../stats/binomial-test.js';
-import { fisherExact } from '../stats/fisher-exact.js';
+import { fisherExactPValues } from '../stats/fisher-exact.js';
 import { newcombeInterval } from '../stats/newcombe-interval.js';
 import { wilsonInterval } from '../stats/wilson-interval.js';
 import type { CohortResult } from '../types.js';
@@ -105,7 +105,7 @@ function exactResult(base: CohortResult, counts: ExactCounts, alpha: number, pla
   const honesty = `on counts ÷ design effect ${counts.designEffect.toFixed(2)}, Bonferroni over the stage's ${looks} hourly looks; below the mSPRT burn-in of ${BURN_IN_EVENTS} events`;
   if (counts.xC !== undefined && counts.nC !== undefined) {
     const [xC, nC] = [effective(counts.xC), Math.max(effective(counts.nC), 1)];
-    const fisher = fisherExact({ a: Math.min(xT, nT), b: nT - Math.min(xT, nT), c: Math.min(xC, nC), d: nC - Math.min(xC, nC) });
+    const fisher = fisherExactPValues({ a: Math.min(xT, nT), b: nT - Math.min(xT, nT), c: Math.min(xC, nC), d: nC - Math.min(xC, nC) });
     const interval = newcombeInterval(Math.min(xT, nT), nT, Math.min(xC, nC), nC, 1 - alpha / looks);
     // `base` is the caller's fresh object: filled in place (the keys keep their order).
     base.ci = [interval.lower, interval.upper];

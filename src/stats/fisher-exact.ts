@@ -1,7 +1,7 @@
 import hypergeometric from '@stdlib/stats-base-dists-hypergeometric';
 import type { Alternative } from './alternative.js';
 import { conditionalOddsRatio } from './conditional-odds-ratio.js';
-import { exactPValues, type DiscreteDistribution } from './exact-p-values.js';
+import { exactPValues, type DiscreteDistribution, type ExactPValues } from './exact-p-values.js';
 
 /** A 2 × 2 table: rows are arms (T, C), columns are outcomes (event, no event). */
 export interface TwoByTwo {
@@ -37,12 +37,21 @@ export interface FisherExact {
  * @throws {RangeError} unless a, b, c, d are non-negative integers.
  */
 export function fisherExact(table: TwoByTwo, alternative: Alternative = 'two-sided'): FisherExact {
+  return { ...fisherExactPValues(table, alternative, 'fisherExact'), oddsRatio: conditionalOddsRatio(table) };
+}
+
+/**
+ * The p-value and mid-p of `fisherExact` without its odds ratio, whose Newton solve costs more than
+ * the test itself (the exact tests of small cohorts report only the p-values).
+ *
+ * @throws {RangeError} unless a, b, c, d are non-negative integers.
+ */
+export function fisherExactPValues(table: TwoByTwo, alternative: Alternative = 'two-sided', caller = 'fisherExactPValues'): ExactPValues {
   const { a, b, c, d } = table;
   if (![a, b, c, d].every((v) => Number.isInteger(v) && v >= 0)) {
-    throw new RangeError(`fisherExact needs non-negative integer cells, got ${a}, ${b}, ${c}, ${d}`);
+    throw new RangeError(`${caller} needs non-negative integer cells, got ${a}, ${b}, ${c}, ${d}`);
   }
-  const dist = hypergeometricDistribution(a + b + c + d, a + c, a + b);
-  return { ...exactPValues(dist, a, alternative), oddsRatio: conditionalOddsRatio(table) };
+  return exactPValues(hypergeometricDistribution(a + b + c + d, a + c, a + b), a, alternative);
 }
 
 /** Hypergeometric(N, K, n) (draws n of N, K of them successes) on its support. */

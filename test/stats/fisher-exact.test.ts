@@ -1,7 +1,7 @@
 import hypergeometric from '@stdlib/stats-base-dists-hypergeometric';
 import { describe, expect, it } from 'vitest';
 import type { Alternative } from '../../src/stats/alternative.js';
-import { fisherExact, type TwoByTwo } from '../../src/stats/fisher-exact.js';
+import { fisherExact, fisherExactPValues, type TwoByTwo } from '../../src/stats/fisher-exact.js';
 import { cases, expectRelative } from './part-a-fixture.js';
 
 type Expected = { pValue: number; midP: number; oddsRatio: number; oddsRatioR: number };
@@ -44,5 +44,19 @@ describe('fisherExact', () => {
   it('throws a RangeError for a negative or fractional cell', () => {
     expect(() => fisherExact({ a: -1, b: 2, c: 3, d: 4 })).toThrow(RangeError);
     expect(() => fisherExact({ a: 1.5, b: 2, c: 3, d: 4 })).toThrow(RangeError);
+  });
+});
+
+describe('fisherExactPValues', () => {
+  it('gives the same p-value and mid-p as fisherExact, bit for bit', () => {
+    for (const table of [{ a: 12, b: 488, c: 5, d: 495 }, { a: 0, b: 10, c: 3, d: 7 }, { a: 18, b: 132, c: 18, d: 582 }]) {
+      for (const alternative of ['two-sided', 'less', 'greater'] as const) {
+        const { pValue, midP } = fisherExact(table, alternative);
+        expect(fisherExactPValues(table, alternative)).toEqual({ pValue, midP });
+      }
+    }
+  });
+  it('throws a RangeError for a cell that is not a non-negative integer', () => {
+    expect(() => fisherExactPValues({ a: 1.5, b: 2, c: 3, d: 4 })).toThrow(RangeError);
   });
 });
