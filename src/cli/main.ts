@@ -1,15 +1,23 @@
 import { Command, CommanderError } from 'commander';
+import { parseMemoryLimit, parsePositiveInt } from './options.js';
 import { UserError } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliContext } from './context.js';
 
 /** The commander program with every subcommand registered. */
-export function program(context: CliContext = { exitCode: 0 }): Command {
+export function program(context: CliContext = { exitCode: 0, store: {} }): Command {
   const cli = new Command('stagewise')
     .description('Is a staged migration between authentication providers hurting anyone?')
     .option('--debug', 'print stack traces for unexpected errors')
+    .option('--memory-limit <size>', "DuckDB's memory limit, e.g. 4GB (default: 80% of RAM); beyond it DuckDB spills to disk", parseMemoryLimit)
+    .option('--threads <n>', 'DuckDB worker threads (default: one per core)', parsePositiveInt)
     .showHelpAfterError()
     .exitOverride();
+  // Program options come before the command (`stagewise --memory-limit 2GB baseline …`); every store a command opens uses them.
+  cli.hook('preAction', () => {
+    const { memoryLimit, threads } = cli.opts<{ memoryLimit?: string; threads?: number }>();
+    context.store = { ...(memoryLimit === undefined ? {} : { memoryLimit }), ...(threads === undefined ? {} : { threads }) };
+  });
   for (const register of COMMANDS) register(cli, context);
   // Subcommands inherit exitOverride so commander throws instead of exiting.
   for (const command of cli.commands) command.exitOverride();
@@ -18,7 +26,7 @@ export function program(context: CliContext = { exitCode: 0 }): Command {
 
 /** Runs the CLI on `argv` (as `process.argv`) and returns the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const context: CliContext = { exitCode: 0 };
+  const context: CliContext = { exitCode: 0, store: {} };
   const cli = program(context);
   try {
     await cli.parseAsync([...argv]);

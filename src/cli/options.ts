@@ -19,3 +19,11 @@ export function parsePositiveInt(value: string): number {
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('Expected a positive integer.');
   return n;
 }
+
+/** Parses a DuckDB memory size (`512MB`, `4GB`, `1.5GiB`) for commander; the text goes to DuckDB as it is. */
+export function parseMemoryLimit(value: string): string {
+  if (!/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value.trim())) {
+    throw new InvalidArgumentError('Expected a size such as 512MB, 4GB or 1.5GiB.');
+  }
+  return value.trim();
+}

@@ -20,7 +20,7 @@ interface BaselineOptions {
 }
 
 /** `stagewise baseline`: build (or find) the immutable baseline snapshot of a plan; optionally export it and backtest the model. */
-export const registerBaseline: RegisterCommand = (cli) => {
+export const registerBaseline: RegisterCommand = (cli, context) => {
   cli
     .command('baseline')
     .description("learn every cohort's normal (level, drift, hour-of-week shape, window-to-window variance) from the baseline period")
@@ -33,7 +33,7 @@ export const registerBaseline: RegisterCommand = (cli) => {
       const plan = await readPlan(options.plan);
       const format = options.export === undefined ? undefined : exportFormat(options.export);
       const version = await toolkitVersion();
-      await withStore(options.db, {}, async ({ connection }) => {
+      await withStore(options.db, context.store, async ({ connection }) => {
         const result = await buildBaseline(connection, plan, { toolkitVersion: version, now: new Date() });
         const loaded = await loadBaseline(connection, result.snapshotId);
         console.log(summary(result, loaded).join('\n'));

@@ -19,7 +19,7 @@ interface DecideOptions {
 }
 
 /** `stagewise decide`: records an operator's judgment about an evaluation (append-only). */
-export const registerDecide: RegisterCommand = (cli) => {
+export const registerDecide: RegisterCommand = (cli, context) => {
   cli
     .command('decide')
     .description('record an operator decision (accept, escalate, scope-down, rollback, expand, hold) about an evaluation')
@@ -31,7 +31,7 @@ export const registerDecide: RegisterCommand = (cli) => {
     .requiredOption('--reason <text>', 'why, in a sentence')
     .option('--result <cohort:metric>', "a result the decision refers to, e.g. 'tenant=t012:success_rate' (repeatable)", collect, [])
     .action(async (options: DecideOptions) => {
-      await withStore(options.db, {}, async ({ connection }) => {
+      await withStore(options.db, context.store, async ({ connection }) => {
         const [row] = await all<{ evaluation_id: string; stage: string; document: string }>(
           connection,
           evaluationDocument(options.evaluation, options.stage),
@@ -60,7 +60,7 @@ export const registerDecide: RegisterCommand = (cli) => {
 };
 
 /** `stagewise decisions`: lists the decision log. */
-export const registerDecisions: RegisterCommand = (cli) => {
+export const registerDecisions: RegisterCommand = (cli, context) => {
   cli
     .command('decisions')
     .description('list the operator decision log, oldest first')
@@ -68,7 +68,7 @@ export const registerDecisions: RegisterCommand = (cli) => {
     .option('--stage <name>', 'only decisions about this stage')
     .option('--json', 'print JSON instead of a table')
     .action(async (options: { db: string; stage?: string; json?: boolean }) => {
-      await withStore(options.db, { readOnly: true }, async ({ connection }) => {
+      await withStore(options.db, { ...context.store, readOnly: true }, async ({ connection }) => {
         const rows = await all<DecisionRow>(connection, listDecisions(options.stage));
         const decisions: Decision[] = rows.map((r) => ({ ...r, results: JSON.parse(r.results) as Decision['results'] }));
         if (options.json) {

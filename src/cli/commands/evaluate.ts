@@ -51,7 +51,7 @@ export const registerEvaluate: RegisterCommand = (cli, context) => {
       const plan = await readPlan(options.plan);
       const stage = findStage(plan, options.stage);
       const version = await toolkitVersion();
-      const evaluation = await withStore(options.db, {}, async ({ connection }) => {
+      const evaluation = await withStore(options.db, context.store, async ({ connection }) => {
         const baseline = await loadBaseline(connection, options.baseline);
         checkBaseline(plan, stage, baseline);
         const window = await stageWindow(connection, plan, stage, options.at);

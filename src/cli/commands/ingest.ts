@@ -20,7 +20,7 @@ interface IngestOptions {
 }
 
 /** `stagewise ingest`: loads login logs into the store, one transaction per file. */
-export const registerIngest: RegisterCommand = (cli) => {
+export const registerIngest: RegisterCommand = (cli, context) => {
   cli
     .command('ingest')
     .description('load login events from files, directories or globs into the store (one transaction per file)')
@@ -33,9 +33,9 @@ export const registerIngest: RegisterCommand = (cli) => {
     .action(async (files: string[], options: IngestOptions) => {
       // Every file is found, read and recognised before the store is opened, so a bad argument changes nothing.
       const stageOptions = options.date === undefined ? {} : { date: options.date };
-      const planned = await withStore(':memory:', {}, ({ connection }) => planIngest(connection, files, options.format, stageOptions));
+      const planned = await withStore(':memory:', context.store, ({ connection }) => planIngest(connection, files, options.format, stageOptions));
       const key = await pseudonymKey(options.db);
-      await withStore(options.db, {}, async ({ connection }) => {
+      await withStore(options.db, context.store, async ({ connection }) => {
         const tty = process.stderr.isTTY;
         if (tty) {
           await run(connection, sql`SET enable_progress_bar = true`);

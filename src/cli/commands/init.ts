@@ -18,7 +18,7 @@ interface InitOptions {
 }
 
 /** `stagewise init`: write a commented starting plan from what the store holds. */
-export const registerInit: RegisterCommand = (cli) => {
+export const registerInit: RegisterCommand = (cli, context) => {
   cli
     .command('init')
     .description('write a starting plan (YAML with comments) from the providers, dates and dimensions in the store')
@@ -27,7 +27,7 @@ export const registerInit: RegisterCommand = (cli) => {
     .option('--force', 'overwrite an existing file')
     .action(async (options: InitOptions) => {
       if (existsSync(options.out) && !options.force) throw new UserError(`${options.out} exists: pass --force to overwrite it`);
-      const profile = await withStore(options.db, { readOnly: true }, async ({ connection }) => {
+      const profile = await withStore(options.db, { ...context.store, readOnly: true }, async ({ connection }) => {
         await checkStoreHasEvents(connection);
         return all<ProviderProfile>(connection, storeProfile());
       });

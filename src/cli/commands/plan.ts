@@ -19,7 +19,7 @@ interface PlanOptions {
 }
 
 /** `stagewise plan`: what each stage can detect per cohort × metric, from the newest (or a named) baseline snapshot. */
-export const registerPlan: RegisterCommand = (cli) => {
+export const registerPlan: RegisterCommand = (cli, context) => {
   cli
     .command('plan')
     .description('per stage × cohort × metric: expected attempts, minimum detectable regression, and advice when too small')
@@ -34,7 +34,7 @@ export const registerPlan: RegisterCommand = (cli) => {
       if (options.stage !== undefined && !plan.stages.some((s) => s.name === options.stage)) {
         throw new UserError(`no stage ${options.stage} in ${options.plan}: stages are ${plan.stages.map((s) => s.name).join(', ')}`);
       }
-      const rows = await withStore(options.db, { readOnly: true }, async ({ connection }) => {
+      const rows = await withStore(options.db, { ...context.store, readOnly: true }, async ({ connection }) => {
         const baseline = await loadBaseline(connection, options.baseline);
         const traffic = await loadTraffic(connection, baseline.snapshot.snapshotId);
         const inputs = { cohorts: baseline.cohorts, traffic, baselineFrom: baseline.snapshot.dataFrom, baselineTo: baseline.snapshot.dataTo };

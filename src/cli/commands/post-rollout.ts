@@ -37,7 +37,7 @@ export const registerPostRollout: RegisterCommand = (cli, context) => {
       const plan = await readPlan(options.plan);
       const now = new Date();
       const at = options.at ?? new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
-      const { section, alreadyRecorded } = await withStore(options.db, {}, ({ connection }) =>
+      const { section, alreadyRecorded } = await withStore(options.db, context.store, ({ connection }) =>
         runPostRollout(connection, plan, {
           at, now,
           ...(options.since ? { since: options.since } : {}),

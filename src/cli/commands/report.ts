@@ -35,7 +35,7 @@ interface ReportOptions {
 }
 
 /** `stagewise report`: writes DIR/index.html (the stakeholder report) and DIR/evaluation.json (full precision). */
-export const registerReport: RegisterCommand = (cli) => {
+export const registerReport: RegisterCommand = (cli, context) => {
   cli
     .command('report')
     .description('write a self-contained HTML report of the latest evaluation of each stage, with evaluation.json beside it')
@@ -49,7 +49,7 @@ export const registerReport: RegisterCommand = (cli) => {
       if (options.stage !== undefined && options.all) throw new UserError('give --stage NAME or --all, not both');
       const plan = await readPlan(options.plan);
       const stages = stagesToReport(plan, options.stage);
-      const input = await withStore(options.db, { readOnly: true }, async ({ connection }) => {
+      const input = await withStore(options.db, { ...context.store, readOnly: true }, async ({ connection }) => {
         const base = await reportInput(connection, plan, stages);
         if (!options.postRollout) return base;
         const postRollout = await loadPostRolloutSection(connection, { planHash: plan.hash });

@@ -40,7 +40,7 @@ export const registerShadow: RegisterCommand = (cli, context) => {
       const metric = shadowMetric(plan, options.plan);
       const window = stageWindow(stage, options.at);
       const candidate = plan.providers.candidate;
-      const { results, kinds } = await withStore(options.db, {}, async ({ connection }) => {
+      const { results, kinds } = await withStore(options.db, context.store, async ({ connection }) => {
         await refreshAggregates(connection, window);
         const sets = cohortSets(plan).filter((s) => s.stored).map((s) => s.dimensions);
         const rows: ShadowCohortStats[][] = [];

@@ -95,7 +95,7 @@ function summary(result: WrittenSimulation, seconds: number): string {
 }
 
 /** Registers `stagewise simulate`: synthetic login history with a staged rollout, its plan and its ground truth. */
-export const registerSimulate: RegisterCommand = (cli: Command) => {
+export const registerSimulate: RegisterCommand = (cli: Command, context) => {
   cli
     .command('simulate')
     .description('write synthetic login history with a staged rollout, the plan file and the ground truth (truth.json)')
@@ -121,7 +121,7 @@ export const registerSimulate: RegisterCommand = (cli: Command) => {
         routing: flags.routing,
         injections: await injectionsFor(flags),
       };
-      const result = await withStore(':memory:', {}, async ({ connection }) => {
+      const result = await withStore(':memory:', context.store, async ({ connection }) => {
         try {
           return await writeSimulation(connection, options, flags.out, flags.format);
         } catch (error) {

@@ -4,14 +4,14 @@ import type { RegisterCommand } from '../context.js';
 import { DEFAULT_DB } from '../options.js';
 
 /** `stagewise status`: what the store holds and how it got there. */
-export const registerStatus: RegisterCommand = (cli) => {
+export const registerStatus: RegisterCommand = (cli, context) => {
   cli
     .command('status')
     .description('show events by format and provider, ingest runs, quarantined and skipped records')
     .option('--db <file>', 'the store', DEFAULT_DB)
     .option('--json', 'print JSON instead of text')
     .action(async (options: { db: string; json?: boolean }) => {
-      const status = await withStore(options.db, { readOnly: true }, ({ connection }) => storeStatus(connection));
+      const status = await withStore(options.db, { ...context.store, readOnly: true }, ({ connection }) => storeStatus(connection));
       console.log(options.json ? JSON.stringify(status, null, 2) : statusText(status));
     });
 };
