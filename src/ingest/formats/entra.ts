@@ -1,8 +1,7 @@
 import type { LoginFormat } from '../format.js';
-import { raw, sql, type Sql } from '../../store/sql.js';
+import { sql } from '../../store/sql.js';
+import { entraFields } from './entra-fields.js';
 import { isJsonObject, sampleLines, sampleObjects, type JsonObject } from './vendor-detect.js';
-import { csvRecords } from './vendor-csv.js';
-import { jsonRecords } from './vendor-json.js';
 import { attributesObject, inList, stagedSelect } from './vendor-staged.js';
 
 /** Categories (and Log Analytics table names) of user sign-ins, lower-cased: these rows are login attempts. */
@@ -13,40 +12,21 @@ const WORKLOAD_SIGN_INS = [
   'aadserviceprincipalsigninlogs', 'aadmanagedidentitysigninlogs',
 ];
 
-type NestedColumn = 'Status' | 'DeviceDetail' | 'LocationDetails' | 'MfaDetail';
-
-/** A SigninLogs column that holds an object: parsed when the export JSON-encoded it (CSV, some JSON). */
-function nested(column: NestedColumn): Sql {
-  const path = raw(`'$.${column}'`);
-  return sql`CASE WHEN json_type(record, ${path}) = 'VARCHAR' THEN TRY_CAST(record ->> ${path} AS JSON) ELSE record -> ${path} END`;
-}
-
-// Three shapes: Log Analytics `SigninLogs` rows (PascalCase columns at the top), diagnostic-settings
-// records (`category`, `properties.*` camelCase) and Graph API `signIn` resources (the same camelCase
-// fields at the top, no category). Panther's fixtures lower-case some top-level keys.
+// Each record is read with one parse for its text fields and one for their JSON types (entraFields).
 const fields = (file: string) => sql`
-  WITH graph AS (
-    SELECT *, json_exists(record, '$.createdDateTime') AND json_exists(record, '$.userPrincipalName') AS is_graph
-    FROM (${/\.csv(\.gz)?$/i.test(file) ? csvRecords(file) : jsonRecords(file, ['records', 'value'])})
-  ),
-  shaped AS (
-    SELECT source_row, record, is_graph, coalesce(record -> '$.properties', CASE WHEN is_graph THEN record END) AS props,
-           ${nested('Status')} AS table_status, ${nested('DeviceDetail')} AS device, ${nested('MfaDetail')} AS mfa_detail,
-           ${nested('LocationDetails')} AS location_details
-    FROM graph
-  )
   SELECT *,
-         coalesce(record ->> '$.Category', record ->> '$.category', record ->> '$.Type',
-                  CASE WHEN is_graph THEN CASE record ->> '$.signInEventTypes[0]'
+         coalesce(category_pascal, category_camel, table_type,
+                  CASE WHEN is_graph THEN CASE sign_in_event_type
                     WHEN 'nonInteractiveUser' THEN 'NonInteractiveUserSignInLogs' WHEN 'servicePrincipal' THEN 'ServicePrincipalSignInLogs'
                     WHEN 'managedIdentity' THEN 'ManagedIdentitySignInLogs' ELSE 'SignInLogs' END END) AS category,
-         coalesce(table_status ->> '$.errorCode', props ->> '$.status.errorCode', record ->> '$.ResultType',
-                  record ->> '$.resultType', record ->> '$.resulttype') AS code,
-         coalesce(nullif(record ->> '$.AuthenticationRequirement', ''), props ->> '$.authenticationRequirement') AS requirement,
-         coalesce(mfa_detail, props -> '$.mfaDetail') AS mfa,
-         coalesce(device, props -> '$.deviceDetail') AS device_detail,
-         coalesce(table_status, props -> '$.status') AS status
-  FROM shaped`;
+         coalesce(status_error_code, props_error_code, result_type_pascal, result_type_camel, result_type_lower) AS code,
+         coalesce(nullif(authentication_requirement, ''), props_requirement) AS requirement,
+         CASE WHEN mfa_present THEN mfa_auth_method ELSE props_auth_method END AS auth_method,
+         CASE WHEN device_present THEN device_os ELSE props_os END AS os,
+         CASE WHEN device_present THEN device_browser ELSE props_browser END AS browser,
+         CASE WHEN status_present THEN status_failure_reason ELSE props_failure_reason END AS failure_reason,
+         CASE WHEN status_present THEN status_additional_details ELSE props_additional_details END AS additional_details
+  FROM (${entraFields(file)})`;
 
 const outcome = sql`CASE WHEN code = '0' OR lower(code) = 'success' THEN 'success'
                          WHEN regexp_full_match(code, '[0-9]+') OR lower(code) = 'failure' THEN 'failure'
@@ -77,38 +57,36 @@ export const entra: LoginFormat = {
   detect: (sample) => sampleObjects(sample, ['records', 'value']).some(looksLikeEntra) || looksLikeEntraCsv(sampleLines(sample, 1)[0] ?? ''),
   stage: (file) =>
     stagedSelect(fields(file), {
-      event_id: sql`coalesce(record ->> '$.Id', props ->> '$.id')`,
-      ts: sql`coalesce(record ->> '$.CreatedDateTime', props ->> '$.createdDateTime', record ->> '$.TimeGenerated', record ->> '$.time')`,
-      user_raw: sql`coalesce(nullif(record ->> '$.UserPrincipalName', ''), props ->> '$.userPrincipalName')`,
+      event_id: sql`coalesce(id, props_id)`,
+      ts: sql`coalesce(created_date_time, props_created, time_generated, time)`,
+      user_raw: sql`coalesce(nullif(user_principal_name, ''), props_user)`,
       // Log Analytics' TenantId is the workspace's tenant; AADTenantId is the directory signed in to.
-      tenant: sql`coalesce(nullif(record ->> '$.AADTenantId', ''), record ->> '$.tenantId', record ->> '$.tenantid',
-                           props ->> '$.tenantId', record ->> '$.TenantId', props ->> '$.resourceTenantId')`,
-      idp: sql`coalesce(nullif(record ->> '$.TokenIssuerType', ''), props ->> '$.tokenIssuerType')`,
-      app: sql`coalesce(nullif(record ->> '$.AppDisplayName', ''), props ->> '$.appDisplayName')`,
-      region: sql`coalesce(nullif(record ->> '$.Location', ''), props ->> '$.location.countryOrRegion', record ->> '$.location')`,
+      tenant: sql`coalesce(nullif(aad_tenant_id, ''), tenant_id_camel, tenant_id_lower, props_tenant, tenant_id_pascal, props_resource_tenant)`,
+      idp: sql`coalesce(nullif(token_issuer_type, ''), props_token_issuer)`,
+      app: sql`coalesce(nullif(app_display_name, ''), props_app)`,
+      region: sql`coalesce(nullif(location_pascal, ''), props_country, location_camel)`,
       outcome,
       error_code: sql`CASE WHEN code <> '0' AND regexp_full_match(code, '[0-9]+') THEN code END`,
-      latency_ms: sql`coalesce(nullif(record ->> '$.ProcessingTimeInMilliseconds', ''), props ->> '$.processingTimeInMilliseconds')`,
-      mfa_challenged: sql`CASE WHEN requirement = 'multiFactorAuthentication' OR nullif(mfa ->> '$.authMethod', '') IS NOT NULL THEN 'true'
+      latency_ms: sql`coalesce(nullif(processing_ms, ''), props_processing_ms)`,
+      mfa_challenged: sql`CASE WHEN requirement = 'multiFactorAuthentication' OR nullif(auth_method, '') IS NOT NULL THEN 'true'
                                WHEN requirement = 'singleFactorAuthentication' THEN 'false' END`,
-      ip_raw: sql`coalesce(nullif(record ->> '$.IPAddress', ''), props ->> '$.ipAddress', record ->> '$.callerIpAddress',
-                           record ->> '$.calleripaddress')`,
+      ip_raw: sql`coalesce(nullif(ip_address, ''), props_ip, caller_ip_camel, caller_ip_lower)`,
       skip_reason: sql`CASE WHEN category IS NULL THEN 'no category'
                             WHEN lower(category) IN ${inList(USER_SIGN_INS)} THEN NULL
                             WHEN lower(category) IN ${inList(WORKLOAD_SIGN_INS)} THEN 'not a user sign-in: ' || category
                             ELSE 'not a sign-in: ' || category END`,
       attributes: attributesObject({
         category: sql`category`,
-        conditional_access_status: sql`coalesce(nullif(record ->> '$.ConditionalAccessStatus', ''), props ->> '$.conditionalAccessStatus')`,
+        conditional_access_status: sql`coalesce(nullif(conditional_access_status, ''), props_conditional_access)`,
         authentication_requirement: sql`requirement`,
-        failure_reason: sql`nullif(status ->> '$.failureReason', '')`,
-        additional_details: sql`nullif(status ->> '$.additionalDetails', '')`,
-        client_app_used: sql`coalesce(nullif(record ->> '$.ClientAppUsed', ''), props ->> '$.clientAppUsed')`,
-        is_interactive: sql`coalesce(record ->> '$.IsInteractive', props ->> '$.isInteractive')`,
-        resource: sql`coalesce(nullif(record ->> '$.ResourceDisplayName', ''), props ->> '$.resourceDisplayName')`,
-        os: sql`nullif(device_detail ->> '$.operatingSystem', '')`,
-        browser: sql`nullif(device_detail ->> '$.browser', '')`,
-        city: sql`coalesce(location_details ->> '$.city', props ->> '$.location.city')`,
+        failure_reason: sql`nullif(failure_reason, '')`,
+        additional_details: sql`nullif(additional_details, '')`,
+        client_app_used: sql`coalesce(nullif(client_app_used, ''), props_client_app)`,
+        is_interactive: sql`coalesce(is_interactive, props_interactive)`,
+        resource: sql`coalesce(nullif(resource_display_name, ''), props_resource)`,
+        os: sql`nullif(os, '')`,
+        browser: sql`nullif(browser, '')`,
+        city: sql`coalesce(location_city, props_city)`,
       }),
     }),
 };

@@ -38,22 +38,28 @@ export function jsonRecords(file: string, wrappers: readonly WrapperKey[] = []):
 /** Paths to read from a JSON column, by the name of the column each becomes: `{ event_type: '$.eventType' }`. */
 export type JsonPaths = Readonly<Record<string, string>>;
 
+/** What `withJsonFields` reads at a path: its text (`->>`), its JSON (`->`), or its JSON type (`json_type`). */
+export type JsonFieldKind = 'text' | 'json' | 'type';
+
+const EXTRACT: Readonly<Record<JsonFieldKind, string>> = { text: 'json_extract_string', json: 'json_extract', type: 'json_type' };
+
 /**
  * `source` with the named fields of its JSON `column` added. `->>` and `->` parse the whole document for each
- * path; here all `text` paths are read with one parse, and all `json` paths with one more. A `text` field is what
- * `column ->> path` gives (an object or array as its JSON text), a `json` field what `column -> path` gives; a
- * missing path is NULL. Paths are SQL literals (written in this code base), so DuckDB compiles them once.
+ * path; here all `text` paths are read with one parse, all `json` paths with one more, and all `type` paths with
+ * one more. A `text` field is what `column ->> path` gives (an object or array as its JSON text), a `json` field
+ * what `column -> path` gives, a `type` field what `json_type(column, path)` gives ('OBJECT', 'VARCHAR', 'NULL'
+ * for a JSON null, …); a missing path is NULL. Paths are SQL literals (written in this code base), so DuckDB
+ * compiles them once.
  */
-export function withJsonFields(source: Sql, column: string, fields: { text?: JsonPaths; json?: JsonPaths }): Sql {
+export function withJsonFields(source: Sql, column: string, fields: { readonly [K in JsonFieldKind]?: JsonPaths }): Sql {
   const lists: { name: Identifier; extract: Sql }[] = [];
   const named: Sql[] = [];
-  for (const [kind, paths] of [['text', fields.text], ['json', fields.json]] as const) {
-    const entries = Object.entries(paths ?? {});
+  for (const kind of ['text', 'json', 'type'] as const) {
+    const entries = Object.entries(fields[kind] ?? {});
     if (entries.length === 0) continue;
     const list = ident(`__${kind}`);
     const literals = raw(entries.map(([, path]) => `'${path.replaceAll("'", "''")}'`).join(', '));
-    const extract = kind === 'text' ? sql`json_extract_string(${ident(column)}, [${literals}])` : sql`json_extract(${ident(column)}, [${literals}])`;
-    lists.push({ name: list, extract: sql`${extract} AS ${list}` });
+    lists.push({ name: list, extract: sql`${raw(EXTRACT[kind])}(${ident(column)}, [${literals}]) AS ${list}` });
     named.push(...entries.map(([name], i) => sql`${list}[${raw(String(i + 1))}] AS ${ident(name)}`));
   }
   if (lists.length === 0) return source;

@@ -1,0 +1,89 @@
+import { ident, join, raw, sql, type Sql } from '../../store/sql.js';
+import { csvRecords } from './vendor-csv.js';
+import { jsonRecords, withJsonFields, type JsonPaths } from './vendor-json.js';
+
+/** Top-level fields, as text: Log Analytics `SigninLogs` columns (PascalCase) and the other shapes' envelope. */
+const TOP: JsonPaths = {
+  category_pascal: '$.Category', category_camel: '$.category', table_type: '$.Type', sign_in_event_type: '$.signInEventTypes[0]',
+  result_type_pascal: '$.ResultType', result_type_camel: '$.resultType', result_type_lower: '$.resulttype',
+  id: '$.Id', created_date_time: '$.CreatedDateTime', time_generated: '$.TimeGenerated', time: '$.time',
+  user_principal_name: '$.UserPrincipalName', aad_tenant_id: '$.AADTenantId', tenant_id_camel: '$.tenantId',
+  tenant_id_lower: '$.tenantid', tenant_id_pascal: '$.TenantId', token_issuer_type: '$.TokenIssuerType',
+  app_display_name: '$.AppDisplayName', location_pascal: '$.Location', location_camel: '$.location',
+  authentication_requirement: '$.AuthenticationRequirement', processing_ms: '$.ProcessingTimeInMilliseconds',
+  ip_address: '$.IPAddress', caller_ip_camel: '$.callerIpAddress', caller_ip_lower: '$.calleripaddress',
+  conditional_access_status: '$.ConditionalAccessStatus', client_app_used: '$.ClientAppUsed',
+  is_interactive: '$.IsInteractive', resource_display_name: '$.ResourceDisplayName',
+};
+
+/**
+ * Sign-in fields, by the column `props_<name>` that holds each: under `properties` in diagnostic-settings records,
+ * at the top of Graph signIn resources.
+ */
+const SIGN_IN = {
+  id: 'id', created: 'createdDateTime', user: 'userPrincipalName', tenant: 'tenantId', resource_tenant: 'resourceTenantId',
+  token_issuer: 'tokenIssuerType', app: 'appDisplayName', country: 'location.countryOrRegion', city: 'location.city',
+  error_code: 'status.errorCode', failure_reason: 'status.failureReason', additional_details: 'status.additionalDetails',
+  requirement: 'authenticationRequirement', processing_ms: 'processingTimeInMilliseconds', ip: 'ipAddress',
+  conditional_access: 'conditionalAccessStatus', client_app: 'clientAppUsed', interactive: 'isInteractive',
+  resource: 'resourceDisplayName', auth_method: 'mfaDetail.authMethod', os: 'deviceDetail.operatingSystem',
+  browser: 'deviceDetail.browser',
+} as const;
+
+/**
+ * SigninLogs columns that hold an object, JSON-encoded as a string by CSV (and some JSON) exports, and the keys
+ * read from each: the key `k` of `status` becomes the column `status_k`.
+ */
+const NESTED = {
+  status: { column: 'Status', keys: { error_code: 'errorCode', failure_reason: 'failureReason', additional_details: 'additionalDetails' } },
+  device: { column: 'DeviceDetail', keys: { os: 'operatingSystem', browser: 'browser' } },
+  mfa: { column: 'MfaDetail', keys: { auth_method: 'authMethod' } },
+  location: { column: 'LocationDetails', keys: { city: 'city' } },
+} as const;
+const nested = Object.entries(NESTED).map(([name, { column, keys }]) => ({ name, column, keys: Object.entries(keys) }));
+
+const col = (name: string): Sql => sql`${ident(name)}`;
+const literal = (text: string): Sql => raw(`'${text}'`);
+
+/** Every path of a record, read with one parse for the text and one for the types (withJsonFields). */
+function withFields(records: Sql): Sql {
+  const text: Record<string, string> = { ...TOP };
+  for (const [name, path] of Object.entries(SIGN_IN)) {
+    text[`properties_${name}`] = `$.properties.${path}`;
+    text[`graph_${name}`] = `$.${path}`;
+  }
+  const type: Record<string, string> = { properties_type: '$.properties', graph_created_type: '$.createdDateTime', graph_user_type: '$.userPrincipalName' };
+  for (const { name, column, keys } of nested) {
+    text[`${name}_text`] = `$.${column}`;
+    type[`${name}_type`] = `$.${column}`;
+    for (const [key, path] of keys) text[`${name}_${key}_object`] = `$.${column}.${path}`;
+  }
+  return withJsonFields(records, 'record', { text, type });
+}
+
+/**
+ * A SELECT of `source_row`, `record` and the fields the entra mapping reads, one row per record of `file`. Three
+ * shapes: Log Analytics `SigninLogs` rows (PascalCase columns at the top), diagnostic-settings records (`category`,
+ * `properties.*` camelCase) and Graph API `signIn` resources (the same camelCase fields at the top, no category).
+ * Panther's fixtures lower-case some top-level keys. `props_<name>` is a SIGN_IN field of the record's shape;
+ * `status_*`, `device_*`, `mfa_*` and `location_*` are the SigninLogs object columns' keys (`<name>_present`: the
+ * column is there, as an object or as a string that parses).
+ */
+export function entraFields(file: string): Sql {
+  const records = /\.csv(\.gz)?$/i.test(file) ? csvRecords(file) : jsonRecords(file, ['records', 'value']);
+  const shaped = join([
+    sql`graph_created_type IS NOT NULL AND graph_user_type IS NOT NULL AS is_graph`,
+    ...nested.map(({ name }) => sql`CASE WHEN ${col(`${name}_type`)} = 'VARCHAR' THEN TRY_CAST(${col(`${name}_text`)} AS JSON) END
+      AS ${ident(`${name}_parsed`)}`),
+  ], ', ');
+  const props = Object.keys(SIGN_IN).map((name) => sql`CASE WHEN properties_type IS NOT NULL THEN ${col(`properties_${name}`)}
+    WHEN is_graph THEN ${col(`graph_${name}`)} END AS ${ident(`props_${name}`)}`);
+  const unpacked = nested.flatMap(({ name, keys }) => [
+    sql`${col(`${name}_type`)} IS NOT NULL AND (${col(`${name}_type`)} <> 'VARCHAR' OR ${col(`${name}_parsed`)} IS NOT NULL)
+      AS ${ident(`${name}_present`)}`,
+    ...keys.map(([key, path]) => sql`CASE WHEN ${col(`${name}_type`)} = 'VARCHAR' THEN ${col(`${name}_parsed`)} ->> ${literal(`$.${path}`)}
+      ELSE ${col(`${name}_${key}_object`)} END AS ${ident(`${name}_${key}`)}`),
+  ]);
+  return sql`SELECT *, ${join([...props, ...unpacked], ', ')}
+    FROM (SELECT *, ${shaped} FROM (${withFields(records)}))`;
+}
