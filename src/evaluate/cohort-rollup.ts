@@ -37,7 +37,23 @@ export interface ArmSums {
   /** The eight series above back to back (each of them is a view of this buffer), for adding arms in one loop. */
   all: Float64Array;
   errors: Map<string, Float64Array>;
+  /** The series `rateArm` derives from the sums, in the same buffer; filled by its first call, after which nothing may be added. */
+  derived?: DerivedSeries;
 }
+
+/** What `rateArm` derives from an arm's sums, once per arm rather than once per cohort × metric. */
+interface DerivedSeries {
+  successes: Float64Array;
+  successSxx: Float64Array;
+  successSxn: Float64Array;
+  mfaDesignEffect: Float64Array;
+  failureDesignEffect: Float64Array;
+  /** The numerator of an error code the arm has no failures with. */
+  zeros: Float64Array;
+}
+
+const SUM_SERIES = 8;
+const DERIVED_SERIES = 6;
 
 /** A cohort's two arms: [candidate, legacy]. */
 export interface CohortSums {
@@ -45,11 +61,20 @@ export interface CohortSums {
   arms: [ArmSums, ArmSums];
 }
 
-/** An arm of zeros; its eight series share one buffer (one allocation, not eight: there are two per cohort). */
+/**
+ * An arm of zeros. Its eight series and the six `rateArm` derives share one buffer: one allocation
+ * per arm (there are two per cohort), and every series a stream reads is a Float64Array, so V8 reads
+ * their hours without boxing each number, as it must when plain and typed arrays meet at one site.
+ */
 export function emptyArm(hours: number): ArmSums {
-  const buffer = new Float64Array(8 * hours);
+  const buffer = new Float64Array((SUM_SERIES + DERIVED_SERIES) * hours);
   const a = (i: number) => buffer.subarray(i * hours, (i + 1) * hours);
-  return { attempts: a(0), failures: a(1), mfaKnown: a(2), mfaChallenged: a(3), K: a(4), sxx: a(5), snn: a(6), sxn: a(7), all: buffer, errors: new Map() };
+  return { attempts: a(0), failures: a(1), mfaKnown: a(2), mfaChallenged: a(3), K: a(4), sxx: a(5), snn: a(6), sxn: a(7), all: buffer.subarray(0, SUM_SERIES * hours), errors: new Map() };
+}
+
+/** Throws when sums are added into an arm whose rate series were already derived (they would be stale). */
+function checkOpen(arm: ArmSums, caller: string): void {
+  if (arm.derived) throw new TypeError(`${caller}: the arm's rate series were already derived by rateArm; add every sum first`);
 }
 
 /**
@@ -79,22 +104,39 @@ export function windowHour(t: number, startSec: number, hours: number): number {
  * ties keep the rows' order. `stride` values per hour in `series`, the hour's epoch second first.
  */
 export function byFirstHour<Row extends { series: readonly number[] }>(rows: readonly Row[], stride: number, startSec: number, hours: number): Row[] {
-  const first = new Map<Row, number>();
+  const seen = new Set<Row>();
+  const kept: Row[] = [];
+  const firsts: number[] = [];
+  const perHour = new Array<number>(hours + 1).fill(0);
   for (const row of rows) {
     let min = Infinity;
     for (let i = 0; i < row.series.length; i += stride) {
       const h = windowHour(row.series[i] ?? Number.NaN, startSec, hours);
       if (h >= 0 && h < min) min = h;
     }
-    if (min < Infinity) first.set(row, min);
+    if (min === Infinity || seen.has(row)) continue;
+    seen.add(row);
+    kept.push(row);
+    firsts.push(min);
+    perHour[min + 1] = (perHour[min + 1] ?? 0) + 1;
   }
-  return [...first.keys()].sort((x, y) => (first.get(x) ?? 0) - (first.get(y) ?? 0));
+  // A counting sort on the first hour: stable, as the sort it replaces, without a Map lookup per comparison.
+  for (let h = 0; h < hours; h++) perHour[h + 1] = (perHour[h + 1] ?? 0) + (perHour[h] ?? 0);
+  const ordered = new Array<Row>(kept.length);
+  kept.forEach((row, i) => {
+    const h = firsts[i] ?? 0;
+    const at = perHour[h] ?? 0;
+    ordered[at] = row;
+    perHour[h] = at + 1;
+  });
+  return ordered;
 }
 
 const STRIDE = CELL_SERIES_FIELDS.length;
 
 /** Adds a cell row's hours in the window (`hours` hours from `startSec`) into an arm. */
 export function addCellSeries(arm: ArmSums, row: Pick<CellRow, 'series'>, startSec: number, hours: number): void {
+  checkOpen(arm, 'addCellSeries');
   const s = row.series;
   for (let i = 0; i < s.length; i += STRIDE) {
     const h = windowHour(s[i] ?? Number.NaN, startSec, hours);
@@ -112,15 +154,20 @@ export function addCellSeries(arm: ArmSums, row: Pick<CellRow, 'series'>, startS
 
 /** Adds an error row's failures in the window (`hours` hours from `startSec`) into an arm. */
 export function addErrorSeries(arm: ArmSums, row: Pick<ErrorRow, 'error_code' | 'series'>, startSec: number, hours: number): void {
+  checkOpen(arm, 'addErrorSeries');
   const s = row.series;
+  let series: Float64Array | undefined;
   for (let i = 0; i < s.length; i += 2) {
     const h = windowHour(s[i] ?? Number.NaN, startSec, hours);
-    if (h >= 0) addErrors(arm, h, row.error_code, s[i + 1] ?? 0);
+    if (h < 0) continue;
+    series ??= errorSeries(arm, row.error_code);
+    series[h] = (series[h] ?? 0) + (s[i + 1] ?? 0);
   }
 }
 
 /** Adds one arm's hourly sums, error codes included, into another of the same length. */
 export function addArm(into: ArmSums, from: ArmSums): void {
+  checkOpen(into, 'addArm');
   const [target, source] = [into.all, from.all];
   for (let i = 0; i < source.length; i++) target[i] = (target[i] ?? 0) + (source[i] ?? 0);
   for (const [code, series] of from.errors) {
@@ -141,6 +188,7 @@ function errorSeries(arm: ArmSums, code: string): Float64Array {
 
 /** Adds failures with an error code into an arm at hour h. */
 export function addErrors(arm: ArmSums, h: number, code: string, failures: number): void {
+  checkOpen(arm, 'addErrors');
   const series = errorSeries(arm, code);
   series[h] = (series[h] ?? 0) + failures;
 }
@@ -160,35 +208,37 @@ export function cohortOf(row: Pick<CellRow, Dimension>, dims: readonly Dimension
  * (an upper bound); an error code borrows the failures' per-hour design effect.
  */
 export function rateArm(arm: ArmSums, metric: { name: string; errorCode?: string }): RateArm {
-  const hours = arm.attempts.length;
-  if (metric.name === 'mfa_rate') {
-    // MFA is decided per user (enrolment, policy), so a user's attempts move together. Without
-    // per-user MFA sums, bound the design effect by perfect within-user correlation: Σn_u² / Σn_u.
-    const designEffect = zeros(hours);
-    for (let h = 0; h < hours; h++) {
-      const n = arm.attempts[h] ?? 0;
-      designEffect[h] = n > 0 ? Math.max((arm.snn[h] ?? 0) / n, 1) : 1;
-    }
-    return { n: arm.mfaKnown, x: arm.mfaChallenged, designEffect };
-  }
+  const derived = derivedSeries(arm);
+  if (metric.name === 'mfa_rate') return { n: arm.mfaKnown, x: arm.mfaChallenged, designEffect: derived.mfaDesignEffect };
   if (metric.errorCode !== undefined) {
-    const x = arm.errors.get(metric.errorCode) ?? zeros(hours);
-    const designEffect = zeros(hours);
-    for (let h = 0; h < hours; h++) designEffect[h] = failureDesignEffect(arm, h);
-    return { n: arm.attempts, x, designEffect };
+    return { n: arm.attempts, x: arm.errors.get(metric.errorCode) ?? derived.zeros, designEffect: derived.failureDesignEffect };
   }
-  const [x, sxx, sxn] = [zeros(hours), zeros(hours), zeros(hours)];
+  return { n: arm.attempts, x: derived.successes, units: { K: arm.K, sxx: derived.successSxx, snn: arm.snn, sxn: derived.successSxn } };
+}
+
+/** The arm's derived series (`rateArm`), computed into its buffer on the first call. */
+function derivedSeries(arm: ArmSums): DerivedSeries {
+  if (arm.derived) return arm.derived;
+  const hours = arm.attempts.length;
+  const { buffer, byteOffset } = arm.all;
+  const a = (i: number) => new Float64Array(buffer, byteOffset + (SUM_SERIES + i) * hours * Float64Array.BYTES_PER_ELEMENT, hours);
+  const derived: DerivedSeries = { successes: a(0), successSxx: a(1), successSxn: a(2), mfaDesignEffect: a(3), failureDesignEffect: a(4), zeros: a(5) };
   for (let h = 0; h < hours; h++) {
     const n = arm.attempts[h] ?? 0;
     const f = arm.failures[h] ?? 0;
     const snn = arm.snn[h] ?? 0;
     const sfn = arm.sxn[h] ?? 0;
     const sff = arm.sxx[h] ?? 0;
-    x[h] = n - f;
-    sxx[h] = snn - 2 * sfn + sff;
-    sxn[h] = snn - sfn;
+    derived.successes[h] = n - f;
+    derived.successSxx[h] = snn - 2 * sfn + sff;
+    derived.successSxn[h] = snn - sfn;
+    // MFA is decided per user (enrolment, policy), so a user's attempts move together. Without
+    // per-user MFA sums, bound the design effect by perfect within-user correlation: Σn_u² / Σn_u.
+    derived.mfaDesignEffect[h] = n > 0 ? Math.max(snn / n, 1) : 1;
+    derived.failureDesignEffect[h] = failureDesignEffect(arm, h);
   }
-  return { n: arm.attempts, x, units: { K: arm.K, sxx, snn: arm.snn, sxn } };
+  arm.derived = derived;
+  return derived;
 }
 
 /** A plain array of `length` zeros, for a series built per cohort × metric (see `Series`). */

@@ -25,6 +25,15 @@ describe('rateArm', () => {
     expect(errors.x[0]).toBe(1);
     expect(errors.designEffect?.[0]).toBeGreaterThanOrEqual(1);
   });
+  it('gives an error code the arm has no failures with zero failures in every hour', () => {
+    expect([...rateArm(emptyArm(2), { name: 'error_rate:none', errorCode: 'none' }).x]).toEqual([0, 0]);
+  });
+  it('throws a TypeError when sums are added after the arm was read', () => {
+    const read = emptyArm(1);
+    rateArm(read, { name: 'success_rate' });
+    expect(() => addCellSeries(read, { series: [0, 1, 0, 1, 0, 1, 0, 1, 0] }, 0, 1)).toThrow(TypeError);
+    expect(() => addArm(read, emptyArm(1))).toThrow(TypeError);
+  });
 });
 
 describe('latencyArm', () => {
