@@ -7,32 +7,27 @@ import { ident, join, raw, sql, type Identifier, type Sql } from '../../store/sq
 export type WrapperKey = 'events' | 'Records' | 'records' | 'items' | 'value';
 
 /**
- * A SELECT of `source_row` and `record` (JSON), one row per record of a JSON file: JSON Lines, a JSON
- * array, or either of those holding objects that wrap their records in one of `wrappers` (an object whose
- * wrapper member is an array is replaced by that array's elements; an element `{json: {...}}`, Elastic's
- * test-harness envelope, is unwrapped to its `json`). Without `wrappers` the rows come in file order and
- * source_row is NULL, for the pipeline to number (see STAGED_COLUMNS); with them it is 1-based, in file order.
+ * A SELECT of `source_row` (NULL: the rows come in file order, for the pipeline to number; see STAGED_COLUMNS) and
+ * `record` (JSON), one row per record of a JSON file: JSON Lines, a JSON array, or either of those holding objects that
+ * wrap their records in one of `wrappers` (an object whose wrapper member is an array is replaced by that array's
+ * elements, in order; an element `{json: {...}}`, Elastic's test-harness envelope, is unwrapped to its `json`).
  */
 export function jsonRecords(file: string, wrappers: readonly WrapperKey[] = []): Sql {
   // A JSON array's elements, like JSON Lines, are each an object of their own: DuckDB's 16 MB limit per object holds.
   if (wrappers.length === 0) return sql`SELECT NULL::BIGINT AS source_row, json AS record FROM read_json_objects(${file}, format = 'auto')`;
   // A wrapper file (a CloudTrail S3 object, an API page) is one JSON value: allow it well past the 16 MB default.
   // Only here: each reading thread holds buffers of twice that size (1 GB of memory on two threads, for any file).
-  const objects = sql`SELECT ordinality AS object_row, json AS object
-    FROM read_json_objects(${file}, format = 'auto', maximum_object_size = 268435456) WITH ORDINALITY`;
-  const elements = wrappers.map((key) =>
-    raw(`CASE WHEN json_type(object, '$.${key}') = 'ARRAY' THEN json_extract(object, '$.${key}[*]') END`));
+  const paths = raw(wrappers.map((key) => `'$.${key}'`).join(', '));
+  const elements = wrappers.map((key, i) =>
+    raw(`CASE WHEN types[${i + 1}] = 'ARRAY' THEN json_extract(object, '$.${key}[*]') END`));
+  // unnest in the SELECT list keeps the scan's order, so the records come in file order without a row_number() window.
   return sql`
-    WITH objects AS (${objects}),
-    unwrapped AS (SELECT object_row, object, coalesce(${join(elements, ', ')}) AS elements FROM objects),
-    items AS (
-      SELECT object_row, 1 AS item_row, object AS record FROM unwrapped WHERE elements IS NULL
-      UNION ALL
-      SELECT object_row, element.item_row, coalesce(element.item -> '$.json', element.item)
-      FROM unwrapped, unnest(elements) WITH ORDINALITY AS element(item, item_row)
-      WHERE elements IS NOT NULL
-    )
-    SELECT row_number() OVER (ORDER BY object_row, item_row) AS source_row, record FROM items`;
+    SELECT NULL::BIGINT AS source_row,
+           unnest(CASE WHEN elements IS NULL THEN [object]
+                       ELSE list_transform(elements, lambda item: coalesce(item -> '$.json', item)) END) AS record
+    FROM (SELECT object, coalesce(${join(elements, ', ')}) AS elements
+          FROM (SELECT json AS object, json_type(json, [${paths}]) AS types
+                FROM read_json_objects(${file}, format = 'auto', maximum_object_size = 268435456)))`;
 }
 
 /** Paths to read from a JSON column, by the name of the column each becomes: `{ event_type: '$.eventType' }`. */
