@@ -3,35 +3,16 @@ import type { Plan, PlanMetric } from '../plan/plan.js';
 import { betaBinomialShrinkage } from '../stats/beta-binomial-shrinkage.js';
 import { fitBetaMoments } from '../stats/fit-beta-moments.js';
 import { all, run } from '../store/query.js';
-import { sql } from '../store/sql.js';
+import { sql, type Sql } from '../store/sql.js';
+import { fitSeries, incidentWindows, rawProfile, type CohortSeries, type SeriesFit } from './fit-series.js';
 import type { CohortSet } from './cohort-sets.js';
-import {
-  applyDispersion,
-  clusterTable,
-  dispersionTable,
-  fitTable,
-  fittedParams,
-  flagIncidents,
-  irlsStep,
-  largestChange,
-  paramsTable,
-  refreshOffsets,
-  resetFits,
-  CONVERGED,
-  SMALL_COHORT_NPQ,
-  rawProfiles,
-  residualsTable,
-  seriesTotals,
-  shapeMeans,
-  uploadShapes,
-} from './fit.js';
+import { SMALL_COHORT_NPQ, rawProfiles, seriesTotals, shapeMeans, uploadShapes } from './fit.js';
 import { shrinkTrends } from './shrink-trends.js';
 import { errorCodes, seriesTable } from './series.js';
 import { HOURS_PER_WEEK, chooseShape, parentKey, smoothShape } from './shapes.js';
 
 /** Below this many expected events and non-events (Σ n μ q) a rate cohort's level is shrunk to its parent (statistics.md 1.1). */
 export const SHRINK_BELOW = SMALL_COHORT_NPQ;
-const MAX_IRLS_STEPS = 30;
 
 /** One fitted cohort × metric, on the model scale (before the latency quantile offset). */
 export interface FittedCohort {
@@ -87,35 +68,18 @@ interface TotalsRow {
   n: number;
   x: number;
   big: boolean;
-}
-
-interface ParamsRow {
-  set_id: number;
-  metric: string;
-  family: 'rate' | 'latency';
-  cohort_key: string;
-  windows: bigint;
-  n: number;
-  x: number;
-  a: number;
-  b: number;
-  tau2: number;
-  phi: number;
-  flagged: bigint;
-  fixed: boolean;
-  t_bar: Date;
-  var_level: number;
-  var_trend: number;
-  cov_level_trend: number;
-  var_trend_model: number;
+  windows: number;
+  /** n-weighted mean time of the windows, days since the epoch. */
+  t_bar: number;
 }
 
 /**
  * Fits every cohort of `sets` × modelled metric on the hours of `bl_hourly` before `fitTo`
  * (shape, level, drift, τ², φ, incident windows, then empirical-Bayes shrinkage of small rate
- * cohorts), leaving the temp tables `bl_fit`, `bl_params`, `bl_offsets`, `bl_assign` behind for
- * callers that predict from them (the backtest). Only per-cohort sums and the profiles of big
- * cohorts come into JS.
+ * cohorts). DuckDB builds the series, the totals and the first shapes; each cohort's windows then
+ * stream into `fitSeries` in time order, one cohort at a time (the big cohorts once more before,
+ * to re-estimate their shapes without their incidents). Leaves `bl_series`, `bl_offsets` (the final
+ * shapes) and `bl_assign` behind for callers that predict from them (the placebo, the backtest).
  */
 export async function fitCohorts(
   connection: DuckDBConnection,
@@ -126,7 +90,7 @@ export async function fitCohorts(
   const modelled = plan.metrics.filter((m) => m.family !== 'shadow');
   await run(connection, seriesTable(modelled, errorCodes(plan.metrics), fitTo));
   const totals = await all<TotalsRow>(connection, seriesTotals());
-  let shapes = await estimateShapes(connection, modelled, 'bl_series');
+  const initial = await estimateShapes(connection, modelled);
   const bigByMetric = new Map<string, Map<string, number>>();
   for (const t of totals) {
     if (!t.big) continue;
@@ -135,39 +99,153 @@ export async function fitCohorts(
     bigByMetric.set(t.metric, map);
   }
   const assign = totals.map((t) => ({ s: t.set_id, m: t.metric, c: t.cohort_key, ...shapeOf(t, bigByMetric) }));
+  const worthy = totals.map((t) => t.family === 'latency' || (t.x * (t.n - t.x)) / t.n >= SMALL_COHORT_NPQ);
+  // Stream order: the big cohorts first (so the shape pass reads a prefix), then the other worthy ones.
+  const order = totals.map((_, i) => i).filter((i) => worthy[i]);
+  order.sort((i, j) => Number(!totals[i]!.big) - Number(!totals[j]!.big) || i - j);
+  const bigCount = order.filter((i) => totals[i]!.big).length;
+  await run(connection, sortedSeriesTable(JSON.stringify(order.map((i, cid) => ({ cid, s: totals[i]!.set_id, m: totals[i]!.metric, c: totals[i]!.cohort_key })))));
+
+  // The big cohorts' shapes again, without the windows their own first fit flags as incidents.
+  const refined = new Map(initial);
+  const shapeOfKey = (shapes: ReadonlyMap<string, Float64Array>, i: number) =>
+    shapes.get(`${assign[i]!.k}|${assign[i]!.m}`) ?? new Float64Array(HOURS_PER_WEEK);
+  for await (const { cid, series } of cohortSeries(connection, totals, order, bigCount)) {
+    const i = order[cid]!;
+    const profile = rawProfile(series, incidentWindows(series, shapeOfKey(initial, i)));
+    if (profile.some(Number.isFinite)) refined.set(`${totals[i]!.cohort_key}|${totals[i]!.metric}`, smoothShape(profile));
+  }
+  const fitted = new Map<number, SeriesFit>();
+  for await (const { cid, series } of cohortSeries(connection, totals, order, order.length)) {
+    const i = order[cid]!;
+    fitted.set(i, fitSeries(series, shapeOfKey(initial, i), shapeOfKey(refined, i)));
+  }
   const used = new Set(assign.map((a) => `${a.k}|${a.m}`));
-  const upload = async (all: Map<string, Float64Array>) => {
-    for (const key of [...all.keys()]) if (!used.has(key)) all.delete(key);
-    for (const statement of uploadShapes(offsetsJson(all), JSON.stringify(assign))) await run(connection, statement);
-  };
-  await upload(shapes);
-  await run(connection, fitTable());
-  await run(connection, paramsTable());
-  // Stage 1: sampling weights only, to a loose tolerance: enough to flag incidents.
-  await iterate(connection, ROUGH);
-  for (const statement of [residualsTable('all'), dispersionTable(), flagIncidents()]) await run(connection, statement);
-  shapes = await estimateShapes(connection, modelled, 'bl_fit');
-  await upload(shapes);
-  await run(connection, refreshOffsets());
-  await run(connection, resetFits());
-  // τ² and φ from the unflagged windows, then stage 2 with weights 1/(1/W + τ²) to convergence.
-  for (const statement of [residualsTable('unflagged'), dispersionTable(), applyDispersion()]) await run(connection, statement);
-  await iterate(connection, CONVERGED);
-  await run(connection, resetFits());
-  await run(connection, clusterTable());
-  const params = await all<ParamsRow>(connection, fittedParams());
+  for (const key of [...refined.keys()]) if (!used.has(key)) refined.delete(key);
+  for (const statement of uploadShapes(offsetsJson(refined), JSON.stringify(assign))) await run(connection, statement);
   const means = new Map(
     (await all<{ set_id: number; metric: string; cohort_key: string; shape_mean: number }>(connection, shapeMeans())).map((m) => [
       `${m.set_id}|${m.metric}|${m.cohort_key}`,
       m.shape_mean,
     ]),
   );
-  const sources = new Map(assign.map((a) => [`${a.s}|${a.m}|${a.c}`, a]));
-  const fits = params.map((p) => {
-    const key = `${p.set_id}|${p.metric}|${p.cohort_key}`;
-    return toFit(p, sources.get(key), bigByMetric, means.get(key) ?? 0);
+  const fits = totals.map((t, i) => {
+    const fit = fitted.get(i) ?? smallCohortFit(t);
+    return toSeriesFit(t, fit, assign[i], bigByMetric, means.get(`${t.set_id}|${t.metric}|${t.cohort_key}`) ?? 0);
   });
-  return { fits: shrinkTrends(shrinkSmallCohorts(fits)), shapes };
+  return { fits: shrinkTrends(shrinkSmallCohorts(fits)), shapes: refined };
+}
+
+/**
+ * A rate cohort too small for a fit (Σx·Σ(n − x)/Σn below `SMALL_COHORT_NPQ`): its pooled level, no drift,
+ * the binomial variance of that level; `shrinkSmallCohorts` then pulls it towards its parent.
+ */
+function smallCohortFit(t: TotalsRow): SeriesFit {
+  return {
+    windows: t.windows, n: t.n, x: t.x, tBar: t.t_bar,
+    level: Math.log((t.x + 0.5) / (t.n - t.x + 0.5)), trend: 0, tau2: 0, phi: 1, fixed: true, flagged: 0,
+    varLevel: (t.n + 1) ** 2 / ((t.x + 0.5) * (t.n - t.x + 0.5) * t.n), varTrend: 0, covLevelTrend: 0, varTrendModel: 0,
+  };
+}
+
+/**
+ * `bl_sorted`: the windows of the cohorts to fit (`cohorts`: their stream index `cid` and key), in stream
+ * order (cid, then time), narrow, so that every pass over it is a scan in insertion order.
+ */
+function sortedSeriesTable(cohortsJson: string): Sql {
+  return sql`
+    CREATE OR REPLACE TEMP TABLE bl_sorted AS
+    WITH k AS (
+      SELECT unnest(from_json(${cohortsJson}::JSON, '[{"cid":"INTEGER","s":"INTEGER","m":"VARCHAR","c":"VARCHAR"}]'), recursive := true)
+    )
+    SELECT k.cid, s.t, s.how::INTEGER AS how, s.n, s.x, coalesce(s.s2, 0) AS s2
+    FROM bl_series s JOIN k ON k.s = s.set_id AND k.m = s.metric AND k.c = s.cohort_key
+    ORDER BY k.cid, s.t`;
+}
+
+/**
+ * The series of the cohorts with stream index below `upTo`, one cohort at a time, from `bl_sorted` in insertion
+ * order. The arrays are views into buffers the next cohort reuses: a consumer must be done with one before the next.
+ */
+async function* cohortSeries(
+  connection: DuckDBConnection,
+  totals: readonly TotalsRow[],
+  order: readonly number[],
+  upTo: number,
+): AsyncGenerator<{ cid: number; series: CohortSeries }> {
+  let capacity = 4096;
+  let t = new Float64Array(capacity), how = new Int32Array(capacity), n = new Float64Array(capacity);
+  let x = new Float64Array(capacity), s2 = new Float64Array(capacity);
+  let current = -1;
+  let length = 0;
+  const series = (): CohortSeries => ({
+    family: totals[order[current]!]!.family, length,
+    t: t.subarray(0, length), how: how.subarray(0, length), n: n.subarray(0, length), x: x.subarray(0, length), s2: s2.subarray(0, length),
+  });
+  const result = await connection.stream(`SELECT cid, t, how, n, x, s2 FROM bl_sorted WHERE cid < ${Math.trunc(upTo)}`);
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const [vc, vt, vh, vn, vx, vs] = [0, 1, 2, 3, 4, 5].map((c) => chunk.getColumnVector(c));
+    for (let r = 0; r < chunk.rowCount; r++) {
+      const cid = vc!.getItem(r) as number;
+      if (cid !== current) {
+        if (current >= 0) yield { cid: current, series: series() };
+        current = cid;
+        length = 0;
+      }
+      if (length === capacity) {
+        capacity *= 2;
+        const grow = <A extends Float64Array | Int32Array>(a: A, make: (k: number) => A): A => { const b = make(capacity); b.set(a); return b; };
+        t = grow(t, (k) => new Float64Array(k)); how = grow(how, (k) => new Int32Array(k)); n = grow(n, (k) => new Float64Array(k));
+        x = grow(x, (k) => new Float64Array(k)); s2 = grow(s2, (k) => new Float64Array(k));
+      }
+      t[length] = vt!.getItem(r) as number;
+      how[length] = vh!.getItem(r) as number;
+      n[length] = vn!.getItem(r) as number;
+      x[length] = vx!.getItem(r) as number;
+      s2[length] = vs!.getItem(r) as number;
+      length++;
+    }
+  }
+  if (current >= 0) yield { cid: current, series: series() };
+}
+
+function toSeriesFit(
+  t: TotalsRow,
+  f: SeriesFit,
+  source: { k: string; src: string } | undefined,
+  big: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  shapeMeanBaseline: number,
+): FittedCohort {
+  return {
+    setId: t.set_id,
+    metric: t.metric,
+    family: t.family,
+    cohortKey: t.cohort_key,
+    windows: f.windows,
+    n: f.n,
+    x: f.x,
+    level: f.level,
+    trendPerDay: f.trend,
+    tBar: new Date(f.tBar * 86_400_000),
+    varLevel: f.varLevel,
+    varTrend: f.varTrend,
+    covLevelTrend: f.covLevelTrend,
+    trendRaw: f.trend,
+    varTrendRaw: f.varTrend,
+    varTrendModel: f.varTrendModel,
+    trendWeight: 1,
+    shapeMeanBaseline,
+    tau2: f.tau2,
+    phi: f.phi,
+    flagged: f.flagged,
+    shapeKey: source?.k ?? '',
+    shapeSource: (source?.src ?? 'global') as FittedCohort['shapeSource'],
+    shrunk: false,
+    shrinkWeight: 1,
+    parentKey: parentKey(t.cohort_key, big.get(t.metric) ?? new Map()),
+  };
 }
 
 function offsetsJson(shapes: ReadonlyMap<string, Float64Array>): string {
@@ -181,19 +259,15 @@ function shapeOf(t: TotalsRow, big: ReadonlyMap<string, ReadonlyMap<string, numb
 }
 
 /**
- * Own shapes of the big cohorts, plus a flat global shape for a metric whose everyone-cohort is not big.
+ * First shapes of the big cohorts (all their windows), plus a flat global shape for a metric whose everyone-cohort is not big.
  * The raw profiles come one row per cohort (168 values as lists), not one per hour-of-week: at 10k
  * cohorts that is thousands of rows instead of a million row objects on the Node heap.
  */
-async function estimateShapes(
-  connection: DuckDBConnection,
-  metrics: readonly PlanMetric[],
-  source: 'bl_series' | 'bl_fit',
-): Promise<Map<string, Float64Array>> {
+async function estimateShapes(connection: DuckDBConnection, metrics: readonly PlanMetric[]): Promise<Map<string, Float64Array>> {
   const shapes = new Map<string, Float64Array>();
   const profiles = sql`
     SELECT metric, cohort_key, list(how ORDER BY how) AS hows, list(value ORDER BY how) AS "values"
-    FROM (${rawProfiles(source)}) GROUP BY set_id, metric, cohort_key
+    FROM (${rawProfiles()}) GROUP BY set_id, metric, cohort_key
     ORDER BY set_id, metric, cohort_key`;
   for (const row of await all<{ metric: string; cohort_key: string; hows: number[]; values: number[] }>(connection, profiles)) {
     const values = new Float64Array(HOURS_PER_WEEK).fill(Number.NaN);
@@ -204,54 +278,6 @@ async function estimateShapes(
     if (!shapes.has(`|${metric.name}`)) shapes.set(`|${metric.name}`, new Float64Array(HOURS_PER_WEEK));
   }
   return shapes;
-}
-
-/** Stage 1 stops when every change is below this (its fit only serves to flag incidents). */
-const ROUGH = 1e-4;
-
-/** Runs IRLS steps on the cohorts not yet converged until every change is below `tolerance` (latency, being linear, converges in two). */
-async function iterate(connection: DuckDBConnection, tolerance: number): Promise<void> {
-  for (let step = 0; step < MAX_IRLS_STEPS; step++) {
-    await run(connection, irlsStep());
-    const [row] = await all<{ change: number }>(connection, largestChange());
-    if (!row || !(row.change > tolerance)) break;
-  }
-}
-
-function toFit(
-  p: ParamsRow,
-  source: { k: string; src: string } | undefined,
-  big: ReadonlyMap<string, ReadonlyMap<string, number>>,
-  shapeMeanBaseline: number,
-): FittedCohort {
-  return {
-    setId: p.set_id,
-    metric: p.metric,
-    family: p.family,
-    cohortKey: p.cohort_key,
-    windows: Number(p.windows),
-    n: p.n,
-    x: p.x,
-    level: p.a,
-    trendPerDay: p.b,
-    tBar: p.t_bar,
-    varLevel: p.var_level,
-    varTrend: p.var_trend,
-    covLevelTrend: p.cov_level_trend,
-    trendRaw: p.b,
-    varTrendRaw: p.var_trend,
-    varTrendModel: p.var_trend_model,
-    trendWeight: 1,
-    shapeMeanBaseline,
-    tau2: p.tau2,
-    phi: p.phi,
-    flagged: Number(p.flagged),
-    shapeKey: source?.k ?? '',
-    shapeSource: (source?.src ?? 'global') as FittedCohort['shapeSource'],
-    shrunk: false,
-    shrinkWeight: 1,
-    parentKey: parentKey(p.cohort_key, big.get(p.metric) ?? new Map()),
-  };
 }
 
 const logit = (p: number): number => Math.log(p / (1 - p));

@@ -1,0 +1,328 @@
+/**
+ * One cohort × metric's baseline fit over its hourly windows, in JavaScript (statistics.md 1.1–1.3).
+ * The model is the one the module doc of fit.ts states:
+ *
+ *   rates    logit(μ_w) = a + b (t_w − t̄) + s(h_w), binomial IRLS with the shape as offset;
+ *   latency  ȳ_w (window mean of log ms) = a + b (t_w − t̄) + s(h_w), weighted least squares.
+ *
+ * Stage 1 fits with sampling weights only (W = nμ(1 − μ), latency 1/s²_w) to a loose tolerance;
+ * standardised residuals r_w = (x − nμ)/√W (latency (ȳ − η)√W) beyond 4·max(1, 1.4826·MAD) of their
+ * median, where W ≥ 1 (latency: always), flag incident windows. The shape is then re-estimated without
+ * them (by the caller, across cohorts) and the fit starts again from the pooled level where it ran off;
+ * DerSimonian–Laird on the unflagged windows (residuals winsorised at the same cut) gives
+ *     τ² = max(0, (X² − (k − 2)) / (ΣW − ΣW²/ΣW)),   φ = X²/(k − 2),
+ * and stage 2 refits with weights 1/(1/W + τ²) to convergence. Var(a, b) is the inverse weighted
+ * information, widened where the day-clustered sandwich is larger (Liang & Zeger 1986; Cameron &
+ * Miller 2015): c = max(1, S_jj / C_jj) per parameter, S = I⁻¹ M I⁻¹ · G/(G − 1), M = Σ_day g gᵀ,
+ * g = Σ_{w∈day} w·e·(1, t_w − t̄), e the working residual.
+ *
+ * Reference: McCullagh & Nelder (1989) *Generalized Linear Models* §4.4 (IRLS); DerSimonian & Laird
+ * (1986) *Control Clin Trials* 7; Hampel (1974) *JASA* 69 (MAD rule).
+ *
+ * Sums run in time order, so the same windows give the same bits. Each cohort's iterations stop at
+ * its own tolerance (the SQL fit this replaces stepped every cohort until the slowest converged).
+ */
+
+/** IRLS stops when |Δa| + |Δb| falls below this. */
+export const CONVERGED = 1e-10;
+/** Stage 1 stops at this change: its fit only serves to flag incidents. */
+export const ROUGH = 1e-4;
+/** A fit beyond these bounds (|level| on the model scale, |drift| per day) is separated data: the cohort is fixed at its pooled level. */
+export const DIVERGED_LEVEL = 25;
+export const DIVERGED_TREND = 2;
+/** A cohort needs windows on at least this many days for its day-clustered (level, trend) covariance. */
+export const MIN_CLUSTER_DAYS = 5;
+const MAX_IRLS_STEPS = 30;
+
+/** One cohort × metric's windows in time order (views; only `length` entries are read). */
+export interface CohortSeries {
+  family: 'rate' | 'latency';
+  length: number;
+  /** Window start, days since the epoch. */
+  t: Float64Array;
+  /** Hour of week, 0–167. */
+  how: Int32Array;
+  /** Attempts (rates) or latency observations. */
+  n: Float64Array;
+  /** Events (rates) or the window mean of log latency. */
+  x: Float64Array;
+  /** Latency: variance of the window mean (unused for rates). */
+  s2: Float64Array;
+}
+
+/** The fit of one cohort × metric, on the model scale (before shrinkage). */
+export interface SeriesFit {
+  windows: number;
+  n: number;
+  /** Events (rates) or Σ n·ȳ (latency). */
+  x: number;
+  /** n-weighted mean time of all windows, days since the epoch. */
+  tBar: number;
+  level: number;
+  trend: number;
+  tau2: number;
+  phi: number;
+  fixed: boolean;
+  flagged: number;
+  varLevel: number;
+  varTrend: number;
+  covLevelTrend: number;
+  /** The trend variance of the hourly-independent model, before the day clustering. */
+  varTrendModel: number;
+}
+
+interface State {
+  a: number;
+  b: number;
+  tau2: number;
+  phi: number;
+  fixed: boolean;
+  change: number;
+  s0: number;
+  s1: number;
+  s2: number;
+}
+
+const expit = (eta: number): number => 1 / (1 + Math.exp(-Math.min(Math.max(eta, -30), 30)));
+
+/**
+ * Window i's working weight W and working residual e at linear predictor η, into `out` ([W, e]): rates
+ * W = nμ(1 − μ) (at least 10⁻³⁰⁰), e = (x − nμ)/W; latency W = 1/s², e = ȳ − η. The IRLS response is
+ * η − offset + e, the standardised residual e·√W.
+ */
+function working(s: CohortSeries, i: number, eta: number, out: Float64Array): void {
+  if (s.family === 'rate') {
+    const n = s.n[i]!;
+    const mu = expit(eta);
+    const wb = Math.max(n * mu * (1 - mu), 1e-300);
+    out[0] = wb;
+    out[1] = (s.x[i]! - n * mu) / wb;
+  } else {
+    out[0] = 1 / s.s2[i]!;
+    out[1] = s.x[i]! - eta;
+  }
+}
+
+/** Per-window shape offsets of `series` from a 168-value shape. */
+export function windowOffsets(series: CohortSeries, shape: ArrayLike<number>): Float64Array {
+  const off = new Float64Array(series.length);
+  for (let i = 0; i < series.length; i++) off[i] = shape[series.how[i]!] ?? 0;
+  return off;
+}
+
+/** Pooled level on the model scale of the windows not in `flags`: logit((Σx + ½)/(Σ(n − x) + ½)) or Σnȳ/Σn, less Σn·off/Σn. */
+function pooled(s: CohortSeries, off: Float64Array, flags: Uint8Array | undefined) {
+  let rows = 0, sn = 0, sx = 0, snx = 0, snt = 0, snoff = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (flags?.[i]) continue;
+    const n = s.n[i]!;
+    rows++;
+    sn += n;
+    sx += s.x[i]!;
+    snx += n * s.x[i]!;
+    snt += n * s.t[i]!;
+    snoff += n * off[i]!;
+  }
+  const rate = s.family === 'rate';
+  const level = (rate ? Math.log((sx + 0.5) / (sn - sx + 0.5)) : snx / sn) - snoff / sn;
+  const degenerate = (rate && (sx === 0 || sx === sn)) || rows < 2;
+  return { rows, n: sn, x: rate ? sx : snx, tBar: snt / sn, level, degenerate };
+}
+
+/** One IRLS (Fisher scoring) step on the unflagged windows; false when there is none. */
+function irlsStep(s: CohortSeries, off: Float64Array, flags: Uint8Array | undefined, tBar: number, st: State): boolean {
+  const we = new Float64Array(2);
+  let rows = 0, s0 = 0, s1 = 0, s2 = 0, b0 = 0, b1 = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (flags?.[i]) continue;
+    rows++;
+    const d = s.t[i]! - tBar;
+    const eta = st.a + st.b * d + off[i]!;
+    working(s, i, eta, we);
+    const z = eta - off[i]! + we[1]!;
+    const w = 1 / (1 / we[0]! + st.tau2);
+    s0 += w;
+    s1 += w * d;
+    s2 += w * d * d;
+    b0 += w * z;
+    b1 += w * d * z;
+  }
+  if (rows === 0) return false;
+  const det = s0 * s2 - s1 * s1;
+  const solvable = det > 1e-9 * s0 * s2;
+  const a = solvable ? (s2 * b0 - s1 * b1) / det : b0 / s0;
+  const b = solvable ? (s0 * b1 - s1 * b0) / det : 0;
+  // A fit running off stops here; `reset` fixes it at its pooled level.
+  st.change = Math.abs(a) > DIVERGED_LEVEL || Math.abs(b) > DIVERGED_TREND ? 0 : Math.abs(a - st.a) + Math.abs(b - st.b);
+  Object.assign(st, { a, b, s0, s1, s2 });
+  return true;
+}
+
+function iterate(s: CohortSeries, off: Float64Array, flags: Uint8Array | undefined, tBar: number, st: State, tolerance: number): void {
+  for (let step = 0; step < MAX_IRLS_STEPS; step++) {
+    if (!(st.change > CONVERGED) || !irlsStep(s, off, flags, tBar, st) || !(st.change > tolerance)) return;
+  }
+}
+
+/** The median of `values` (modified: sorted in place), interpolating between the middle two as DuckDB's `median` does. */
+function median(values: Float64Array): number {
+  values.sort();
+  const position = (values.length - 1) / 2;
+  const lo = Math.floor(position);
+  const hi = Math.ceil(position);
+  return values[lo]! + (values[hi]! - values[lo]!) * (position - lo);
+}
+
+/**
+ * Standardised residuals of the unflagged windows and their robust cut: median, cut = 4·max(1, 1.4826·MAD),
+ * the winsorised X², k, ΣW, ΣW², and which windows lie beyond the cut where the residual can tell (W ≥ 1).
+ */
+function dispersion(s: CohortSeries, off: Float64Array, flags: Uint8Array | undefined, tBar: number, st: State) {
+  const we = new Float64Array(2);
+  const index: number[] = [];
+  const r: number[] = [];
+  const wbs: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    if (flags?.[i]) continue;
+    working(s, i, st.a + st.b * (s.t[i]! - tBar) + off[i]!, we);
+    r.push(we[1]! * Math.sqrt(we[0]!));
+    wbs.push(we[0]!);
+    index.push(i);
+  }
+  const k = r.length;
+  if (k === 0) return undefined;
+  const med = median(Float64Array.from(r));
+  const cut = 4 * Math.max(1, 1.4826 * median(Float64Array.from(r, (v) => Math.abs(v - med))));
+  let x2 = 0, sw = 0, sww = 0;
+  const beyond: number[] = [];
+  for (let j = 0; j < k; j++) {
+    const rw = Math.max(Math.min(r[j]!, med + cut), med - cut);
+    x2 += rw * rw;
+    sw += wbs[j]!;
+    sww += wbs[j]! * wbs[j]!;
+    if (Math.abs(r[j]! - med) > cut && (s.family !== 'rate' || wbs[j]! >= 1)) beyond.push(index[j]!);
+  }
+  return { k, x2, sw, sww, beyond };
+}
+
+/** Fixes a fit that ran off (or degenerate data) at the pooled level of its unflagged windows, no drift; marks it for another round. */
+function reset(s: CohortSeries, off: Float64Array, flags: Uint8Array, st: State): void {
+  const p = pooled(s, off, flags);
+  if (p.rows === 0) return;
+  if (st.fixed || p.degenerate || Math.abs(st.a) > DIVERGED_LEVEL || Math.abs(st.b) > DIVERGED_TREND) {
+    st.fixed = true;
+    st.a = p.level;
+    st.b = 0;
+  }
+  st.change = 1;
+}
+
+/** Which windows stage 1 flags as incidents (none for a cohort too degenerate to fit), with `shape` as the offsets. */
+export function incidentWindows(s: CohortSeries, shape: ArrayLike<number>): Uint8Array {
+  const flags = new Uint8Array(s.length);
+  const off = windowOffsets(s, shape);
+  const start = pooled(s, off, undefined);
+  if (start.degenerate) return flags;
+  const st: State = { a: start.level, b: 0, tau2: 0, phi: 1, fixed: false, change: 1, s0: 0, s1: 0, s2: 0 };
+  iterate(s, off, undefined, start.tBar, st, ROUGH);
+  for (const i of dispersion(s, off, undefined, start.tBar, st)?.beyond ?? []) flags[i] = 1;
+  return flags;
+}
+
+/**
+ * Raw hour-of-week profile of the windows not in `flags`: rates logit((Σx + ½)/(Σ(n − x) + ½)), latency Σnȳ/Σn;
+ * NaN for an hour without windows.
+ */
+export function rawProfile(s: CohortSeries, flags: Uint8Array): Float64Array {
+  const sn = new Float64Array(168);
+  const sx = new Float64Array(168);
+  for (let i = 0; i < s.length; i++) {
+    if (flags[i]) continue;
+    const h = s.how[i]!;
+    sn[h]! += s.n[i]!;
+    sx[h]! += s.family === 'rate' ? s.x[i]! : s.n[i]! * s.x[i]!;
+  }
+  const seen = new Uint8Array(168);
+  for (let i = 0; i < s.length; i++) if (!flags[i]) seen[s.how[i]!] = 1;
+  return Float64Array.from(sn, (n, h) =>
+    !seen[h] ? Number.NaN : s.family === 'rate' ? Math.log((sx[h]! + 0.5) / (n - sx[h]! + 0.5)) : sx[h]! / n);
+}
+
+/**
+ * The whole fit of one cohort × metric: stage 1 with `initial` shape offsets (flags incidents), stage 2
+ * with `refined` (the shapes re-estimated without every cohort's incidents), then the covariance.
+ */
+export function fitSeries(s: CohortSeries, initial: ArrayLike<number>, refined: ArrayLike<number>): SeriesFit {
+  const rate = s.family === 'rate';
+  const offA = windowOffsets(s, initial);
+  const start = pooled(s, offA, undefined);
+  const tBar = start.tBar;
+  const st: State = { a: start.level, b: 0, tau2: 0, phi: 1, fixed: start.degenerate, change: 1, s0: 0, s1: 0, s2: 0 };
+  const flags = new Uint8Array(s.length);
+  if (!st.fixed) {
+    iterate(s, offA, undefined, tBar, st, ROUGH);
+    for (const i of dispersion(s, offA, undefined, tBar, st)?.beyond ?? []) flags[i] = 1;
+  }
+  const off = windowOffsets(s, refined);
+  reset(s, off, flags, st);
+  if (!st.fixed) {
+    const d = dispersion(s, off, flags, tBar, st);
+    if (d) {
+      st.tau2 = d.k > 2 && d.sw * d.sw > d.sww ? Math.max(0, (d.x2 - (d.k - 2)) / (d.sw - d.sww / d.sw)) : 0;
+      st.phi = d.k > 2 ? d.x2 / (d.k - 2) : 1;
+    }
+    iterate(s, off, flags, tBar, st, CONVERGED);
+  }
+  reset(s, off, flags, st);
+  const flagged = flags.reduce((c, f) => c + f, 0);
+  const common = { windows: s.length, n: start.n, x: start.x, tBar, level: st.a, trend: st.b, tau2: st.tau2, phi: st.phi, fixed: st.fixed, flagged };
+  if (st.fixed) {
+    const varLevel = rate ? (start.n + 1) ** 2 / ((start.x + 0.5) * (start.n - start.x + 0.5) * start.n) : 1 / start.n;
+    return { ...common, varLevel, varTrend: 0, covLevelTrend: 0, varTrendModel: 0 };
+  }
+  const { s0, s1, s2 } = st;
+  const det = s0 * s2 - s1 * s1;
+  if (!(det > 1e-9 * s0 * s2)) return { ...common, varLevel: 1 / s0, varTrend: 0, covLevelTrend: 0, varTrendModel: 0 };
+  const varLevel = s2 / det;
+  const varTrend = s0 / det;
+  const cov = -s1 / det;
+  const m = clusterScores(s, off, flags, tBar, st);
+  let ca = 1, cb = 1;
+  if (m.days >= MIN_CLUSTER_DAYS) {
+    const g = m.days / (m.days - 1);
+    ca = Math.max(1, ((s2 * s2 * m.m00 - 2 * s1 * s2 * m.m01 + s1 * s1 * m.m11) * g) / (s2 * det));
+    cb = Math.max(1, ((s1 * s1 * m.m00 - 2 * s0 * s1 * m.m01 + s0 * s0 * m.m11) * g) / (s0 * det));
+  }
+  return { ...common, varLevel: varLevel * ca, varTrend: varTrend * cb, covLevelTrend: cov * Math.sqrt(ca * cb), varTrendModel: varTrend };
+}
+
+/** The day blocks of the stage-2 score: M = Σ_day g gᵀ (m00, m01, m11) and the number of days. */
+function clusterScores(s: CohortSeries, off: Float64Array, flags: Uint8Array, tBar: number, st: State) {
+  const we = new Float64Array(2);
+  let m00 = 0, m01 = 0, m11 = 0, days = 0;
+  let day = Number.NaN, g0 = 0, g1 = 0;
+  const close = () => {
+    if (Number.isNaN(day)) return;
+    m00 += g0 * g0;
+    m01 += g0 * g1;
+    m11 += g1 * g1;
+    days++;
+  };
+  for (let i = 0; i < s.length; i++) {
+    if (flags[i]) continue;
+    const d = s.t[i]! - tBar;
+    working(s, i, st.a + st.b * d + off[i]!, we);
+    const score = (1 / (1 / we[0]! + st.tau2)) * we[1]!;
+    const today = Math.floor(s.t[i]!);
+    if (today !== day) {
+      close();
+      day = today;
+      g0 = 0;
+      g1 = 0;
+    }
+    g0 += score;
+    g1 += score * d;
+  }
+  close();
+  return { m00, m01, m11, days };
+}
