@@ -182,13 +182,17 @@ async function* cohortSeries(
     family: totals[order[current]!]!.family, length,
     t: t.subarray(0, length), how: how.subarray(0, length), n: n.subarray(0, length), x: x.subarray(0, length), s2: s2.subarray(0, length),
   });
-  const result = await connection.stream(`SELECT cid, t, how, n, x, s2 FROM bl_sorted WHERE cid < ${Math.trunc(upTo)}`);
+  const query = sql`SELECT cid, t, how, n, x, s2 FROM bl_sorted WHERE cid < ${upTo}`;
+  const result = await connection.stream(query.text, [...query.values]);
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
     const [vc, vt, vh, vn, vx, vs] = [0, 1, 2, 3, 4, 5].map((c) => chunk.getColumnVector(c));
     for (let r = 0; r < chunk.rowCount; r++) {
       const cid = vc!.getItem(r) as number;
+      const at = vt!.getItem(r) as number;
+      // The fit's sums are deterministic only in this order; a scan that broke it would change the last bits.
+      if (cid < current || (cid === current && length > 0 && at <= t[length - 1]!)) throw new Error('bl_sorted was read out of (cohort, time) order');
       if (cid !== current) {
         if (current >= 0) yield { cid: current, series: series() };
         current = cid;
@@ -200,7 +204,7 @@ async function* cohortSeries(
         t = grow(t, (k) => new Float64Array(k)); how = grow(how, (k) => new Int32Array(k)); n = grow(n, (k) => new Float64Array(k));
         x = grow(x, (k) => new Float64Array(k)); s2 = grow(s2, (k) => new Float64Array(k));
       }
-      t[length] = vt!.getItem(r) as number;
+      t[length] = at;
       how[length] = vh!.getItem(r) as number;
       n[length] = vn!.getItem(r) as number;
       x[length] = vx!.getItem(r) as number;
