@@ -188,7 +188,8 @@ async function* cohortSeries(
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
     const [vc, vt, vh, vn, vx, vs] = [0, 1, 2, 3, 4, 5].map((c) => chunk.getColumnVector(c));
-    for (let r = 0; r < chunk.rowCount; r++) {
+    const rows = chunk.rowCount;
+    for (let r = 0; r < rows; r++) {
       const cid = vc!.getItem(r) as number;
       const at = vt!.getItem(r) as number;
       // The fit's sums are deterministic only in this order; a scan that broke it would change the last bits.

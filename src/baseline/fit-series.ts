@@ -1,3 +1,5 @@
+import { quickselect } from 'simple-statistics';
+
 /**
  * One cohort × metric's baseline fit over its hourly windows, in JavaScript (statistics.md 1.1–1.3).
  * The model is the one the module doc of fit.ts states:
@@ -164,13 +166,19 @@ function iterate(s: CohortSeries, off: Float64Array, flags: Uint8Array | undefin
   }
 }
 
-/** The median of `values` (modified: sorted in place), interpolating between the middle two as DuckDB's `median` does. */
+/**
+ * The median of `values` (reordered in place), interpolating between the middle two as DuckDB's `median`
+ * (quantile_cont 0.5) does; by selection (simple-statistics' Floyd–Rivest `quickselect`), not a sort.
+ */
 function median(values: Float64Array): number {
-  values.sort();
   const position = (values.length - 1) / 2;
   const lo = Math.floor(position);
-  const hi = Math.ceil(position);
-  return values[lo]! + (values[hi]! - values[lo]!) * (position - lo);
+  quickselect(values as unknown as number[], lo);
+  const low = values[lo]!;
+  if (lo === position) return low;
+  let high = Number.POSITIVE_INFINITY;
+  for (let i = lo + 1; i < values.length; i++) if (values[i]! < high) high = values[i]!;
+  return low + (high - low) * (position - lo);
 }
 
 /**
@@ -179,20 +187,22 @@ function median(values: Float64Array): number {
  */
 function dispersion(s: CohortSeries, off: Float64Array, flags: Uint8Array | undefined, tBar: number, st: State) {
   const we = new Float64Array(2);
-  const index: number[] = [];
-  const r: number[] = [];
-  const wbs: number[] = [];
+  const index = new Int32Array(s.length);
+  const r = new Float64Array(s.length);
+  const wbs = new Float64Array(s.length);
+  let k = 0;
   for (let i = 0; i < s.length; i++) {
     if (flags?.[i]) continue;
     working(s, i, st.a + st.b * (s.t[i]! - tBar) + off[i]!, we);
-    r.push(we[1]! * Math.sqrt(we[0]!));
-    wbs.push(we[0]!);
-    index.push(i);
+    r[k] = we[1]! * Math.sqrt(we[0]!);
+    wbs[k] = we[0]!;
+    index[k++] = i;
   }
-  const k = r.length;
   if (k === 0) return undefined;
-  const med = median(Float64Array.from(r));
-  const cut = 4 * Math.max(1, 1.4826 * median(Float64Array.from(r, (v) => Math.abs(v - med))));
+  const scratch = r.slice(0, k);
+  const med = median(scratch);
+  for (let j = 0; j < k; j++) scratch[j] = Math.abs(r[j]! - med);
+  const cut = 4 * Math.max(1, 1.4826 * median(scratch));
   let x2 = 0, sw = 0, sww = 0;
   const beyond: number[] = [];
   for (let j = 0; j < k; j++) {
