@@ -3,10 +3,11 @@ import type { Plan } from '../plan/plan.js';
 import { all, run } from '../store/query.js';
 import { raw, sql, type Sql } from '../store/sql.js';
 import { cohortSets } from './cohort-sets.js';
-import { fitCohorts, type FittedCohort } from './fit-cohorts.js';
+import { fitCohortsAt, type FittedCohort } from './fit-cohorts.js';
+import { uploadOffsets } from './fit.js';
 import { errorCodes, hourlyTable, incidentHoursTable, seriesTable } from './series.js';
 import { cohortTotals, designEffect, type TotalsRow } from './build-baseline.js';
-import { STAGE_DAYS, stageResiduals } from './placebo.js';
+import { STAGE_DAYS, holdoutResiduals } from './placebo.js';
 import { groupBy } from '../group-by.js';
 
 /** Windows with at least this many attempts are also reported apart: there the window-to-window variance τ² shows. */
@@ -73,7 +74,10 @@ export async function backtest(connection: DuckDBConnection, plan: Plan): Promis
   const rates = plan.metrics.filter((m) => m.family === 'rate');
   await run(connection, incidentHoursTable(plan.providers.legacy, { from: fitFrom, to: holdoutTo }));
   await run(connection, hourlyTable(sets, errorCodes(plan.metrics), plan.providers.legacy, { from: fitFrom, to: holdoutTo }));
-  const { fits } = await fitCohorts(connection, { metrics: rates }, sets, fitTo);
+  // The series runs on to the hold-out's end, so the stage window streams with the fit.
+  const fitted = await fitCohortsAt(connection, { metrics: rates }, sets, [fitTo], { seriesTo: holdoutTo });
+  const { fits, shapes } = fitted.fits[0]!;
+  await run(connection, uploadOffsets(shapes));
   await run(connection, seriesTable(rates, errorCodes(plan.metrics), holdoutTo, { table: 'bl_holdout', from: fitTo }));
   const stored = new Set(sets.filter((s) => s.stored).map((s) => s.id));
   const effects = new Map((await all<TotalsRow>(connection, cohortTotals())).map((t) => [`${t.set_id}|${t.cohort_key}`, designEffect(t)]));
@@ -85,7 +89,7 @@ export async function backtest(connection: DuckDBConnection, plan: Plan): Promis
     coverage(JSON.stringify(params)),
   );
   const stageWindow = { from: fitTo, to: new Date(Math.min(holdoutTo.getTime(), fitTo.getTime() + STAGE_DAYS * 86_400_000)) };
-  const pooled = await stageResiduals(connection, { metrics: rates }, fits.filter((f) => stored.has(f.setId)), effects, stageWindow);
+  const [pooled = []] = await holdoutResiduals(connection, fitted, [{ cut: 0, ...stageWindow }], stored, effects);
   return {
     fitFrom,
     fitTo,

@@ -8,7 +8,7 @@ import { LOG_SCALE, instant, refreshAggregates, storeFingerprint } from './aggre
 import { checkBaselineInputs, checkStoreHasEvents } from './check-inputs.js';
 import { dimensionsText } from './cohort-key.js';
 import { cohortSets, type CohortSet } from './cohort-sets.js';
-import { fitCohorts, type FittedCohort } from './fit-cohorts.js';
+import type { FittedCohort } from './fit-cohorts.js';
 import { placeboFactors } from './placebo.js';
 import { errorCodes, histogramQuantiles, histogramTable, hourlyTable, incidentHoursTable, tenantSpread, volumeProfiles } from './series.js';
 import { HOURS_PER_WEEK } from './shapes.js';
@@ -22,12 +22,12 @@ export interface BuildOptions {
   toolkitVersion: string;
   /** The snapshot's created_at. */
   now: Date;
-  /** Called as each phase of the build starts (`refresh`, `series`, `placebo`, `fit`, `summaries`, `write`), for profiling. */
+  /** Called as each phase of the build starts (`refresh`, `series`, `fit`, `summaries`, `write`), for profiling. */
   onPhase?: (phase: BuildPhase) => void;
 }
 
 /** The phases of a build, in order (see `BuildOptions.onPhase`). */
-export type BuildPhase = 'refresh' | 'series' | 'placebo' | 'fit' | 'summaries' | 'write';
+export type BuildPhase = 'refresh' | 'series' | 'fit' | 'summaries' | 'write';
 
 /** The outcome of a build. */
 export interface BuildResult {
@@ -76,10 +76,9 @@ export async function buildBaseline(connection: DuckDBConnection, plan: Plan, op
   await run(connection, histogramTable(sets, plan.providers.legacy, period));
   const totals = await all<TotalsRow>(connection, cohortTotals());
   const effects = new Map(totals.map((t) => [`${t.set_id}|${t.cohort_key}`, designEffect(t)]));
-  phase('placebo');
-  const placebo = await placeboFactors(connection, plan, sets, period, effects);
   phase('fit');
-  const { fits, shapes } = await fitCohorts(connection, plan, sets, period.to);
+  // One multi-cut fit: the whole period, and every placebo origin for the stage-length factor.
+  const { factors: placebo, fit: { fits, shapes } } = await placeboFactors(connection, plan, sets, period, effects);
   phase('summaries');
   const quantiles = await latencyQuantiles(connection, plan.metrics);
   const spread = await all<SpreadRow>(connection, tenantSpread(sets, plan.providers.legacy, period));

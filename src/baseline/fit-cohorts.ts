@@ -3,13 +3,13 @@ import type { Plan, PlanMetric } from '../plan/plan.js';
 import { betaBinomialShrinkage } from '../stats/beta-binomial-shrinkage.js';
 import { fitBetaMoments } from '../stats/fit-beta-moments.js';
 import { all, run } from '../store/query.js';
-import { sql, type Sql } from '../store/sql.js';
 import { fitSeries, incidentWindows, rawProfile, type CohortSeries, type SeriesFit } from './fit-series.js';
 import type { CohortSet } from './cohort-sets.js';
-import { SMALL_COHORT_NPQ, rawProfiles, seriesTotals, shapeMeans, uploadShapes } from './fit.js';
+import { cohortSeries, prefix, sortedSeriesTable, windowsBefore, type StreamedCohort } from './cohort-series.js';
+import { OWN_SHAPE_LATENCY_N, OWN_SHAPE_RATE_EVENTS, SMALL_COHORT_NPQ, rawProfilesAt, seriesTotalsAt } from './fit.js';
 import { shrinkTrends } from './shrink-trends.js';
 import { errorCodes, seriesTable } from './series.js';
-import { HOURS_PER_WEEK, chooseShape, parentKey, smoothShape } from './shapes.js';
+import { HOURS_PER_WEEK, chooseShape, parentKey, smoothShape, type ShapeChoice } from './shapes.js';
 
 /** Below this many expected events and non-events (Σ n μ q) a rate cohort's level is shrunk to its parent (statistics.md 1.1). */
 export const SHRINK_BELOW = SMALL_COHORT_NPQ;
@@ -60,180 +60,195 @@ export interface CohortFits {
   shapes: Map<string, Float64Array>;
 }
 
-interface TotalsRow {
+/** One cohort × metric of `bl_series`, with its totals before each cut (lists in cut order). */
+interface CohortRow {
   set_id: number;
   metric: string;
   family: 'rate' | 'latency';
   cohort_key: string;
-  n: number;
-  x: number;
-  big: boolean;
-  windows: number;
-  /** n-weighted mean time of the windows, days since the epoch. */
-  t_bar: number;
+  windows: number[];
+  n: number[];
+  x: number[];
+  /** n-weighted mean time of the windows before the cut, days since the epoch. */
+  t_bar: number[];
 }
 
+/** Every cohort's fit at each cut, and the stream that fed them (`bl_sorted`, for a holdout pass). */
+export interface FittedCuts {
+  cuts: Date[];
+  /** Per cut (same order): the fits of the cohorts with windows before it, and their shapes. */
+  fits: CohortFits[];
+  /** `bl_sorted`'s cohorts by stream index. */
+  streamed: StreamedCohort[];
+}
+
+const DAY_MS = 86_400_000;
+
+/** Own shape: min(Σx, Σ(n − x)) ≥ 20 per hour of week (rates), Σn ≥ 100 per hour of week (latency). */
+const isBig = (family: 'rate' | 'latency', n: number, x: number): boolean =>
+  family === 'rate' ? Math.min(x, n - x) >= OWN_SHAPE_RATE_EVENTS * HOURS_PER_WEEK : n >= OWN_SHAPE_LATENCY_N * HOURS_PER_WEEK;
+/** Worth an IRLS fit: every latency cohort; rate cohorts with Σx·Σ(n − x)/Σn ≥ `SMALL_COHORT_NPQ`. */
+const isWorthy = (family: 'rate' | 'latency', n: number, x: number): boolean => family === 'latency' || (x * (n - x)) / n >= SMALL_COHORT_NPQ;
+
 /**
- * Fits every cohort of `sets` × modelled metric on the hours of `bl_hourly` before `fitTo`
- * (shape, level, drift, τ², φ, incident windows, then empirical-Bayes shrinkage of small rate
- * cohorts). DuckDB builds the series, the totals and the first shapes; each cohort's windows then
- * stream into `fitSeries` in time order, one cohort at a time (the big cohorts once more before,
- * to re-estimate their shapes without their incidents). Leaves `bl_series`, `bl_offsets` (the final
- * shapes) and `bl_assign` behind for callers that predict from them (the placebo, the backtest).
+ * Fits every cohort of `sets` × modelled metric on its hours of `bl_hourly` before each of `cuts` (shape, level,
+ * drift, τ², φ, incident windows, then empirical-Bayes shrinkage of small rate cohorts), with one pass over the
+ * data for all cuts: DuckDB builds the series up to `seriesTo` (default the last cut), the totals and the first
+ * hour-of-week profiles before every cut in one scan each, and writes the
+ * windows sorted (`bl_sorted`); the big cohorts then stream once, for their shapes without their incidents at
+ * each cut, and every cohort once, each cut's fit on a prefix of its hours (`fitSeries`). JS holds one cohort's
+ * hours at a time.
  */
-export async function fitCohorts(
+export async function fitCohortsAt(
   connection: DuckDBConnection,
   plan: Pick<Plan, 'metrics'>,
   sets: readonly CohortSet[],
-  fitTo: Date,
-): Promise<CohortFits> {
+  cuts: readonly Date[],
+  options: { seriesTo?: Date } = {},
+): Promise<FittedCuts> {
   const modelled = plan.metrics.filter((m) => m.family !== 'shadow');
-  await run(connection, seriesTable(modelled, errorCodes(plan.metrics), fitTo));
-  const totals = await all<TotalsRow>(connection, seriesTotals());
-  const initial = await estimateShapes(connection, modelled);
-  const bigByMetric = new Map<string, Map<string, number>>();
-  for (const t of totals) {
-    if (!t.big) continue;
-    const map = bigByMetric.get(t.metric) ?? new Map<string, number>();
-    map.set(t.cohort_key, t.n);
-    bigByMetric.set(t.metric, map);
-  }
-  const assign = totals.map((t) => ({ s: t.set_id, m: t.metric, c: t.cohort_key, ...shapeOf(t, bigByMetric) }));
-  const worthy = totals.map((t) => t.family === 'latency' || (t.x * (t.n - t.x)) / t.n >= SMALL_COHORT_NPQ);
-  // Stream order: the big cohorts first (so the shape pass reads a prefix), then the other worthy ones.
-  const order = totals.map((_, i) => i).filter((i) => worthy[i]);
-  order.sort((i, j) => Number(!totals[i]!.big) - Number(!totals[j]!.big) || i - j);
-  const bigCount = order.filter((i) => totals[i]!.big).length;
-  await run(connection, sortedSeriesTable(JSON.stringify(order.map((i, cid) => ({ cid, s: totals[i]!.set_id, m: totals[i]!.metric, c: totals[i]!.cohort_key })))));
+  const seriesTo = options.seriesTo ?? new Date(Math.max(...cuts.map((c) => c.getTime())));
+  if (cuts.some((c) => c > seriesTo)) throw new RangeError('fitCohortsAt: a cut after the series ends');
+  const days = cuts.map((c) => c.getTime() / DAY_MS);
+  await run(connection, seriesTable(modelled, errorCodes(plan.metrics), seriesTo));
+  const rows = await all<CohortRow>(connection, seriesTotalsAt(days));
+  const initial = await firstShapes(connection, modelled, rows, days);
+  // The cohorts big before some cut stream first: the shape pass reads a prefix of the stream.
+  const bigAll = rows.map((r) => days.some((_, k) => r.windows[k]! > 0 && isBig(r.family, r.n[k]!, r.x[k]!)));
+  const order = rows.map((_, i) => i).sort((i, j) => Number(!bigAll[i]) - Number(!bigAll[j]) || i - j);
+  const streamed = order.map((i) => ({ setId: rows[i]!.set_id, metric: rows[i]!.metric, cohortKey: rows[i]!.cohort_key, family: rows[i]!.family }));
+  await run(connection, sortedSeriesTable(streamed));
+  const bigCount = order.filter((i) => bigAll[i]).length;
 
-  // The big cohorts' shapes again, without the windows their own first fit flags as incidents.
-  const refined = new Map(initial);
-  const shapeOfKey = (shapes: ReadonlyMap<string, Float64Array>, i: number) =>
-    shapes.get(`${assign[i]!.k}|${assign[i]!.m}`) ?? new Float64Array(HOURS_PER_WEEK);
-  for await (const { cid, series } of cohortSeries(connection, totals, order, bigCount)) {
-    const i = order[cid]!;
-    const profile = rawProfile(series, incidentWindows(series, shapeOfKey(initial, i)));
-    if (profile.some(Number.isFinite)) refined.set(`${totals[i]!.cohort_key}|${totals[i]!.metric}`, smoothShape(profile));
-  }
-  const fitted = new Map<number, SeriesFit>();
-  for await (const { cid, series } of cohortSeries(connection, totals, order, order.length)) {
-    const i = order[cid]!;
-    fitted.set(i, fitSeries(series, shapeOfKey(initial, i), shapeOfKey(refined, i)));
-  }
-  const used = new Set(assign.map((a) => `${a.k}|${a.m}`));
-  for (const key of [...refined.keys()]) if (!used.has(key)) refined.delete(key);
-  for (const statement of uploadShapes(offsetsJson(refined), JSON.stringify(assign))) await run(connection, statement);
-  const means = new Map(
-    (await all<{ set_id: number; metric: string; cohort_key: string; shape_mean: number }>(connection, shapeMeans())).map((m) => [
-      `${m.set_id}|${m.metric}|${m.cohort_key}`,
-      m.shape_mean,
-    ]),
-  );
-  const fits = totals.map((t, i) => {
-    const fit = fitted.get(i) ?? smallCohortFit(t);
-    return toSeriesFit(t, fit, assign[i], bigByMetric, means.get(`${t.set_id}|${t.metric}|${t.cohort_key}`) ?? 0);
+  const perCut = days.map((_, k) => {
+    const bigByMetric = new Map<string, Map<string, number>>();
+    rows.forEach((r) => {
+      if (r.windows[k]! > 0 && isBig(r.family, r.n[k]!, r.x[k]!)) {
+        const map = bigByMetric.get(r.metric) ?? new Map<string, number>();
+        map.set(r.cohort_key, r.n[k]!);
+        bigByMetric.set(r.metric, map);
+      }
+    });
+    const assign = rows.map((r) => chooseShape(r.cohort_key, bigByMetric.get(r.metric) ?? new Map()));
+    return { bigByMetric, assign, refined: new Map(initial[k]) };
   });
-  return { fits: shrinkTrends(shrinkSmallCohorts(fits)), shapes: refined };
+  const shapeOf = (shapes: ReadonlyMap<string, Float64Array>, k: number, i: number) =>
+    shapes.get(`${perCut[k]!.assign[i]!.shapeKey}|${rows[i]!.metric}`) ?? new Float64Array(HOURS_PER_WEEK);
+
+  // The big cohorts' shapes at each cut again, without the windows their own first fit flags as incidents.
+  for await (const { cid, series } of cohortSeries(connection, streamed, bigCount)) {
+    const i = order[cid]!;
+    const r = rows[i]!;
+    days.forEach((day, k) => {
+      if (!(r.windows[k]! > 0 && isBig(r.family, r.n[k]!, r.x[k]!))) return;
+      const before = prefix(series, windowsBefore(series, day));
+      const profile = rawProfile(before, incidentWindows(before, shapeOf(initial[k]!, k, i)));
+      if (profile.some(Number.isFinite)) perCut[k]!.refined.set(`${r.cohort_key}|${r.metric}`, smoothShape(profile));
+    });
+  }
+  const fitted = days.map(() => new Map<number, { fit: SeriesFit; shapeMean: number }>());
+  for await (const { cid, series } of cohortSeries(connection, streamed, streamed.length)) {
+    const i = order[cid]!;
+    const r = rows[i]!;
+    days.forEach((day, k) => {
+      if (!(r.windows[k]! > 0)) return;
+      const before = prefix(series, windowsBefore(series, day));
+      const shape = shapeOf(perCut[k]!.refined, k, i);
+      const fit = isWorthy(r.family, r.n[k]!, r.x[k]!) ? fitSeries(before, shapeOf(initial[k]!, k, i), shape) : smallCohortFit(r, k);
+      fitted[k]!.set(i, { fit, shapeMean: meanOffset(before, shape) });
+    });
+  }
+  const fits = days.map((_, k): CohortFits => {
+    const { bigByMetric, assign, refined } = perCut[k]!;
+    const cohorts = rows.flatMap((r, i) => {
+      const f = fitted[k]!.get(i);
+      return f ? [toFittedCohort(r, f.fit, assign[i]!, bigByMetric, f.shapeMean)] : [];
+    });
+    const used = new Set(cohorts.map((f) => `${f.shapeKey}|${f.metric}`));
+    for (const key of [...refined.keys()]) if (!used.has(key)) refined.delete(key);
+    return { fits: shrinkTrends(shrinkSmallCohorts(cohorts)), shapes: refined };
+  });
+  return { cuts: [...cuts], fits, streamed };
+}
+
+/** Σ n·s(h) / Σ n over the windows: the n-weighted mean of the cohort's shape offsets (`shapeMeanBaseline`). */
+function meanOffset(series: CohortSeries, shape: ArrayLike<number>): number {
+  let sn = 0;
+  let so = 0;
+  for (let i = 0; i < series.length; i++) {
+    sn += series.n[i]!;
+    so += series.n[i]! * (shape[series.how[i]!] ?? 0);
+  }
+  return sn > 0 ? so / sn : 0;
 }
 
 /**
- * A rate cohort too small for a fit (Σx·Σ(n − x)/Σn below `SMALL_COHORT_NPQ`): its pooled level, no drift,
- * the binomial variance of that level; `shrinkSmallCohorts` then pulls it towards its parent.
+ * A rate cohort too small for a fit (Σx·Σ(n − x)/Σn below `SMALL_COHORT_NPQ`) at cut `k`: its pooled level, no
+ * drift, the binomial variance of that level; `shrinkSmallCohorts` then pulls it towards its parent.
  */
-function smallCohortFit(t: TotalsRow): SeriesFit {
+function smallCohortFit(r: CohortRow, k: number): SeriesFit {
+  const [n, x] = [r.n[k]!, r.x[k]!];
   return {
-    windows: t.windows, n: t.n, x: t.x, tBar: t.t_bar,
-    level: Math.log((t.x + 0.5) / (t.n - t.x + 0.5)), trend: 0, tau2: 0, phi: 1, fixed: true, flagged: 0,
-    varLevel: (t.n + 1) ** 2 / ((t.x + 0.5) * (t.n - t.x + 0.5) * t.n), varTrend: 0, covLevelTrend: 0, varTrendModel: 0,
+    windows: r.windows[k]!, n, x, tBar: r.t_bar[k]!,
+    level: Math.log((x + 0.5) / (n - x + 0.5)), trend: 0, tau2: 0, phi: 1, fixed: true, flagged: 0,
+    varLevel: (n + 1) ** 2 / ((x + 0.5) * (n - x + 0.5) * n), varTrend: 0, covLevelTrend: 0, varTrendModel: 0,
   };
 }
 
 /**
- * `bl_sorted`: the windows of the cohorts to fit (`cohorts`: their stream index `cid` and key), in stream
- * order (cid, then time), narrow, so that every pass over it is a scan in insertion order.
+ * The first shapes at each cut: the smoothed raw profile of every cohort big before it (all its windows), plus a
+ * flat global shape for a metric whose everyone-cohort is not big. One row per big cohort with lists, not one per
+ * hour-of-week and cut: at 10k cohorts that is thousands of rows instead of millions of row objects on the heap.
  */
-function sortedSeriesTable(cohortsJson: string): Sql {
-  return sql`
-    CREATE OR REPLACE TEMP TABLE bl_sorted AS
-    WITH k AS (
-      SELECT unnest(from_json(${cohortsJson}::JSON, '[{"cid":"INTEGER","s":"INTEGER","m":"VARCHAR","c":"VARCHAR"}]'), recursive := true)
-    )
-    SELECT k.cid, s.t, s.how::INTEGER AS how, s.n, s.x, coalesce(s.s2, 0) AS s2
-    FROM bl_series s JOIN k ON k.s = s.set_id AND k.m = s.metric AND k.c = s.cohort_key
-    ORDER BY k.cid, s.t`;
-}
-
-/**
- * The series of the cohorts with stream index below `upTo`, one cohort at a time, from `bl_sorted` in insertion
- * order. The arrays are views into buffers the next cohort reuses: a consumer must be done with one before the next.
- */
-async function* cohortSeries(
+async function firstShapes(
   connection: DuckDBConnection,
-  totals: readonly TotalsRow[],
-  order: readonly number[],
-  upTo: number,
-): AsyncGenerator<{ cid: number; series: CohortSeries }> {
-  let capacity = 4096;
-  let t = new Float64Array(capacity), how = new Int32Array(capacity), n = new Float64Array(capacity);
-  let x = new Float64Array(capacity), s2 = new Float64Array(capacity);
-  let current = -1;
-  let length = 0;
-  const series = (): CohortSeries => ({
-    family: totals[order[current]!]!.family, length,
-    t: t.subarray(0, length), how: how.subarray(0, length), n: n.subarray(0, length), x: x.subarray(0, length), s2: s2.subarray(0, length),
-  });
-  const query = sql`SELECT cid, t, how, n, x, s2 FROM bl_sorted WHERE cid < ${upTo}`;
-  const result = await connection.stream(query.text, [...query.values]);
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const [vc, vt, vh, vn, vx, vs] = [0, 1, 2, 3, 4, 5].map((c) => chunk.getColumnVector(c));
-    const rows = chunk.rowCount;
-    for (let r = 0; r < rows; r++) {
-      const cid = vc!.getItem(r) as number;
-      const at = vt!.getItem(r) as number;
-      // The fit's sums are deterministic only in this order; a scan that broke it would change the last bits.
-      if (cid < current || (cid === current && length > 0 && at <= t[length - 1]!)) throw new Error('bl_sorted was read out of (cohort, time) order');
-      if (cid !== current) {
-        if (current >= 0) yield { cid: current, series: series() };
-        current = cid;
-        length = 0;
-      }
-      if (length === capacity) {
-        capacity *= 2;
-        const grow = <A extends Float64Array | Int32Array>(a: A, make: (k: number) => A): A => { const b = make(capacity); b.set(a); return b; };
-        t = grow(t, (k) => new Float64Array(k)); how = grow(how, (k) => new Int32Array(k)); n = grow(n, (k) => new Float64Array(k));
-        x = grow(x, (k) => new Float64Array(k)); s2 = grow(s2, (k) => new Float64Array(k));
-      }
-      t[length] = at;
-      how[length] = vh!.getItem(r) as number;
-      n[length] = vn!.getItem(r) as number;
-      x[length] = vx!.getItem(r) as number;
-      s2[length] = vs!.getItem(r) as number;
-      length++;
-    }
+  metrics: readonly PlanMetric[],
+  rows: readonly CohortRow[],
+  days: readonly number[],
+): Promise<Map<string, Float64Array>[]> {
+  const shapes = days.map(() => new Map<string, Float64Array>());
+  const byKey = new Map(rows.map((r) => [`${r.set_id}|${r.metric}|${r.cohort_key}`, r]));
+  const profiles = await all<{ set_id: number; metric: string; cohort_key: string; hows: number[]; n: number[][]; x: number[][] }>(
+    connection,
+    rawProfilesAt(days),
+  );
+  for (const p of profiles) {
+    const r = byKey.get(`${p.set_id}|${p.metric}|${p.cohort_key}`);
+    if (!r) continue;
+    days.forEach((_, k) => {
+      if (!(r.windows[k]! > 0 && isBig(r.family, r.n[k]!, r.x[k]!))) return;
+      const values = new Float64Array(HOURS_PER_WEEK).fill(Number.NaN);
+      p.hows.forEach((how, j) => {
+        const [n, x] = [p.n[j]![k]!, p.x[j]![k]!];
+        if (n > 0) values[how] = r.family === 'rate' ? Math.log((x + 0.5) / (n - x + 0.5)) : x / n;
+      });
+      shapes[k]!.set(`${p.cohort_key}|${p.metric}`, smoothShape(values));
+    });
   }
-  if (current >= 0) yield { cid: current, series: series() };
+  for (const map of shapes) {
+    for (const metric of metrics) if (!map.has(`|${metric.name}`)) map.set(`|${metric.name}`, new Float64Array(HOURS_PER_WEEK));
+  }
+  return shapes;
 }
 
-function toSeriesFit(
-  t: TotalsRow,
+function toFittedCohort(
+  r: CohortRow,
   f: SeriesFit,
-  source: { k: string; src: string } | undefined,
+  shape: ShapeChoice,
   big: ReadonlyMap<string, ReadonlyMap<string, number>>,
   shapeMeanBaseline: number,
 ): FittedCohort {
   return {
-    setId: t.set_id,
-    metric: t.metric,
-    family: t.family,
-    cohortKey: t.cohort_key,
+    setId: r.set_id,
+    metric: r.metric,
+    family: r.family,
+    cohortKey: r.cohort_key,
     windows: f.windows,
     n: f.n,
     x: f.x,
     level: f.level,
     trendPerDay: f.trend,
-    tBar: new Date(f.tBar * 86_400_000),
+    tBar: new Date(f.tBar * DAY_MS),
     varLevel: f.varLevel,
     varTrend: f.varTrend,
     covLevelTrend: f.covLevelTrend,
@@ -245,44 +260,12 @@ function toSeriesFit(
     tau2: f.tau2,
     phi: f.phi,
     flagged: f.flagged,
-    shapeKey: source?.k ?? '',
-    shapeSource: (source?.src ?? 'global') as FittedCohort['shapeSource'],
+    shapeKey: shape.shapeKey,
+    shapeSource: shape.shapeSource,
     shrunk: false,
     shrinkWeight: 1,
-    parentKey: parentKey(t.cohort_key, big.get(t.metric) ?? new Map()),
+    parentKey: parentKey(r.cohort_key, big.get(r.metric) ?? new Map()),
   };
-}
-
-function offsetsJson(shapes: ReadonlyMap<string, Float64Array>): string {
-  const rows = [...shapes].map(([key, o]) => ({ k: key.slice(0, key.lastIndexOf('|')), m: key.slice(key.lastIndexOf('|') + 1), o: [...o] }));
-  return JSON.stringify(rows);
-}
-
-function shapeOf(t: TotalsRow, big: ReadonlyMap<string, ReadonlyMap<string, number>>): { k: string; src: string } {
-  const choice = chooseShape(t.cohort_key, big.get(t.metric) ?? new Map());
-  return { k: choice.shapeKey, src: choice.shapeSource };
-}
-
-/**
- * First shapes of the big cohorts (all their windows), plus a flat global shape for a metric whose everyone-cohort is not big.
- * The raw profiles come one row per cohort (168 values as lists), not one per hour-of-week: at 10k
- * cohorts that is thousands of rows instead of a million row objects on the Node heap.
- */
-async function estimateShapes(connection: DuckDBConnection, metrics: readonly PlanMetric[]): Promise<Map<string, Float64Array>> {
-  const shapes = new Map<string, Float64Array>();
-  const profiles = sql`
-    SELECT metric, cohort_key, list(how ORDER BY how) AS hows, list(value ORDER BY how) AS "values"
-    FROM (${rawProfiles()}) GROUP BY set_id, metric, cohort_key
-    ORDER BY set_id, metric, cohort_key`;
-  for (const row of await all<{ metric: string; cohort_key: string; hows: number[]; values: number[] }>(connection, profiles)) {
-    const values = new Float64Array(HOURS_PER_WEEK).fill(Number.NaN);
-    row.hows.forEach((how, i) => (values[how] = row.values[i] ?? Number.NaN));
-    shapes.set(`${row.cohort_key}|${row.metric}`, smoothShape(values));
-  }
-  for (const metric of metrics) {
-    if (!shapes.has(`|${metric.name}`)) shapes.set(`|${metric.name}`, new Float64Array(HOURS_PER_WEEK));
-  }
-  return shapes;
 }
 
 const logit = (p: number): number => Math.log(p / (1 - p));

@@ -1,4 +1,4 @@
-import { raw, sql, type Sql } from '../store/sql.js';
+import { join, raw, sql, type Sql } from '../store/sql.js';
 
 /** Rate cohorts with fewer expected events and non-events (Σx·Σ(n − x)/Σn) than this are not fitted: their level is shrunk to the parent. */
 export const SMALL_COHORT_NPQ = 50;
@@ -25,54 +25,60 @@ export const OWN_SHAPE_RATE_EVENTS = 20;
 /** Latency cohorts with at least this many observations per hour-of-week on average estimate their own shape. */
 export const OWN_SHAPE_LATENCY_N = 100;
 
-/** Per set × metric × cohort of `bl_series`: windows, n, x (rates: events), t̄ (days), and whether it is big enough for its own shape. */
-export function seriesTotals(): Sql {
+/** `exactSum` of the rows where `condition` holds (0 when none does). */
+function exactSumWhere(expr: Sql, condition: Sql): Sql {
+  return sql`(coalesce(sum(((${expr}) * 4503599627370496)::HUGEINT) FILTER (WHERE ${condition}), 0)::DOUBLE / 4503599627370496)`;
+}
+
+const list = (cuts: readonly number[], item: (cut: Sql) => Sql): Sql => sql`[${join(cuts.map((c) => item(raw(String(c)))), ', ')}]`;
+
+/** A cohort of `bl_series` with min(Σx, Σ(n − x)) ≥ 3360 (rates) or Σn ≥ 16,800 (latency) over `rows` has its own shape. */
+const BIG = (family: Sql, n: Sql, x: Sql): Sql => sql`CASE WHEN ${family} = 'rate' THEN least(${x}, ${n} - ${x}) >= ${raw(String(OWN_SHAPE_RATE_EVENTS * 168))}
+                ELSE ${n} >= ${raw(String(OWN_SHAPE_LATENCY_N * 168))} END`;
+
+/**
+ * Per set × metric × cohort of `bl_series`, for each cut (days since the epoch) the totals of its windows before
+ * it, as lists in the order of `cuts`: windows, n, x (rates: events; latency 0) and t̄ (days; NaN without windows).
+ */
+export function seriesTotalsAt(cuts: readonly number[]): Sql {
+  const before = (cut: Sql) => sql`t < ${cut}`;
   return sql`
-    SELECT set_id, metric, any_value(family) AS family, cohort_key, count(*)::DOUBLE AS windows, sum(n) AS n,
-           CASE WHEN any_value(family) = 'rate' THEN sum(x) ELSE 0 END AS x, ${exactSum(sql`n * t`)} / sum(n) AS t_bar,
-           CASE WHEN any_value(family) = 'rate' THEN least(sum(x), sum(n) - sum(x)) >= ${raw(String(OWN_SHAPE_RATE_EVENTS * 168))}
-                ELSE sum(n) >= ${raw(String(OWN_SHAPE_LATENCY_N * 168))} END AS big
+    SELECT set_id, metric, any_value(family) AS family, cohort_key,
+           ${list(cuts, (c) => sql`(count(*) FILTER (WHERE ${before(c)}))::DOUBLE`)} AS windows,
+           ${list(cuts, (c) => sql`coalesce(sum(n) FILTER (WHERE ${before(c)}), 0)`)} AS n,
+           ${list(cuts, (c) => sql`CASE WHEN any_value(family) = 'rate' THEN coalesce(sum(x) FILTER (WHERE ${before(c)}), 0) ELSE 0 END`)} AS x,
+           ${list(cuts, (c) => sql`${exactSumWhere(sql`n * t`, before(c))} / sum(n) FILTER (WHERE ${before(c)})`)} AS t_bar
     FROM bl_series GROUP BY set_id, metric, cohort_key
     ORDER BY set_id, metric, cohort_key`;
 }
 
-/** Raw hour-of-week profiles of the big cohorts from `bl_series`: rates logit((Σx + ½)/(Σ(n − x) + ½)), latency Σ n ȳ / Σ n. */
-export function rawProfiles(): Sql {
-  return sql`
-    WITH big AS (SELECT set_id, metric, cohort_key FROM (${seriesTotals()}) WHERE big)
-    SELECT set_id, metric, cohort_key, how::INT AS how,
-           CASE WHEN any_value(family) = 'rate' THEN ln((sum(x) + 0.5) / (sum(n) - sum(x) + 0.5))
-                ELSE ${exactSum(sql`n * x`)} / sum(n) END AS value
-    FROM bl_series SEMI JOIN big USING (set_id, metric, cohort_key)
-    GROUP BY set_id, metric, cohort_key, how
-    ORDER BY set_id, metric, cohort_key, how`;
-}
-
-/** `bl_offsets` and `bl_assign` from JSON uploads (shape offsets per key × metric; shape key per cohort × metric). */
-export function uploadShapes(offsetsJson: string, assignJson: string): Sql[] {
-  return [
-    sql`CREATE OR REPLACE TEMP TABLE bl_offsets AS
-        SELECT k AS shape_key, m AS metric, generate_subscripts(o, 1) - 1 AS how, unnest(o) AS off
-        FROM (SELECT unnest(from_json(${offsetsJson}::JSON, '[{"k":"VARCHAR","m":"VARCHAR","o":["DOUBLE"]}]'), recursive := true))`,
-    sql`CREATE OR REPLACE TEMP TABLE bl_assign AS
-        SELECT s AS set_id, m AS metric, c AS cohort_key, k AS shape_key, src AS shape_source
-        FROM (SELECT unnest(from_json(${assignJson}::JSON, '[{"s":"INTEGER","m":"VARCHAR","c":"VARCHAR","k":"VARCHAR","src":"VARCHAR"}]'), recursive := true))`,
-  ];
-}
-
-
 /**
- * Per set × metric × cohort of `bl_series`: the n-weighted mean of the cohort's shape offset over
- * its baseline windows, s̄_base = Σ n_w s(h_w) / Σ n_w (n = attempts, or latency observations). A
- * shape sums to zero over the 168 hours, but traffic does not spread evenly over them: a pooled
- * baseline statistic (the latency histogram's quantile) already holds s̄_base, so a projection
- * from it adds s(h) − s̄_base.
+ * Raw hour-of-week sums of the cohorts big over all of `bl_series`, one row per cohort with, per hour of week
+ * (`hows`), lists in the order of `cuts` of Σn and of Σx (rates) or Σ n ȳ (latency, exact) of the windows before each cut.
  */
-export function shapeMeans(): Sql {
+export function rawProfilesAt(cuts: readonly number[]): Sql {
+  const before = (cut: Sql) => sql`t < ${cut}`;
   return sql`
-    SELECT s.set_id, s.metric, s.cohort_key, ${exactSum(sql`s.n * o.off`)} / sum(s.n) AS shape_mean
-    FROM bl_series s
-    JOIN bl_assign a USING (set_id, metric, cohort_key)
-    JOIN bl_offsets o ON o.shape_key = a.shape_key AND o.metric = s.metric AND o.how = s.how
-    GROUP BY s.set_id, s.metric, s.cohort_key`;
+    WITH big AS (
+      SELECT set_id, metric, cohort_key FROM bl_series GROUP BY set_id, metric, cohort_key
+      HAVING ${BIG(sql`any_value(family)`, sql`sum(n)`, sql`sum(x)`)}
+    ), hours AS (
+      SELECT set_id, metric, cohort_key, how::INT AS how,
+             ${list(cuts, (c) => sql`coalesce(sum(n) FILTER (WHERE ${before(c)}), 0)`)} AS n,
+             ${list(cuts, (c) => sql`CASE WHEN any_value(family) = 'rate' THEN coalesce(sum(x) FILTER (WHERE ${before(c)}), 0)
+                                          ELSE ${exactSumWhere(sql`n * x`, before(c))} END`)} AS x
+      FROM bl_series SEMI JOIN big USING (set_id, metric, cohort_key)
+      GROUP BY set_id, metric, cohort_key, how
+    )
+    SELECT set_id, metric, cohort_key, list(how ORDER BY how) AS hows, list(n ORDER BY how) AS n, list(x ORDER BY how) AS x
+    FROM hours GROUP BY set_id, metric, cohort_key
+    ORDER BY set_id, metric, cohort_key`;
+}
+
+/** `bl_offsets` (shape_key, metric, how, off) from shapes keyed `shapeKey|metric`, for predictions in SQL. */
+export function uploadOffsets(shapes: ReadonlyMap<string, Float64Array>): Sql {
+  const json = JSON.stringify([...shapes].map(([key, o]) => ({ k: key.slice(0, key.lastIndexOf('|')), m: key.slice(key.lastIndexOf('|') + 1), o: [...o] })));
+  return sql`CREATE OR REPLACE TEMP TABLE bl_offsets AS
+    SELECT k AS shape_key, m AS metric, generate_subscripts(o, 1) - 1 AS how, unnest(o) AS off
+    FROM (SELECT unnest(from_json(${json}::JSON, '[{"k":"VARCHAR","m":"VARCHAR","o":["DOUBLE"]}]'), recursive := true))`;
 }

@@ -1,12 +1,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Plan } from '../plan/plan.js';
-import { all, run } from '../store/query.js';
-import { sql, type Sql } from '../store/sql.js';
 import type { Period } from '../types.js';
 import type { CohortSet } from './cohort-sets.js';
-import { fitCohorts, type FittedCohort } from './fit-cohorts.js';
-import { exactSum } from './fit.js';
-import { errorCodes, seriesTable } from './series.js';
+import { cohortSeries, windowsBefore } from './cohort-series.js';
+import { fitCohortsAt, type CohortFits, type FittedCohort, type FittedCuts } from './fit-cohorts.js';
+import type { CohortSeries } from './fit-series.js';
 import { groupBy } from '../group-by.js';
 
 /** Length of the placebo stages: the typical stage (statistics.md 2.2). */
@@ -64,64 +62,76 @@ export function placeboFactor(residuals: readonly PooledResidual[]): number {
   return (lo + hi) / 2;
 }
 
-/** Per cohort × metric of `bl_holdout`: the pooled sums of `PooledResidual` against the uploaded fits (see `stageResiduals`). */
-export function pooledSums(paramsJson: string): Sql {
-  return sql`
-    WITH p AS (
-      SELECT unnest(from_json(${paramsJson}::JSON, '[{"s":"INTEGER","m":"VARCHAR","c":"VARCHAR","level":"DOUBLE","trend":"DOUBLE","tbar":"DOUBLE","k":"VARCHAR"}]'), recursive := true)
-    ), w AS (
-      SELECT h.set_id, h.metric, h.cohort_key, h.family, h.n, h.x, h.s2, h.t - p.tbar AS d, p.level + p.trend * (h.t - p.tbar) + o.off AS eta
-      FROM bl_holdout h
-      JOIN p ON p.s = h.set_id AND p.m = h.metric AND p.c = h.cohort_key
-      JOIN bl_offsets o ON o.shape_key = p.k AND o.metric = h.metric AND o.how = h.how
-    ), v AS (
-      SELECT *, CASE WHEN family = 'rate' THEN 1 / (1 + exp(-least(greatest(eta, -30), 30))) END AS mu FROM w
-    ), u AS (
-      SELECT *, CASE WHEN family = 'rate' THEN n * mu * (1 - mu) ELSE n END AS wt,
-             CASE WHEN family = 'rate' THEN x - n * mu ELSE n * (x - eta) END AS r,
-             CASE WHEN family = 'rate' THEN n * mu * (1 - mu) ELSE n * n * s2 END AS samp
-      FROM v
-    )
-    SELECT set_id, metric, cohort_key, ${exactSum(sql`r`)} AS r, ${exactSum(sql`wt`)} AS g, ${exactSum(sql`wt * d`)} AS h,
-           ${exactSum(sql`samp`)} AS samp, ${exactSum(sql`wt * wt`)} AS w2
-    FROM u GROUP BY set_id, metric, cohort_key
-    ORDER BY set_id, metric, cohort_key`;
+/**
+ * One cohort's residual pooled over the windows [from, to) of `series` (a time-ordered series, days since the
+ * epoch) against its fit: η = level + trend·(t − t̄) + s(h); rates r = Σ(x − nμ), W = nμ(1 − μ), sampling ΣW;
+ * latency r = Σ n(ȳ − η), W = n, sampling Σ n²s². Returns r, g = ΣW, h = ΣW(t − t̄), the sampling sum and ΣW².
+ */
+export function pooledSums(series: CohortSeries, fit: FittedCohort, shape: ArrayLike<number>, from: number, to: number) {
+  const tBar = fit.tBar.getTime() / DAY_MS;
+  let r = 0, g = 0, h = 0, samp = 0, w2 = 0;
+  for (let i = windowsBefore(series, from); i < series.length && series.t[i]! < to; i++) {
+    const d = series.t[i]! - tBar;
+    const eta = fit.level + fit.trendPerDay * d + (shape[series.how[i]!] ?? 0);
+    const n = series.n[i]!;
+    let wt: number;
+    if (series.family === 'rate') {
+      const mu = 1 / (1 + Math.exp(-Math.min(Math.max(eta, -30), 30)));
+      wt = n * mu * (1 - mu);
+      r += series.x[i]! - n * mu;
+      samp += wt;
+    } else {
+      wt = n;
+      r += n * (series.x[i]! - eta);
+      samp += n * n * series.s2[i]!;
+    }
+    g += wt;
+    h += wt * d;
+    w2 += wt * wt;
+  }
+  return { r, g, h, samp, w2 };
 }
 
 /**
- * Stage-pooled residuals of the fitted cohorts of `fits` over the held-out window [from, to):
- * builds `bl_holdout` and projects each hour with level + trend + shape (the fit's `bl_offsets`).
- * `effects`: design effect by `setId|cohortKey`, for the failure-based rates (mfa_rate and latency use 1).
+ * Stage-pooled residuals over held-out windows: for each `{ cut, from, to }` (a cut of `fitted`, and the window
+ * after it), every fitted cohort of a `stored` set with windows in [from, to) is projected with its fit at that cut
+ * (level + trend + its shape) and its residual pooled, in one more pass over `bl_sorted`. `effects`: design effect
+ * by `setId|cohortKey`, for the failure-based rates (mfa_rate and latency use 1).
  */
-export async function stageResiduals(
+export async function holdoutResiduals(
   connection: DuckDBConnection,
-  plan: Pick<Plan, 'metrics'>,
-  fits: readonly FittedCohort[],
+  fitted: FittedCuts,
+  windows: readonly { cut: number; from: Date; to: Date }[],
+  stored: ReadonlySet<number>,
   effects: ReadonlyMap<string, number>,
-  window: Period,
-): Promise<PooledResidual[]> {
-  const modelled = plan.metrics.filter((m) => m.family !== 'shadow');
-  await run(connection, seriesTable(modelled, errorCodes(plan.metrics), window.to, { table: 'bl_holdout', from: window.from }));
-  const params = fits.map((f) => ({ s: f.setId, m: f.metric, c: f.cohortKey, level: f.level, trend: f.trendPerDay, tbar: f.tBar.getTime() / DAY_MS, k: f.shapeKey }));
-  const fitOf = new Map(fits.map((f) => [`${f.setId}|${f.metric}|${f.cohortKey}`, f]));
-  const rows = await all<{ set_id: number; metric: string; cohort_key: string; r: number; g: number; h: number; samp: number; w2: number }>(
-    connection,
-    pooledSums(JSON.stringify(params)),
-  );
-  return rows.flatMap((row) => {
-    const f = fitOf.get(`${row.set_id}|${row.metric}|${row.cohort_key}`);
-    if (!f) return [];
-    const de = f.family === 'rate' && f.metric !== 'mfa_rate' ? Math.max(effects.get(`${f.setId}|${f.cohortKey}`) ?? 1, 1) : 1;
-    return [{
-      setId: f.setId,
-      metric: f.metric,
-      cohortKey: f.cohortKey,
-      residual: row.r,
-      hourly: de * row.samp + f.tau2 * row.w2,
-      projection: row.g * row.g * f.varLevel + 2 * row.g * row.h * f.covLevelTrend + row.h * row.h * f.varTrend,
-    }];
-  });
+): Promise<PooledResidual[][]> {
+  const byKey = windows.map((w) => new Map((fitted.fits[w.cut]?.fits ?? []).map((f) => [`${f.setId}|${f.metric}|${f.cohortKey}`, f])));
+  const out = windows.map((): PooledResidual[] => []);
+  for await (const { cid, series } of cohortSeries(connection, fitted.streamed, fitted.streamed.length)) {
+    const c = fitted.streamed[cid]!;
+    if (!stored.has(c.setId)) continue;
+    windows.forEach((w, j) => {
+      const f = byKey[j]!.get(`${c.setId}|${c.metric}|${c.cohortKey}`);
+      if (!f) return;
+      const shape = fitted.fits[w.cut]!.shapes.get(`${f.shapeKey}|${f.metric}`) ?? [];
+      const from = w.from.getTime() / DAY_MS;
+      if (windowsBefore(series, from) === windowsBefore(series, w.to.getTime() / DAY_MS)) return;
+      const sums = pooledSums(series, f, shape, from, w.to.getTime() / DAY_MS);
+      const de = f.family === 'rate' && f.metric !== 'mfa_rate' ? Math.max(effects.get(`${f.setId}|${f.cohortKey}`) ?? 1, 1) : 1;
+      out[j]!.push({
+        setId: f.setId,
+        metric: f.metric,
+        cohortKey: f.cohortKey,
+        residual: sums.r,
+        hourly: de * sums.samp + f.tau2 * sums.w2,
+        projection: sums.g * sums.g * f.varLevel + 2 * sums.g * sums.h * f.covLevelTrend + sums.h * sums.h * f.varTrend,
+      });
+    });
+  }
+  return out.map((list) => list.sort((a, b) => a.setId - b.setId || cmp(a.metric, b.metric) || cmp(a.cohortKey, b.cohortKey)));
 }
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The placebo origins of a baseline period: o = from + 14 d, + 21 d, … with o + 5 d ≤ to, the latest
@@ -136,11 +146,11 @@ export function placeboOrigins(period: Period): number[] {
 }
 
 /**
- * Rolling-origin placebo of the baseline period: for each origin o of `placeboOrigins`, fits every
- * cohort on [from, o) exactly as the build does and pools each stored cohort's residual over [o, o + 5 d); per set × metric, `placeboFactor` of all of them (of all
- * the metric's residuals, every stored set, when the set has fewer than `MIN_PLACEBO_RESIDUALS`). Runs
- * `fitCohorts` once per origin (its temp tables are left as the last origin had them). An empty
- * map when the period is too short for one origin.
+ * Rolling-origin placebo of the baseline period and the build's own fit, from one multi-cut fit: every cohort is
+ * fitted on [from, o) for each origin o of `placeboOrigins` exactly as the build fits it on [from, to), and each
+ * stored cohort's residual pooled over [o, o + 5 d); per set × metric, `placeboFactor` of all of them (of all
+ * the metric's residuals, every stored set, when the set has fewer than `MIN_PLACEBO_RESIDUALS`). `factors` is
+ * empty when the period is too short for one origin; `fit` is the fit on the whole period.
  */
 export async function placeboFactors(
   connection: DuckDBConnection,
@@ -148,16 +158,18 @@ export async function placeboFactors(
   sets: readonly CohortSet[],
   period: Period,
   effects: ReadonlyMap<string, number>,
-): Promise<Map<string, number>> {
+): Promise<{ factors: Map<string, number>; fit: CohortFits }> {
   const stored = new Set(sets.filter((s) => s.stored).map((s) => s.id));
+  const origins = placeboOrigins(period).map((o) => new Date(o));
+  const fitted = await fitCohortsAt(connection, plan, sets, [...origins, period.to]);
+  const fit = fitted.fits.at(-1)!;
+  const windows = origins.map((from, cut) => ({ cut, from, to: new Date(from.getTime() + STAGE_DAYS * DAY_MS) }));
   const pooled = new Map<string, PooledResidual[]>();
-  for (const origin of placeboOrigins(period)) {
-    const { fits } = await fitCohorts(connection, plan, sets, new Date(origin));
-    const window = { from: new Date(origin), to: new Date(origin + STAGE_DAYS * DAY_MS) };
-    for (const r of await stageResiduals(connection, plan, fits.filter((f) => stored.has(f.setId)), effects, window)) {
+  for (const residuals of await holdoutResiduals(connection, fitted, windows, stored, effects)) {
+    for (const r of residuals) {
       const key = `${r.setId}|${r.metric}`;
       const list = pooled.get(key) ?? [];
-      list.push(r); // in place: copying the list per residual is quadratic (~10⁵ residuals per set at 10k cohorts × 11 origins)
+      list.push(r); // in place: copying the list per residual is quadratic (~10⁵ residuals per set at 10k cohorts × 4 origins)
       pooled.set(key, list);
     }
   }
@@ -170,5 +182,5 @@ export async function placeboFactors(
     const chosen = own.length >= MIN_PLACEBO_RESIDUALS ? own : all;
     if (chosen.length > 0) factors.set(key, placeboFactor(chosen));
   }
-  return factors;
+  return { factors, fit };
 }
