@@ -1,15 +1,18 @@
 import type { LoginFormat } from '../format.js';
 import { sql } from '../../store/sql.js';
 import { at, sampleObjects, type JsonObject } from './vendor-detect.js';
-import { jsonRecords, withJsonFields } from './vendor-json.js';
+import { jsonRecordFields } from './vendor-json.js';
 import { attributesObject, inList, stagedSelect } from './vendor-staged.js';
 
 /** Auth0 log event type codes that are login attempts, by outcome (Auth0 "Log Event Type Codes"). */
 const SUCCESS_TYPES = ['s', 'ssa', 'seacft'] as const;
 const FAILURE_TYPES = ['f', 'fp', 'fu', 'fcoa', 'fsa', 'feacft'] as const;
 
-// Every field is read from the record with one parse for text and one for the prompts list (withJsonFields).
-const fields = (file: string) => withJsonFields(jsonRecords(file, ['events']), 'record', {
+// Every text field is read from the record in the parse that finds log-stream batches (jsonRecordFields); the
+// prompts list is parsed again only where the record has one (most events have no details.prompts).
+const fields = (file: string) => sql`
+  SELECT *, CASE WHEN prompts_text IS NOT NULL THEN record -> '$.data.details.prompts' END AS prompts
+  FROM (${jsonRecordFields(file, ['events'], {
   text: {
     log_id: '$.log_id', type: '$.data.type', date: '$.data.date', user_name: '$.data.user_name', user_id: '$.data.user_id',
     hostname: '$.data.hostname', connection: '$.data.connection', details_connection: '$.data.details.connection',
@@ -17,9 +20,9 @@ const fields = (file: string) => withJsonFields(jsonRecords(file, ['events']), '
     elapsed_time: '$.data.details.elapsedTime', ip: '$.data.ip', client_id: '$.data.client_id',
     connection_id: '$.data.connection_id', strategy: '$.data.strategy', strategy_type: '$.data.strategy_type',
     oauth_error: '$.data.details.error.oauthError', error_type: '$.data.details.error.type', user_agent: '$.data.user_agent',
+    prompts_text: '$.data.details.prompts',
   },
-  json: { prompts: '$.data.details.prompts' },
-});
+})})`;
 
 /** An Auth0 log event `{log_id, data: {type, date, …}}`. */
 function looksLikeAuth0(record: JsonObject): boolean {

@@ -33,6 +33,9 @@ export function jsonRecords(file: string, wrappers: readonly WrapperKey[] = []):
 /** Paths to read from a JSON column, by the name of the column each becomes: `{ event_type: '$.eventType' }`. */
 export type JsonPaths = Readonly<Record<string, string>>;
 
+/** Paths to read, by kind (see withJsonFields). */
+export type JsonFields = { readonly [K in JsonFieldKind]?: JsonPaths };
+
 /** What `withJsonFields` reads at a path: its text (`->>`), its JSON (`->`), or its JSON type (`json_type`). */
 export type JsonFieldKind = 'text' | 'json' | 'type';
 
@@ -46,18 +49,49 @@ const EXTRACT: Readonly<Record<JsonFieldKind, string>> = { text: 'json_extract_s
  * for a JSON null, …); a missing path is NULL. Paths are SQL literals (written in this code base), so DuckDB
  * compiles them once.
  */
-export function withJsonFields(source: Sql, column: string, fields: { readonly [K in JsonFieldKind]?: JsonPaths }): Sql {
+export function withJsonFields(source: Sql, column: string, fields: JsonFields): Sql {
   const lists: { name: Identifier; extract: Sql }[] = [];
   const named: Sql[] = [];
   for (const kind of ['text', 'json', 'type'] as const) {
     const entries = Object.entries(fields[kind] ?? {});
     if (entries.length === 0) continue;
     const list = ident(`__${kind}`);
-    const literals = raw(entries.map(([, path]) => `'${path.replaceAll("'", "''")}'`).join(', '));
-    lists.push({ name: list, extract: sql`${raw(EXTRACT[kind])}(${ident(column)}, [${literals}]) AS ${list}` });
+    lists.push({ name: list, extract: sql`${raw(EXTRACT[kind])}(${ident(column)}, ${pathList(entries.map(([, path]) => path))}) AS ${list}` });
     named.push(...entries.map(([name], i) => sql`${list}[${raw(String(i + 1))}] AS ${ident(name)}`));
   }
   if (lists.length === 0) return source;
   return sql`SELECT * EXCLUDE (${join(lists.map((l) => l.name), ', ')}), ${join(named, ', ')}
     FROM (SELECT *, ${join(lists.map((l) => l.extract), ', ')} FROM (${source}))`;
+}
+
+/** A list literal of JSON paths (written in this code base, so DuckDB compiles them once). */
+function pathList(paths: readonly string[]): Sql {
+  return raw(`[${paths.map((path) => `'${path.replaceAll("'", "''")}'`).join(', ')}]`);
+}
+
+/**
+ * `withJsonFields(jsonRecords(file, wrappers), 'record', fields)`, with the wrapper members read in the same parse
+ * as the `text` fields: an object is parsed once for both, and only an object whose wrapper member's text starts
+ * with `[` (an array, or a string that looks like one) is parsed again, to tell the two apart. A record taken out
+ * of a wrapper has its text fields read from it alone.
+ */
+export function jsonRecordFields(file: string, wrappers: readonly WrapperKey[], fields: JsonFields): Sql {
+  const { text = {}, ...others } = fields;
+  if (wrappers.length === 0) return withJsonFields(jsonRecords(file), 'record', fields);
+  const extract = (column: string) =>
+    sql`json_extract_string(${ident(column)}, ${pathList([...wrappers.map((key) => `$.${key}`), ...Object.values(text)])})`;
+  const elements = wrappers.map((key, i) => sql`CASE WHEN starts_with(__text[${raw(String(i + 1))}], '[')
+    THEN CASE WHEN json_type(object, ${raw(`'$.${key}'`)}) = 'ARRAY' THEN json_extract(object, ${raw(`'$.${key}[*]'`)}) END END`);
+  const named = Object.keys(text).map((name, i) => sql`__text[${raw(String(wrappers.length + i + 1))}] AS ${ident(name)}`);
+  // unnest in the SELECT list keeps the scan's order (see jsonRecords); the two lists unnest side by side.
+  const records = sql`
+    SELECT source_row, record${named.length > 0 ? sql`, ${join(named, ', ')}` : sql``}
+    FROM (SELECT NULL::BIGINT AS source_row, record, CASE WHEN __text IS NULL THEN ${extract('record')} ELSE __text END AS __text
+          FROM (SELECT unnest(CASE WHEN elements IS NULL THEN [object]
+                                   ELSE list_transform(elements, lambda item: coalesce(item -> '$.json', item)) END) AS record,
+                       unnest(CASE WHEN elements IS NULL THEN [__text] ELSE list_transform(elements, lambda item: NULL::VARCHAR[]) END) AS __text
+                FROM (SELECT object, __text, coalesce(${join(elements, ', ')}) AS elements
+                      FROM (SELECT json AS object, ${extract('json')} AS __text
+                            FROM read_json_objects(${file}, format = 'auto', maximum_object_size = 268435456)))))`;
+  return withJsonFields(records, 'record', others);
 }
