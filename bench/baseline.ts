@@ -3,13 +3,14 @@
  * write) against bare DuckDB GROUP BYs over the same events, in the same run and store.
  *
  *   npx tsx bench/baseline.ts [--events 1000000] [--days 28] [--tenants 200] [--dir /tmp/stagewise-bench]
- *                             [--memory 5GB] [--max-temp 30GB] [--threads N] [--keep]
+ *                             [--memory 5GB] [--max-temp 30GB] [--threads N] [--keep] [--reuse]
  *
  * Generates N login events with one SQL statement (tenants × 4 IdPs × 3 apps, region by tenant, a
  * daily cycle, per-hour noise, 500 users per tenant, log-normal latency; in time order, as ingest
  * appends weekly files, with N/(days·24) events per hour) written to a Parquet file,
  * loads that into `login_events` (the ingest's table) and checkpoints, so no timed phase pays for the
- * load. Then times, over `login_events`:
+ * load (`--reuse`: a store of the same size left by an earlier `--keep` run, or one killed mid-way, is used as it is:
+ * the same seed gives the same events). Then times, over `login_events`:
  *   (1) bare hourly: one GROUP BY hour × cell of the event-level counts (no user level, no bins);
  *   (2) bare same statistics: what the three agg_* tables hold, written plainly into temp tables —
  *       per (hour, cell, user) counts rolled up to per (hour, cell) sums with K, Σx², Σn², Σxn, every
@@ -29,7 +30,7 @@ import { buildBaseline } from '../src/baseline/build-baseline.js';
 import { checkPlan } from '../src/plan/plan.js';
 import { openStore } from '../src/store/open.js';
 import { run } from '../src/store/query.js';
-import { raw, sql } from '../src/store/sql.js';
+import { ident, raw, sql } from '../src/store/sql.js';
 
 const { values } = parseArgs({
   options: {
@@ -41,6 +42,7 @@ const { values } = parseArgs({
     memory: { type: 'string', default: '5GB' },
     'max-temp': { type: 'string', default: '30GB' },
     keep: { type: 'boolean', default: false },
+    reuse: { type: 'boolean', default: false },
   },
 });
 const events = Number(values.events);
@@ -82,7 +84,7 @@ const sampler = setInterval(sample, 20);
 
 await mkdir(values.dir, { recursive: true });
 const file = join(values.dir, `baseline-${events}.duckdb`);
-await rm(file, { force: true });
+if (!values.reuse) await rm(file, { force: true });
 const store = await openStore(file, { memoryLimit: values.memory, ...(values.threads ? { threads: Number(values.threads) } : {}) });
 const { connection } = store;
 await run(connection, sql`SET temp_directory = ${join(values.dir, 'duckdb-tmp')}`);
@@ -90,40 +92,55 @@ await run(connection, sql`SET temp_directory = ${join(values.dir, 'duckdb-tmp')}
 await run(connection, sql`SET max_temp_directory_size = ${values['max-temp']}`);
 
 const parquet = join(values.dir, `events-${events}.parquet`);
+const [present] = (await connection.runAndReadAll('SELECT count(*)::DOUBLE AS n FROM login_events')).getRowObjectsJS() as { n: number }[];
+const reused = values.reuse && present?.n === events;
+if (values.reuse) {
+  // Whatever an earlier run built from the events goes, so the refresh and the build are timed in full.
+  const derived = (await connection.runAndReadAll(
+    "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND (table_name LIKE 'agg\\_%' ESCAPE '\\' OR table_name LIKE 'baseline\\_%' ESCAPE '\\')",
+  )).getRowObjectsJS() as { table_name: string }[];
+  for (const { table_name: table } of derived) await run(connection, sql`DELETE FROM ${ident(table)}`);
+  if (!reused) await run(connection, sql`DELETE FROM login_events`);
+}
 const t0 = performance.now();
-await run(connection, sql`SELECT setseed(0.5)`);
-await run(
-  connection,
-  sql`COPY (
-      WITH e AS (
-        SELECT i, floor(i * ${days * 24} / ${events})::BIGINT AS h, floor(pow(random(), 2) * ${tenants})::BIGINT AS t,
-               floor(random() * 4)::BIGINT AS d, floor(random() * 3)::BIGINT AS a, random() AS u, random() AS v
-        FROM range(${events}) r(i)
-      )
-      SELECT 'e' || i AS event_id, ${start}::TIMESTAMPTZ + to_hours(h) + to_seconds(floor(v * 3600)::BIGINT) AS ts,
-             'u' || t || '-' || floor(u * 500)::BIGINT AS user_id, 't' || t AS tenant, 'idp' || d AS idp, 'app' || a AS app,
-             'r' || (t % 3) AS region, 'legacy' AS provider,
-             CASE WHEN v < 0.02 * (1 + 0.5 * sin(2 * pi() * h / 24)) * (1 + d / 4) THEN 'failure' ELSE 'success' END AS outcome,
-             CASE WHEN v < 0.008 THEN 'invalid_grant' WHEN v < 0.03 THEN 'upstream_timeout' END AS error_code,
-             exp(5 + 0.4 * (u + v - 1) + 0.1 * sin(2 * pi() * h / 24)) AS latency_ms, u < 0.3 AS mfa_challenged,
-             NULL::VARCHAR AS shadow_outcome, 'bench' AS source_format, 'bench' AS ingest_run_id
-      FROM e
-    ) TO ${raw(`'${parquet.replaceAll("'", "''")}'`)} (FORMAT parquet)`,
-);
-const generated = (performance.now() - t0) / 1000;
-const tl = performance.now();
-await run(
-  connection,
-  sql`INSERT INTO login_events (event_id, ts, user_id, tenant, idp, app, region, provider, outcome, error_code,
-        latency_ms, mfa_challenged, shadow_outcome, source_format, ingest_run_id)
-      SELECT event_id, ts, user_id, tenant, idp, app, region, provider, outcome, error_code,
-             latency_ms, mfa_challenged, shadow_outcome, source_format, ingest_run_id
-      FROM read_parquet(${parquet})`,
-);
-await run(connection, sql`CHECKPOINT`);
-const loaded = (performance.now() - tl) / 1000;
-if (!values.keep) await rm(parquet, { force: true });
-console.log(`events ${events.toLocaleString('en-US')} over ${days} days, ${tenants} tenants: Parquet written in ${generated.toFixed(1)} s, loaded into login_events in ${loaded.toFixed(1)} s (DuckDB memory limit ${values.memory})`);
+if (!reused) {
+  await run(connection, sql`SELECT setseed(0.5)`);
+  await run(
+    connection,
+    sql`COPY (
+        WITH e AS (
+          SELECT i, floor(i * ${days * 24} / ${events})::BIGINT AS h, floor(pow(random(), 2) * ${tenants})::BIGINT AS t,
+                 floor(random() * 4)::BIGINT AS d, floor(random() * 3)::BIGINT AS a, random() AS u, random() AS v
+          FROM range(${events}) r(i)
+        )
+        SELECT 'e' || i AS event_id, ${start}::TIMESTAMPTZ + to_hours(h) + to_seconds(floor(v * 3600)::BIGINT) AS ts,
+               'u' || t || '-' || floor(u * 500)::BIGINT AS user_id, 't' || t AS tenant, 'idp' || d AS idp, 'app' || a AS app,
+               'r' || (t % 3) AS region, 'legacy' AS provider,
+               CASE WHEN v < 0.02 * (1 + 0.5 * sin(2 * pi() * h / 24)) * (1 + d / 4) THEN 'failure' ELSE 'success' END AS outcome,
+               CASE WHEN v < 0.008 THEN 'invalid_grant' WHEN v < 0.03 THEN 'upstream_timeout' END AS error_code,
+               exp(5 + 0.4 * (u + v - 1) + 0.1 * sin(2 * pi() * h / 24)) AS latency_ms, u < 0.3 AS mfa_challenged,
+               NULL::VARCHAR AS shadow_outcome, 'bench' AS source_format, 'bench' AS ingest_run_id
+        FROM e
+      ) TO ${raw(`'${parquet.replaceAll("'", "''")}'`)} (FORMAT parquet)`,
+  );
+  const generated = (performance.now() - t0) / 1000;
+  const tl = performance.now();
+  await run(
+    connection,
+    sql`INSERT INTO login_events (event_id, ts, user_id, tenant, idp, app, region, provider, outcome, error_code,
+          latency_ms, mfa_challenged, shadow_outcome, source_format, ingest_run_id)
+        SELECT event_id, ts, user_id, tenant, idp, app, region, provider, outcome, error_code,
+               latency_ms, mfa_challenged, shadow_outcome, source_format, ingest_run_id
+        FROM read_parquet(${parquet})`,
+  );
+  await run(connection, sql`CHECKPOINT`);
+  const loaded = (performance.now() - tl) / 1000;
+  if (!values.keep) await rm(parquet, { force: true });
+  console.log(`events ${events.toLocaleString('en-US')} over ${days} days, ${tenants} tenants: Parquet written in ${generated.toFixed(1)} s, loaded into login_events in ${loaded.toFixed(1)} s (DuckDB memory limit ${values.memory})`);
+} else {
+  await run(connection, sql`CHECKPOINT`);
+  console.log(`events ${events.toLocaleString('en-US')} over ${days} days, ${tenants} tenants: reused the store's events (--reuse; DuckDB memory limit ${values.memory})`);
+}
 
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
