@@ -107,7 +107,8 @@ export async function holdoutResiduals(
 ): Promise<PooledResidual[][]> {
   const byKey = windows.map((w) => new Map((fitted.fits[w.cut]?.fits ?? []).map((f) => [`${f.setId}|${f.metric}|${f.cohortKey}`, f])));
   const out = windows.map((): PooledResidual[] => []);
-  for await (const { cid, series } of cohortSeries(connection, fitted.streamed, fitted.streamed.length)) {
+  const first = Math.min(...windows.map((w) => w.from.getTime() / DAY_MS));
+  for await (const { cid, series } of cohortSeries(connection, fitted.streamed, fitted.streamed.length, first)) {
     const c = fitted.streamed[cid]!;
     if (!stored.has(c.setId)) continue;
     windows.forEach((w, j) => {
