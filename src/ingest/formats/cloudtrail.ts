@@ -1,11 +1,11 @@
 import type { LoginFormat } from '../format.js';
 import { sql } from '../../store/sql.js';
 import { sampleObjects, type JsonObject } from './vendor-detect.js';
-import { jsonRecords, withJsonFields } from './vendor-json.js';
+import { jsonRecordFields } from './vendor-json.js';
 import { attributesObject, stagedSelect } from './vendor-staged.js';
 
-// Every field is read from the record with one parse (withJsonFields).
-const fields = (file: string) => withJsonFields(jsonRecords(file, ['Records']), 'record', {
+// Every field is read from the record with one parse, the one that finds S3 files' Records wrapper (jsonRecordFields).
+const fields = (file: string) => jsonRecordFields(file, ['Records'], {
   text: {
     event_name: '$.eventName', result: '$.responseElements.ConsoleLogin', event_id: '$.eventID', event_time: '$.eventTime',
     user_name: '$.userIdentity.userName', arn: '$.userIdentity.arn', principal_id: '$.userIdentity.principalId',

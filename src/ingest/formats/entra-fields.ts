@@ -1,6 +1,6 @@
 import { ident, join, raw, sql, type Sql } from '../../store/sql.js';
 import { csvRecords } from './vendor-csv.js';
-import { jsonRecords, withJsonFields, type JsonPaths } from './vendor-json.js';
+import { jsonRecordFields, withJsonFields, type JsonPaths } from './vendor-json.js';
 
 /** Top-level fields, as text: Log Analytics `SigninLogs` columns (PascalCase) and the other shapes' envelope. */
 const TOP: JsonPaths = {
@@ -45,8 +45,8 @@ const nested = Object.entries(NESTED).map(([name, { column, keys }]) => ({ name,
 const col = (name: string): Sql => sql`${ident(name)}`;
 const literal = (text: string): Sql => raw(`'${text}'`);
 
-/** Every path of a record, read with one parse for the text and one for the types (withJsonFields). */
-function withFields(records: Sql): Sql {
+/** The records of `file` with every path read, with one parse for the text and one for the types. */
+function records(file: string): Sql {
   const text: Record<string, string> = { ...TOP };
   for (const [name, path] of Object.entries(SIGN_IN)) {
     text[`properties_${name}`] = `$.properties.${path}`;
@@ -58,7 +58,9 @@ function withFields(records: Sql): Sql {
     type[`${name}_type`] = `$.${column}`;
     for (const [key, path] of keys) text[`${name}_${key}_object`] = `$.${column}.${path}`;
   }
-  return withJsonFields(records, 'record', { text, type });
+  return /\.csv(\.gz)?$/i.test(file)
+    ? withJsonFields(csvRecords(file), 'record', { text, type })
+    : jsonRecordFields(file, ['records', 'value'], { text, type });
 }
 
 /**
@@ -70,7 +72,6 @@ function withFields(records: Sql): Sql {
  * column is there, as an object or as a string that parses).
  */
 export function entraFields(file: string): Sql {
-  const records = /\.csv(\.gz)?$/i.test(file) ? csvRecords(file) : jsonRecords(file, ['records', 'value']);
   const shaped = join([
     sql`graph_created_type IS NOT NULL AND graph_user_type IS NOT NULL AS is_graph`,
     ...nested.map(({ name }) => sql`CASE WHEN ${col(`${name}_type`)} = 'VARCHAR' THEN TRY_CAST(${col(`${name}_text`)} AS JSON) END
@@ -85,5 +86,5 @@ export function entraFields(file: string): Sql {
       ELSE ${col(`${name}_${key}_object`)} END AS ${ident(`${name}_${key}`)}`),
   ]);
   return sql`SELECT *, ${join([...props, ...unpacked], ', ')}
-    FROM (SELECT *, ${shaped} FROM (${withFields(records)}))`;
+    FROM (SELECT *, ${shaped} FROM (${records(file)}))`;
 }
