@@ -1,5 +1,6 @@
 import type { Cohort, Dimension } from '../types.js';
 import type { LatencyArm, RateArm } from './hourly-stats.js';
+import type { SeriesArena } from './series-arena.js';
 
 /**
  * The values of one hour in `CellRow.series`, in this order: the hour's start (epoch seconds),
@@ -66,11 +67,15 @@ export interface CohortSums {
  * per arm (there are two per cohort), and every series a stream reads is a Float64Array, so V8 reads
  * their hours without boxing each number, as it must when plain and typed arrays meet at one site.
  */
-export function emptyArm(hours: number): ArmSums {
-  const buffer = new Float64Array((SUM_SERIES + DERIVED_SERIES) * hours);
+export function emptyArm(hours: number, arena?: SeriesArena): ArmSums {
+  const length = (SUM_SERIES + DERIVED_SERIES) * hours;
+  const buffer = arena ? arena.float64(length) : new Float64Array(length);
   const a = (i: number) => buffer.subarray(i * hours, (i + 1) * hours);
   return { attempts: a(0), failures: a(1), mfaKnown: a(2), mfaChallenged: a(3), K: a(4), sxx: a(5), snn: a(6), sxn: a(7), all: buffer.subarray(0, SUM_SERIES * hours), errors: new Map() };
 }
+
+/** The bytes of one arm's buffer (`emptyArm`). */
+export const armBytes = (hours: number): number => (SUM_SERIES + DERIVED_SERIES) * hours * Float64Array.BYTES_PER_ELEMENT;
 
 /** Throws when sums are added into an arm whose rate series were already derived (they would be stale). */
 function checkOpen(arm: ArmSums, caller: string): void {
@@ -241,9 +246,6 @@ function derivedSeries(arm: ArmSums): DerivedSeries {
   return derived;
 }
 
-/** A plain array of `length` zeros, for a series built per cohort × metric (see `Series`). */
-const zeros = (length: number): number[] => new Array<number>(length).fill(0);
-
 function failureDesignEffect(arm: ArmSums, h: number): number {
   const n = arm.attempts[h] ?? 0;
   const f = arm.failures[h] ?? 0;
@@ -263,9 +265,12 @@ export interface LatencyRow {
   series: readonly number[];
 }
 
-/** One provider's latency rows of a cohort, as a per-hour CSR histogram (hours outside the window dropped; plain arrays, see `Series`). */
-export function latencyArm(rows: readonly LatencyRow[], provider: string, startSec: number, hours: number): LatencyArm {
-  const offsets = zeros(hours + 1);
+/**
+ * One provider's latency rows of a cohort, as a per-hour CSR histogram (hours outside the window
+ * dropped), in typed arrays from `arena` when given (see `SeriesArena`), else fresh ones.
+ */
+export function latencyArm(rows: readonly LatencyRow[], provider: string, startSec: number, hours: number, arena?: SeriesArena): LatencyArm {
+  const offsets = arena ? arena.int32(hours + 1) : new Int32Array(hours + 1);
   const mine = rows.filter((r) => r.provider === provider);
   let kept = 0;
   for (const { series } of mine) {
@@ -277,9 +282,9 @@ export function latencyArm(rows: readonly LatencyRow[], provider: string, startS
     }
   }
   for (let h = 0; h < hours; h++) offsets[h + 1] = (offsets[h + 1] ?? 0) + (offsets[h] ?? 0);
-  const bins = zeros(kept);
-  const counts = zeros(kept);
-  const cursor = offsets.slice(0, hours);
+  const bins = arena ? arena.int16(kept) : new Int16Array(kept);
+  const counts = arena ? arena.float64(kept) : new Float64Array(kept);
+  const cursor = Array.from(offsets.subarray(0, hours));
   for (const { series } of mine) {
     for (let i = 0; i < series.length; i += 3) {
       const h = windowHour(series[i] ?? Number.NaN, startSec, hours);

@@ -3,12 +3,12 @@ import type { PlanMetric } from '../plan/plan.js';
 
 /**
  * Numbers by hour (or by entry of a sparse histogram): a typed array, or a plain array. stageInputs
- * gives rate arms views of the cohort's one buffer of sums (`emptyArm`, `rateArm`): no allocation
- * per cohort × metric, and one element type at each read of a stream (plain and typed arrays met
- * at one site make V8 box the numbers it reads). It builds latency histograms as plain arrays: V8
- * keeps those on its heap, while each of the hundred thousand small typed arrays of a stage would
- * allocate outside it and, summed, make V8 run full collections of the whole heap for "external
- * memory pressure".
+ * gives every series a stream reads as a typed array: rate arms are views of the cohort's buffer of
+ * sums (`emptyArm`, `rateArm`; no allocation per cohort × metric), and arms and latency histograms
+ * are views of one buffer per stage (`SeriesArena`). One element type at each read of a stream:
+ * plain and typed arrays met at one site make V8 box the numbers it reads. One buffer rather than
+ * a hundred thousand small typed arrays: those would each allocate outside V8's heap and, summed,
+ * make it run full collections of the whole heap for "external memory pressure".
  */
 export type Series = Float64Array | number[];
 

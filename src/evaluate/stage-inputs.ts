@@ -9,13 +9,14 @@ import { woodruffInterval } from '../stats/woodruff-interval.js';
 import type { RatioSums } from '../stats/ratio-variance.js';
 import type { CohortBaseline, CohortResult, Design, Dimension, Period } from '../types.js';
 import type { CandidateCell } from './cell-overlap.js';
-import { addArm, addCellSeries, addErrorSeries, anyPositive, byFirstHour, CELL_SERIES_FIELDS, cohortOf, emptyArm, latencyArm, rateArm, sumOf, type CellRow, type CohortSums, type ErrorRow, type LatencyRow } from './cohort-rollup.js';
+import { addArm, addCellSeries, addErrorSeries, anyPositive, armBytes, byFirstHour, CELL_SERIES_FIELDS, cohortOf, emptyArm, latencyArm, rateArm, sumOf, type CellRow, type CohortSums, type ErrorRow, type LatencyRow } from './cohort-rollup.js';
 import { acrossHoursScale } from './across-hours-scale.js';
 import { carriedDrift, type CarriedDrift, type PreStageTraffic } from './carried-drift.js';
 import { ExpectedMix } from './expected-mix.js';
 import type { CohortMetricInput, LatencyArm, LatencyExpectation, RateArm, RateExpectation } from './hourly-stats.js';
 import { plannedVariance } from './planned-variance.js';
 import { projectionVariance, projectWindow } from './projection.js';
+import { SeriesArena } from './series-arena.js';
 import { BURN_IN_EVENTS } from './stream.js';
 import type { UnitCounts } from './srm.js';
 import { groupBy } from '../group-by.js';
@@ -115,8 +116,8 @@ export function stageInputs(data: StageData): StageInputs {
   const hours = Math.round((window.to.getTime() - window.from.getTime()) / HOUR_MS);
   const sets = evaluatedSets(plan);
   const union = unionDimensions(plan);
-  const { cells, groups } = rollUp(data, sets, union, hours);
-  const context = new Context(data, sets, union, hours, cells, groups);
+  const { cells, groups, arena } = rollUp(data, sets, union, hours);
+  const context = new Context(data, sets, union, hours, cells, groups, arena);
   const candidateCells = [...cells.values()].map(({ cohort, sums }) => ({ cohort, attempts: sumOf(sums.arms[0].attempts) }));
   const out: StageInputs = { inputs: [], unjudged: [], units: unitCounts(data, sets), withoutCandidate: 0, cells: candidateCells.filter((c) => c.attempts > 0) };
   const ordered = [...groups.values()].sort((x, y) => x.set.id - y.set.id || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
@@ -144,14 +145,19 @@ type Cell = { cohort: CohortSums['cohort']; sums: CohortSums };
  * The window's union cells and the plan's cohorts, each with its two arms' hourly sums: every cell
  * row's series into its cell, then each cell into the cohorts of every set that cover it (a few
  * vector adds per cell and set, not per row). Cells are kept in the order of their first hour with
- * traffic, ties in the rows' order, so sums over cells add up in a fixed order.
+ * traffic, ties in the rows' order, so sums over cells add up in a fixed order. The cells and cohorts
+ * are found first, so that all their arms, and the cohorts' latency histograms, fit one buffer
+ * (`arena`): V8 collects the whole heap for each ~64 MB that memory outside it grows by, and one
+ * allocation grows it once.
  */
-function rollUp(data: StageData, sets: readonly CohortSet[], union: readonly Dimension[], hours: number): { cells: Map<string, Cell>; groups: Map<string, Group> } {
+function rollUp(data: StageData, sets: readonly CohortSet[], union: readonly Dimension[], hours: number): { cells: Map<string, Cell>; groups: Map<string, Group>; arena: SeriesArena } {
   const { plan, window } = data;
   const startSec = window.from.getTime() / 1000;
   const armOf = (provider: string) => (provider === plan.providers.candidate ? 0 : provider === plan.providers.legacy ? 1 : undefined);
   const cells = new Map<string, Cell>();
   const groups = new Map<string, Group>();
+  // Until every cell and cohort is known and the arena sized, their arms are this empty one.
+  const unassigned = emptyArm(0);
   // A set of all the union's dimensions has one cell per cohort: its cohorts share their cell's arms.
   const isCellSet = (set: CohortSet) => set.dimensions.length === union.length;
   const groupOf = (set: CohortSet, row: Pick<CellRow, Dimension>, cell: Cell): Group => {
@@ -160,8 +166,7 @@ function rollUp(data: StageData, sets: readonly CohortSet[], union: readonly Dim
     const id = `${set.id}#${key}`;
     let group = groups.get(id);
     if (!group) {
-      const arms: CohortSums['arms'] = isCellSet(set) ? cell.sums.arms : [emptyArm(hours), emptyArm(hours)];
-      group = { set, key, sums: { cohort, arms }, cells: new Set() };
+      group = { set, key, sums: { cohort, arms: isCellSet(set) ? cell.sums.arms : [unassigned, unassigned] }, cells: new Set() };
       groups.set(id, group);
     }
     return group;
@@ -171,28 +176,37 @@ function rollUp(data: StageData, sets: readonly CohortSet[], union: readonly Dim
     const key = cohortKey(cohort, union);
     let cell = cells.get(key);
     if (!cell) {
-      cell = { cohort, sums: { cohort, arms: [emptyArm(hours), emptyArm(hours)] } };
+      cell = { cohort, sums: { cohort, arms: [unassigned, unassigned] } };
       cells.set(key, cell);
       for (const set of sets) groupOf(set, row, cell).cells.add(key);
     }
     return cell;
   };
-  for (const row of byFirstHour(data.cells, CELL_SERIES_FIELDS.length, startSec, hours)) {
-    const a = armOf(row.provider);
-    if (a !== undefined) addCellSeries(cellOf(row).sums.arms[a], row, startSec, hours);
-  }
-  for (const row of byFirstHour(data.errors, 2, startSec, hours)) {
-    const a = armOf(row.provider);
-    if (a !== undefined) addErrorSeries(cellOf(row).sums.arms[a], row, startSec, hours);
-  }
-  for (const group of groups.values()) {
-    if (isCellSet(group.set)) continue;
+  const cellRows = byFirstHour(data.cells, CELL_SERIES_FIELDS.length, startSec, hours).filter((row) => armOf(row.provider) !== undefined);
+  const errorRows = byFirstHour(data.errors, 2, startSec, hours).filter((row) => armOf(row.provider) !== undefined);
+  const cellOfRow = [...cellRows, ...errorRows].map(cellOf);
+  const ownArms = [...groups.values()].filter((g) => !isCellSet(g.set));
+  const arena = new SeriesArena(2 * (cells.size + ownArms.length) * armBytes(hours) + latencyBytes(data, groups.size, hours));
+  // Cell-set cohorts hold their cell's pair of arms: that pair is filled in place.
+  for (const { sums } of cells.values()) [sums.arms[0], sums.arms[1]] = [emptyArm(hours, arena), emptyArm(hours, arena)];
+  for (const group of ownArms) group.sums.arms = [emptyArm(hours, arena), emptyArm(hours, arena)];
+  cellRows.forEach((row, i) => addCellSeries(cellOfRow[i]!.sums.arms[armOf(row.provider)!], row, startSec, hours));
+  errorRows.forEach((row, i) => addErrorSeries(cellOfRow[cellRows.length + i]!.sums.arms[armOf(row.provider)!], row, startSec, hours));
+  for (const group of ownArms) {
     for (const key of group.cells) {
       const cell = cells.get(key);
       if (cell) for (const a of [0, 1] as const) addArm(group.sums.arms[a], cell.sums.arms[a]);
     }
   }
-  return { cells, groups };
+  return { cells, groups, arena };
+}
+
+/** An upper bound on the bytes of the cohorts' latency histograms (`latencyArm`, two per cohort): the window's entries and the hour offsets. */
+function latencyBytes(data: StageData, cohorts: number, hours: number): number {
+  if (!data.plan.metrics.some((m) => m.family === 'latency_quantile')) return 0;
+  let entries = 0;
+  for (const row of data.latency) entries += Math.ceil(row.series.length / 3);
+  return entries * (Int16Array.BYTES_PER_ELEMENT + Float64Array.BYTES_PER_ELEMENT) + 2 * cohorts * (4 * (hours + 1) + 3 * 8);
 }
 
 class Context {
@@ -209,6 +223,7 @@ class Context {
     private readonly hours: number,
     private readonly cells: ReadonlyMap<string, { cohort: CohortSums['cohort']; sums: CohortSums }>,
     private readonly groups: ReadonlyMap<string, Group>,
+    private readonly arena: SeriesArena,
   ) {
     for (const b of data.baseline.cohorts) this.baselines.set(`${b.dimensions.join(',')}|${b.cohortKey}|${b.metric}`, b);
     this.finestFirst = [...sets].sort((a, b) => b.dimensions.length - a.dimensions.length || a.id - b.id);
@@ -386,7 +401,7 @@ class Context {
     const rows = this.latencyRows(group.set.id, group.key);
     const everyoneRows = this.latencyRows(this.sets[0]?.id ?? 0, '');
     const startSec = this.data.window.from.getTime() / 1000;
-    const byProvider = (rs: readonly LatencyRow[], provider: string) => latencyArm(rs, provider, startSec, this.hours);
+    const byProvider = (rs: readonly LatencyRow[], provider: string) => latencyArm(rs, provider, startSec, this.hours, this.arena);
     const candidate = byProvider(rows, this.data.plan.providers.candidate);
     const legacy = byProvider(rows, this.data.plan.providers.legacy);
     const hasLegacy = legacy.counts.length > 0;
@@ -479,7 +494,7 @@ class Context {
     const set = this.sets.find((s) => s.dimensions.length === 1 && s.dimensions[0] === 'idp');
     if (idps.size !== 1 || idp === undefined || !set) return undefined;
     const rows = this.latencyRows(set.id, cohortKey({ idp }, ['idp']));
-    const arm = latencyArm(rows, this.data.plan.providers.legacy, this.data.window.from.getTime() / 1000, this.hours);
+    const arm = latencyArm(rows, this.data.plan.providers.legacy, this.data.window.from.getTime() / 1000, this.hours, this.arena);
     const observations = sumOf(arm.counts);
     if (observations * (1 - (metric.quantile ?? 0.5)) < BURN_IN_EVENTS) return undefined;
     return { arm, cells: this.withTraffic([...this.cells.keys()].filter((k) => this.cells.get(k)?.cohort.idp === idp), 1) };
