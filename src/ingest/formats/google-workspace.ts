@@ -1,7 +1,7 @@
 import type { LoginFormat } from '../format.js';
 import { ident, join, sql, type Sql } from '../../store/sql.js';
 import { at, sampleObjects, type JsonObject } from './vendor-detect.js';
-import { jsonRecords } from './vendor-json.js';
+import { jsonRecordFields } from './vendor-json.js';
 import { attributesObject, stagedSelect } from './vendor-staged.js';
 
 const PARAMETERS = ['login_type', 'login_failure_type', 'login_challenge_method', 'is_second_factor', 'is_suspicious',
@@ -22,25 +22,33 @@ function parameter(name: (typeof PARAMETERS)[number]): Sql {
 
 // One activity per record. The Reports API gives `events` as an array (the login event is taken:
 // the first named login_success/login_failure, else the first); Elastic's fixtures give one object;
-// Panther's flattened layout puts `name`, `type` and `parameters` at the top level.
+// Panther's flattened layout puts `name`, `type` and `parameters` at the top level. The record is parsed
+// once for its text fields (with the `items` page wrapper) and once for `events` and `parameters` as JSON.
 const fields = (file: string) => sql`
   WITH activities AS (
-    SELECT source_row, record,
-           CASE WHEN json_type(record, '$.events') = 'ARRAY'
-                THEN coalesce(list_filter(json_extract(record, '$.events[*]'),
+    SELECT *,
+           CASE WHEN json_type(events) = 'ARRAY'
+                THEN coalesce(list_filter(json_extract(events, '$[*]'),
                                           lambda e: (e ->> 'name') IN ('login_success', 'login_failure'))[1],
-                              record -> '$.events[0]')
-                ELSE record -> '$.events' END AS event
-    FROM (${jsonRecords(file, ['items'])})
+                              events -> '$[0]')
+                ELSE events END AS event
+    FROM (${jsonRecordFields(file, ['items'], {
+      text: {
+        unique_qualifier: '$.id.uniqueQualifier', customer_id: '$.id.customerId', id_application: '$.id.applicationName',
+        id_time: '$.id.time', actor_email: '$.actor.email', owner_domain: '$.ownerDomain', ip_address: '$.ipAddress',
+        profile_id: '$.actor.profileId', top_name: '$.name', top_type: '$.type',
+      },
+      json: { events: '$.events', top_parameters: '$.parameters' },
+    })})
   ),
   events AS (
-    SELECT source_row, record,
-           coalesce(event ->> '$.name', record ->> '$.name') AS name,
-           coalesce(event ->> '$.type', record ->> '$.type') AS type,
-           coalesce(event -> '$.parameters', record -> '$.parameters') AS parameters
+    SELECT *,
+           coalesce(event ->> '$.name', top_name) AS name,
+           coalesce(event ->> '$.type', top_type) AS type,
+           coalesce(event -> '$.parameters', top_parameters) AS parameters
     FROM activities
   )
-  SELECT source_row, record, name, type, ${join(PARAMETERS.map(parameter), ', ')},
+  SELECT *, ${join(PARAMETERS.map(parameter), ', ')},
          string_split(login_challenge_method, '+') AS challenge_methods
   FROM events`;
 
@@ -61,31 +69,30 @@ export const googleWorkspace: LoginFormat = {
   detect: (sample) => sampleObjects(sample, ['items']).some(looksLikeGoogleWorkspace),
   stage: (file) =>
     stagedSelect(fields(file), {
-      event_id: sql`CASE WHEN (record ->> '$.id.uniqueQualifier') IS NOT NULL
-                         THEN concat_ws('/', record ->> '$.id.customerId', record ->> '$.id.applicationName',
-                                        record ->> '$.id.time', record ->> '$.id.uniqueQualifier', name) END`,
-      ts: sql`record ->> '$.id.time'`,
-      user_raw: sql`record ->> '$.actor.email'`,
-      tenant: sql`coalesce(record ->> '$.id.customerId', record ->> '$.ownerDomain')`,
+      event_id: sql`CASE WHEN unique_qualifier IS NOT NULL
+                         THEN concat_ws('/', customer_id, id_application, id_time, unique_qualifier, name) END`,
+      ts: sql`id_time`,
+      user_raw: sql`actor_email`,
+      tenant: sql`coalesce(customer_id, owner_domain)`,
       idp: sql`login_type`,
       app: sql`application_name`,
       outcome: sql`CASE name WHEN 'login_success' THEN 'success' WHEN 'login_failure' THEN 'failure' ELSE name END`,
       error_code: sql`CASE WHEN name = 'login_failure' THEN login_failure_type END`,
       mfa_challenged: sql`CASE WHEN login_challenge_method IS NOT NULL
                                THEN CAST(len(list_filter(challenge_methods, lambda m: m NOT IN ('password', 'none'))) > 0 AS VARCHAR) END`,
-      ip_raw: sql`record ->> '$.ipAddress'`,
+      ip_raw: sql`ip_address`,
       skip_reason: sql`CASE WHEN name IS NULL THEN 'no event name'
                             WHEN name IN ('login_challenge', 'login_verification') THEN 'intermediate step: ' || name
                             WHEN name NOT IN ('login_success', 'login_failure') THEN 'not a login event: ' || name
-                            WHEN type IS DISTINCT FROM 'login' AND (record ->> '$.id.applicationName') IS DISTINCT FROM 'saml'
+                            WHEN type IS DISTINCT FROM 'login' AND id_application IS DISTINCT FROM 'saml'
                               THEN 'not a login event: ' || coalesce(type, '(no type)') || '.' || name END`,
       attributes: attributesObject({
-        application: sql`record ->> '$.id.applicationName'`,
+        application: sql`id_application`,
         challenge_method: sql`login_challenge_method`,
         is_second_factor: sql`is_second_factor`,
         is_suspicious: sql`is_suspicious`,
         saml_status_code: sql`saml_status_code`,
-        profile_id: sql`record ->> '$.actor.profileId'`,
+        profile_id: sql`profile_id`,
       }),
     }),
 };
