@@ -83,13 +83,13 @@ export function jsonRecordFields(file: string, wrappers: readonly WrapperKey[], 
   const elements = wrappers.map((key, i) => sql`CASE WHEN starts_with(__text[${raw(String(i + 1))}], '[')
     THEN CASE WHEN json_type(object, ${raw(`'$.${key}'`)}) = 'ARRAY' THEN json_extract(object, ${raw(`'$.${key}[*]'`)}) END END`);
   const named = Object.keys(text).map((name, i) => sql`__text[${raw(String(wrappers.length + i + 1))}] AS ${ident(name)}`);
-  // unnest in the SELECT list keeps the scan's order (see jsonRecords); the two lists unnest side by side.
+  // unnest in the SELECT list keeps the scan's order (see jsonRecords); __text, NULL for a wrapper's records, repeats.
   const records = sql`
     SELECT source_row, record${named.length > 0 ? sql`, ${join(named, ', ')}` : sql``}
     FROM (SELECT NULL::BIGINT AS source_row, record, CASE WHEN __text IS NULL THEN ${extract('record')} ELSE __text END AS __text
           FROM (SELECT unnest(CASE WHEN elements IS NULL THEN [object]
                                    ELSE list_transform(elements, lambda item: coalesce(item -> '$.json', item)) END) AS record,
-                       unnest(CASE WHEN elements IS NULL THEN [__text] ELSE list_transform(elements, lambda item: NULL::VARCHAR[]) END) AS __text
+                       CASE WHEN elements IS NULL THEN __text END AS __text
                 FROM (SELECT object, __text, coalesce(${join(elements, ', ')}) AS elements
                       FROM (SELECT json AS object, ${extract('json')} AS __text
                             FROM read_json_objects(${file}, format = 'auto', maximum_object_size = 268435456)))))`;
