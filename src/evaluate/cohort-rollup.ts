@@ -284,7 +284,8 @@ export function latencyArm(rows: readonly LatencyRow[], provider: string, startS
   for (let h = 0; h < hours; h++) offsets[h + 1] = (offsets[h + 1] ?? 0) + (offsets[h] ?? 0);
   const bins = arena ? arena.int16(kept) : new Int16Array(kept);
   const counts = arena ? arena.float64(kept) : new Float64Array(kept);
-  const cursor = Array.from(offsets.subarray(0, hours));
+  const cursor = new Array<number>(hours);
+  for (let h = 0; h < hours; h++) cursor[h] = offsets[h] ?? 0;
   for (const { series } of mine) {
     for (let i = 0; i < series.length; i += 3) {
       const h = windowHour(series[i] ?? Number.NaN, startSec, hours);

@@ -231,6 +231,7 @@ class Context {
   }
 
   private baselineOf(dims: readonly Dimension[], key: string, metric: string): CohortBaseline | undefined {
+    if (this.baselines.size === 0) return undefined;
     return this.baselines.get(`${dims.join(',')}|${key}|${metric}`);
   }
 
@@ -368,7 +369,7 @@ class Context {
     const [candidate, legacy] = ([0, 1] as const).map((a) => {
       const arm = rateArm(group.sums.arms[a], metric);
       const provider = a === 0 ? this.data.plan.providers.candidate : this.data.plan.providers.legacy;
-      const sums = windowSums(this.userSums().get(`${group.set.id}#${group.key}#${provider}`), metric);
+      const sums = this.windowUserSums(group, provider, metric);
       return { ...arm, varianceScale: acrossHoursScale(arm, sums, this.hours) };
     }) as [RateArm, RateArm];
     const base = { cohort: group.sums.cohort, metric, design, hours: this.hours, plannedLooks: this.plannedLooks(), alpha: this.data.plan.alpha, tau2: this.tau2(group, metric, design) };
@@ -560,6 +561,12 @@ class Context {
       this.carriedDrifts.set(metric.name, carriedDrift(pre, this.union, metric, this.data.plan.providers.legacy, baselineOf, this.data.baseline.shapes, this.hours));
     }
     return this.carriedDrifts.get(metric.name);
+  }
+
+  /** The cohort's per-user window sums on one provider for a rate metric; undefined without them. */
+  private windowUserSums(group: Group, provider: string, metric: PlanMetric): RatioSums | undefined {
+    const index = this.userSums();
+    return index.size > 0 ? windowSums(index.get(`${group.set.id}#${group.key}#${provider}`), metric) : undefined;
   }
 
   private userSumIndex: Map<string, UserSumRow> | undefined;
