@@ -18,12 +18,13 @@ export function rateArmVariance(arm: RateArm, h: number, p: number): number {
 
 function hourVariance(arm: RateArm, h: number, n: number, p: number): number {
   const units = arm.units;
-  const K = units?.K[h] ?? 0;
+  // Ternaries rather than `?.[h] ??`: a value that may be undefined makes V8 box the number it reads.
+  const K = units ? (units.K[h] ?? 0) : 0;
   if (units && K >= 2) {
     const squares = (units.sxx[h] ?? 0) - 2 * p * (units.sxn[h] ?? 0) + p * p * (units.snn[h] ?? 0);
     return (Math.max(squares, 0) * K) / ((K - 1) * n * n);
   }
-  const designEffect = Math.max(arm.designEffect?.[h] ?? 1, 1);
+  const designEffect = Math.max(arm.designEffect ? (arm.designEffect[h] ?? 1) : 1, 1);
   return (designEffect * p * (1 - p)) / n;
 }
 

@@ -42,7 +42,7 @@ export function withinSplitStream(candidate: RateArm, legacy: RateArm, hours: nu
   let tSquares = 0, tCross = 0, tAttempts2 = 0, tBinomial = 0, tUnits = 0, tPlain = 0;
   let cSquares = 0, cCross = 0, cAttempts2 = 0, cBinomial = 0, cUnits = 0, cPlain = 0;
   let nT = 0, xT = 0, nC = 0, xC = 0, standardised = 0, exactLooks = 0;
-  let lastV: number | undefined;
+  let lastV = Number.NaN;
   // The arms' series as locals: read once per look rather than through the arm objects.
   const candidateN = candidate.n, candidateX = candidate.x, legacyN = legacy.n, legacyX = legacy.x;
   const candidateDE = candidate.designEffect, legacyDE = legacy.designEffect;
@@ -62,7 +62,8 @@ export function withinSplitStream(candidate: RateArm, legacy: RateArm, hours: nu
       xC += xCh;
       standardised += ratio * xCh;
       // Candidate hours weigh 1, legacy hours r_w (w² = r_w²).
-      const kT = tK?.[h] ?? 0;
+      // Ternaries rather than `tK?.[h] ?? 0`: a value that may be undefined made V8 box the numbers read here.
+      const kT = tK ? (tK[h] ?? 0) : 0;
       tPlain += 1 * nTh;
       if (tSxx && tSxn && tSnn && kT >= 1) {
         tSquares += 1 * (tSxx[h] ?? 0);
@@ -70,11 +71,11 @@ export function withinSplitStream(candidate: RateArm, legacy: RateArm, hours: nu
         tAttempts2 += 1 * (tSnn[h] ?? 0);
         tUnits += kT;
       } else {
-        tBinomial += 1 * nTh * Math.max(candidateDE?.[h] ?? 1, 1);
+        tBinomial += 1 * nTh * Math.max(candidateDE ? (candidateDE[h] ?? 1) : 1, 1);
         tUnits += nTh;
       }
       const w2 = ratio * ratio;
-      const kC = cK?.[h] ?? 0;
+      const kC = cK ? (cK[h] ?? 0) : 0;
       cPlain += w2 * nCh;
       if (cSxx && cSxn && cSnn && kC >= 1) {
         cSquares += w2 * (cSxx[h] ?? 0);
@@ -82,7 +83,7 @@ export function withinSplitStream(candidate: RateArm, legacy: RateArm, hours: nu
         cAttempts2 += w2 * (cSnn[h] ?? 0);
         cUnits += kC;
       } else {
-        cBinomial += w2 * nCh * Math.max(legacyDE?.[h] ?? 1, 1);
+        cBinomial += w2 * nCh * Math.max(legacyDE ? (legacyDE[h] ?? 1) : 1, 1);
         cUnits += nCh;
       }
     }
@@ -104,7 +105,7 @@ export function withinSplitStream(candidate: RateArm, legacy: RateArm, hours: nu
   }
   const pooled = nT + nC > 0 ? (xT + xC) / (nT + nC) : 0;
   const binomial = nT > 0 && nC > 0 ? pooled * (1 - pooled) * (1 / nT + 1 / nC) : 0;
-  const designEffect = lastV !== undefined && binomial > 0 ? lastV / binomial : 1;
+  const designEffect = !Number.isNaN(lastV) && binomial > 0 ? lastV / binomial : 1;
   return {
     columns,
     get looks() {
