@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Plan, PlanMetric } from '../plan/plan.js';
 import { betaBinomialShrinkage } from '../stats/beta-binomial-shrinkage.js';
 import { fitBetaMoments } from '../stats/fit-beta-moments.js';
-import { all, run } from '../store/query.js';
+import { all, forEachRow, run } from '../store/query.js';
 import { fitSeries, incidentWindows, rawProfile, type CohortSeries, type SeriesFit } from './fit-series.js';
 import type { CohortSet } from './cohort-sets.js';
 import { cohortSeries, prefix, sortedSeriesTable, windowsBefore, type StreamedCohort } from './cohort-series.js';
@@ -208,13 +208,11 @@ async function firstShapes(
 ): Promise<Map<string, Float64Array>[]> {
   const shapes = days.map(() => new Map<string, Float64Array>());
   const byKey = new Map(rows.map((r) => [`${r.set_id}|${r.metric}|${r.cohort_key}`, r]));
-  const profiles = await all<{ set_id: number; metric: string; cohort_key: string; hows: number[]; n: number[][]; x: number[][] }>(
-    connection,
-    rawProfilesAt(days),
-  );
-  for (const p of profiles) {
+  type Profile = { set_id: number; metric: string; cohort_key: string; hows: number[]; n: number[][]; x: number[][] };
+  // Streamed: at 10k cohorts the profiles' nested lists would be millions of numbers on the heap at once.
+  await forEachRow<Profile>(connection, rawProfilesAt(days), (p) => {
     const r = byKey.get(`${p.set_id}|${p.metric}|${p.cohort_key}`);
-    if (!r) continue;
+    if (!r) return;
     days.forEach((_, k) => {
       if (!(r.windows[k]! > 0 && isBig(r.family, r.n[k]!, r.x[k]!))) return;
       const values = new Float64Array(HOURS_PER_WEEK).fill(Number.NaN);
@@ -224,7 +222,7 @@ async function firstShapes(
       });
       shapes[k]!.set(`${p.cohort_key}|${p.metric}`, smoothShape(values));
     });
-  }
+  });
   for (const map of shapes) {
     for (const metric of metrics) if (!map.has(`|${metric.name}`)) map.set(`|${metric.name}`, new Float64Array(HOURS_PER_WEEK));
   }
