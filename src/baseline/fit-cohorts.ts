@@ -146,7 +146,7 @@ export async function fitCohortsAt(
       if (profile.some(Number.isFinite)) perCut[k]!.refined.set(`${r.cohort_key}|${r.metric}`, smoothShape(profile));
     });
   }
-  const fitted = days.map(() => new Map<number, { fit: SeriesFit; shapeMean: number }>());
+  const fitted = days.map((): (FittedCohort | undefined)[] => new Array<FittedCohort | undefined>(rows.length));
   for await (const { cid, series } of cohortSeries(connection, streamed, streamed.length)) {
     const i = order[cid]!;
     const r = rows[i]!;
@@ -155,15 +155,13 @@ export async function fitCohortsAt(
       const before = prefix(series, windowsBefore(series, day));
       const shape = shapeOf(perCut[k]!.refined, k, i);
       const fit = isWorthy(r.family, r.n[k]!, r.x[k]!) ? fitSeries(before, shapeOf(initial[k]!, k, i), shape) : smallCohortFit(r, k);
-      fitted[k]!.set(i, { fit, shapeMean: meanOffset(before, shape) });
+      fitted[k]![i] = toFittedCohort(r, fit, perCut[k]!.assign[i]!, perCut[k]!.bigByMetric, meanOffset(before, shape));
     });
   }
   const fits = days.map((_, k): CohortFits => {
-    const { bigByMetric, assign, refined } = perCut[k]!;
-    const cohorts = rows.flatMap((r, i) => {
-      const f = fitted[k]!.get(i);
-      return f ? [toFittedCohort(r, f.fit, assign[i]!, bigByMetric, f.shapeMean)] : [];
-    });
+    const cohorts = fitted[k]!.filter((f): f is FittedCohort => f !== undefined);
+    fitted[k] = [];
+    const { refined } = perCut[k]!;
     const used = new Set(cohorts.map((f) => `${f.shapeKey}|${f.metric}`));
     for (const key of [...refined.keys()]) if (!used.has(key)) refined.delete(key);
     return { fits: shrinkTrends(shrinkSmallCohorts(cohorts)), shapes: refined };
