@@ -366,14 +366,16 @@ class Context {
   rateInput(group: Group, metric: PlanMetric): CohortMetricInput {
     const legacyIn = (g: Group) => anyPositive(g.sums.arms[1].attempts);
     const design = this.design(group, legacyIn);
-    const [candidate, legacy] = ([0, 1] as const).map((a) => {
+    // `rateArm` returns a fresh object each call: its scale is set on it rather than on a spread copy.
+    const scaled = (a: 0 | 1, provider: string): RateArm => {
       const arm = rateArm(group.sums.arms[a], metric);
-      const provider = a === 0 ? this.data.plan.providers.candidate : this.data.plan.providers.legacy;
-      const sums = this.windowUserSums(group, provider, metric);
-      return { ...arm, varianceScale: acrossHoursScale(arm, sums, this.hours) };
-    }) as [RateArm, RateArm];
+      arm.varianceScale = acrossHoursScale(arm, this.windowUserSums(group, provider, metric), this.hours);
+      return arm;
+    };
+    const candidate = scaled(0, this.data.plan.providers.candidate);
+    const legacy = scaled(1, this.data.plan.providers.legacy);
     const base = { cohort: group.sums.cohort, metric, design, hours: this.hours, plannedLooks: this.plannedLooks(), alpha: this.data.plan.alpha, tau2: this.tau2(group, metric, design) };
-    if (design === 'within_cohort_split') return { ...base, rate: { candidate, legacy } };
+    if (design === 'within_cohort_split') return { cohort: base.cohort, metric, design, hours: base.hours, plannedLooks: base.plannedLooks, alpha: base.alpha, tau2: base.tau2, rate: { candidate, legacy } };
     const own = this.baselineOf(group.set.dimensions, group.key, metric.name);
     if (design === 'difference_in_differences' && this.drift(metric)) {
       // Drift folded into each cell's expectation (its IdP's legacy traffic); the zero drift series only names the design.
@@ -408,7 +410,7 @@ class Context {
     const hasLegacy = legacy.counts.length > 0;
     const design = this.data.stage.unit === 'user' && hasLegacy ? 'within_cohort_split' : this.design(group, () => false);
     const base = { cohort: group.sums.cohort, metric, design, hours: this.hours, plannedLooks: this.plannedLooks(), alpha: this.data.plan.alpha, tau2: this.tau2(group, metric, design) };
-    if (design === 'within_cohort_split') return { ...base, latency: { candidate, legacy } };
+    if (design === 'within_cohort_split') return { cohort: base.cohort, metric, design, hours: base.hours, plannedLooks: base.plannedLooks, alpha: base.alpha, tau2: base.tau2, latency: { candidate, legacy } };
     const own = this.baselineOf(group.set.dimensions, group.key, metric.name);
     const everyone = this.baselineOf([], '', metric.name);
     const unjudged = (note: string): CohortResult => ({
