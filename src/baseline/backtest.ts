@@ -76,7 +76,9 @@ export async function backtest(connection: DuckDBConnection, plan: Plan): Promis
   await run(connection, hourlyTable(sets, errorCodes(plan.metrics), plan.providers.legacy, { from: fitFrom, to: holdoutTo }));
   // The series runs on to the hold-out's end, so the stage window streams with the fit.
   const fitted = await fitCohortsAt(connection, { metrics: rates }, sets, [fitTo], { seriesTo: holdoutTo });
-  const { fits, shapes } = fitted.fits[0]!;
+  const [cut] = fitted.fits;
+  if (!cut) throw new Error('backtest: the fit is missing');
+  const { fits, shapes } = cut;
   await run(connection, uploadOffsets(shapes));
   await run(connection, seriesTable(rates, errorCodes(plan.metrics), holdoutTo, { table: 'bl_holdout', from: fitTo }));
   const stored = new Set(sets.filter((s) => s.stored).map((s) => s.id));
@@ -89,7 +91,7 @@ export async function backtest(connection: DuckDBConnection, plan: Plan): Promis
     coverage(JSON.stringify(params)),
   );
   const stageWindow = { from: fitTo, to: new Date(Math.min(holdoutTo.getTime(), fitTo.getTime() + STAGE_DAYS * 86_400_000)) };
-  const [pooled = []] = await holdoutResiduals(connection, fitted, [{ cut: 0, ...stageWindow }], stored, effects);
+  const pooled = await holdoutResiduals(connection, fitted.streamed, cut, stageWindow, stored, effects);
   return {
     fitFrom,
     fitTo,

@@ -73,11 +73,22 @@ interface CohortRow {
   t_bar: number[];
 }
 
+/** Options of `fitCohortsAt`. */
+export interface FitOptions {
+  /** The series runs to here (default: the last cut), e.g. to stream a hold-out window after a cut. */
+  seriesTo?: Date;
+  /**
+   * Called with each cut's fits as they are done, in cut order; `bl_sorted` is there to stream (a hold-out pass).
+   * Returns whether to keep them in the result (default: keep); a caller that only needs a summary drops them.
+   */
+  onFit?: (cut: number, fits: CohortFits, streamed: readonly StreamedCohort[]) => Promise<boolean>;
+}
+
 /** Every cohort's fit at each cut, and the stream that fed them (`bl_sorted`, for a holdout pass). */
 export interface FittedCuts {
   cuts: Date[];
-  /** Per cut (same order): the fits of the cohorts with windows before it, and their shapes. */
-  fits: CohortFits[];
+  /** Per cut (same order): the fits of the cohorts with windows before it, and their shapes; undefined where `onFit` dropped them. */
+  fits: (CohortFits | undefined)[];
   /** `bl_sorted`'s cohorts by stream index. */
   streamed: StreamedCohort[];
 }
@@ -104,7 +115,7 @@ export async function fitCohortsAt(
   plan: Pick<Plan, 'metrics'>,
   sets: readonly CohortSet[],
   cuts: readonly Date[],
-  options: { seriesTo?: Date } = {},
+  options: FitOptions = {},
 ): Promise<FittedCuts> {
   const modelled = plan.metrics.filter((m) => m.family !== 'shadow');
   const seriesTo = options.seriesTo ?? new Date(Math.max(...cuts.map((c) => c.getTime())));
@@ -142,11 +153,14 @@ export async function fitCohortsAt(
     days.forEach((day, k) => {
       if (!(r.windows[k]! > 0 && isBig(r.family, r.n[k]!, r.x[k]!))) return;
       const before = prefix(series, windowsBefore(series, day));
-      const profile = rawProfile(before, incidentWindows(before, shapeOf(initial[k]!, k, i)));
+      const flags = incidentWindows(before, shapeOf(initial[k]!, k, i));
+      // Nothing flagged: the shape is the first one (the same array, not a copy: at 10k cohorts they add up).
+      if (!flags.includes(1)) return;
+      const profile = rawProfile(before, flags);
       if (profile.some(Number.isFinite)) perCut[k]!.refined.set(`${r.cohort_key}|${r.metric}`, smoothShape(profile));
     });
   }
-  const fitted = days.map((): (FittedCohort | undefined)[] => new Array<FittedCohort | undefined>(rows.length));
+  const fitted = days.map(() => new SeriesFits(rows.length));
   for await (const { cid, series } of cohortSeries(connection, streamed, streamed.length)) {
     const i = order[cid]!;
     const r = rows[i]!;
@@ -155,18 +169,47 @@ export async function fitCohortsAt(
       const before = prefix(series, windowsBefore(series, day));
       const shape = shapeOf(perCut[k]!.refined, k, i);
       const fit = isWorthy(r.family, r.n[k]!, r.x[k]!) ? fitSeries(before, shapeOf(initial[k]!, k, i), shape) : smallCohortFit(r, k);
-      fitted[k]![i] = toFittedCohort(r, fit, perCut[k]!.assign[i]!, perCut[k]!.bigByMetric, meanOffset(before, shape));
+      fitted[k]!.set(i, fit, meanOffset(before, shape));
     });
   }
-  const fits = days.map((_, k): CohortFits => {
-    const cohorts = fitted[k]!.filter((f): f is FittedCohort => f !== undefined);
-    fitted[k] = [];
-    const { refined } = perCut[k]!;
+  // One cut's cohort objects at a time: at 10k cohorts × five cuts they would not fit the heap together.
+  const fits: (CohortFits | undefined)[] = [];
+  for (const [k] of days.entries()) {
+    const { bigByMetric, assign, refined } = perCut[k]!;
+    const cohorts = rows.flatMap((r, i) => {
+      const f = fitted[k]!.get(i);
+      return f ? [toFittedCohort(r, f.fit, assign[i]!, bigByMetric, f.shapeMean)] : [];
+    });
     const used = new Set(cohorts.map((f) => `${f.shapeKey}|${f.metric}`));
     for (const key of [...refined.keys()]) if (!used.has(key)) refined.delete(key);
-    return { fits: shrinkTrends(shrinkSmallCohorts(cohorts)), shapes: refined };
-  });
+    const cut = { fits: shrinkTrends(shrinkSmallCohorts(cohorts)), shapes: refined };
+    fits.push((await (options.onFit?.(k, cut, streamed) ?? true)) ? cut : undefined);
+  }
   return { cuts: [...cuts], fits, streamed };
+}
+
+const FIT_FIELDS = ['windows', 'n', 'x', 'tBar', 'level', 'trend', 'tau2', 'phi', 'flagged', 'varLevel', 'varTrend', 'covLevelTrend', 'varTrendModel'] as const;
+
+/** One cut's `SeriesFit`s and shape means by cohort row, in flat typed arrays (an object per cohort × cut would not fit the heap at 10k cohorts). */
+class SeriesFits {
+  private readonly values: Float64Array;
+  private readonly state: Uint8Array; // 0 none, 1 fitted, 2 fitted and fixed
+  constructor(rows: number) {
+    this.values = new Float64Array(rows * (FIT_FIELDS.length + 1));
+    this.state = new Uint8Array(rows);
+  }
+  set(row: number, fit: SeriesFit, shapeMean: number): void {
+    const base = row * (FIT_FIELDS.length + 1);
+    FIT_FIELDS.forEach((field, j) => (this.values[base + j] = fit[field]));
+    this.values[base + FIT_FIELDS.length] = shapeMean;
+    this.state[row] = fit.fixed ? 2 : 1;
+  }
+  get(row: number): { fit: SeriesFit; shapeMean: number } | undefined {
+    if (this.state[row] === 0) return undefined;
+    const base = row * (FIT_FIELDS.length + 1);
+    const fit = Object.fromEntries(FIT_FIELDS.map((field, j) => [field, this.values[base + j]!])) as Omit<SeriesFit, 'fixed'>;
+    return { fit: { ...fit, fixed: this.state[row] === 2 }, shapeMean: this.values[base + FIT_FIELDS.length]! };
+  }
 }
 
 /** Σ n·s(h) / Σ n over the windows: the n-weighted mean of the cohort's shape offsets (`shapeMeanBaseline`). */

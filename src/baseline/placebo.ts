@@ -2,8 +2,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Plan } from '../plan/plan.js';
 import type { Period } from '../types.js';
 import type { CohortSet } from './cohort-sets.js';
-import { cohortSeries, windowsBefore } from './cohort-series.js';
-import { fitCohortsAt, type CohortFits, type FittedCohort, type FittedCuts } from './fit-cohorts.js';
+import { cohortSeries, windowsBefore, type StreamedCohort } from './cohort-series.js';
+import { fitCohortsAt, type CohortFits, type FittedCohort } from './fit-cohorts.js';
 import type { CohortSeries } from './fit-series.js';
 import { groupBy } from '../group-by.js';
 
@@ -93,43 +93,38 @@ export function pooledSums(series: CohortSeries, fit: FittedCohort, shape: Array
 }
 
 /**
- * Stage-pooled residuals over held-out windows: for each `{ cut, from, to }` (a cut of `fitted`, and the window
- * after it), every fitted cohort of a `stored` set with windows in [from, to) is projected with its fit at that cut
- * (level + trend + its shape) and its residual pooled, in one more pass over `bl_sorted`. `effects`: design effect
- * by `setId|cohortKey`, for the failure-based rates (mfa_rate and latency use 1).
+ * Stage-pooled residuals over a held-out window [from, to): every fitted cohort of a `stored` set with windows in
+ * it is projected with its fit (level + trend + its shape) and its residual pooled, in one pass over the window's
+ * rows of `bl_sorted` (`streamed`: its cohorts by stream index). `effects`: design effect by `setId|cohortKey`,
+ * for the failure-based rates (mfa_rate and latency use 1).
  */
 export async function holdoutResiduals(
   connection: DuckDBConnection,
-  fitted: FittedCuts,
-  windows: readonly { cut: number; from: Date; to: Date }[],
+  streamed: readonly StreamedCohort[],
+  fitted: CohortFits,
+  window: Period,
   stored: ReadonlySet<number>,
   effects: ReadonlyMap<string, number>,
-): Promise<PooledResidual[][]> {
-  const byKey = windows.map((w) => new Map((fitted.fits[w.cut]?.fits ?? []).map((f) => [`${f.setId}|${f.metric}|${f.cohortKey}`, f])));
-  const out = windows.map((): PooledResidual[] => []);
-  const first = Math.min(...windows.map((w) => w.from.getTime() / DAY_MS));
-  for await (const { cid, series } of cohortSeries(connection, fitted.streamed, fitted.streamed.length, first)) {
-    const c = fitted.streamed[cid]!;
-    if (!stored.has(c.setId)) continue;
-    windows.forEach((w, j) => {
-      const f = byKey[j]!.get(`${c.setId}|${c.metric}|${c.cohortKey}`);
-      if (!f) return;
-      const shape = fitted.fits[w.cut]!.shapes.get(`${f.shapeKey}|${f.metric}`) ?? [];
-      const from = w.from.getTime() / DAY_MS;
-      if (windowsBefore(series, from) === windowsBefore(series, w.to.getTime() / DAY_MS)) return;
-      const sums = pooledSums(series, f, shape, from, w.to.getTime() / DAY_MS);
-      const de = f.family === 'rate' && f.metric !== 'mfa_rate' ? Math.max(effects.get(`${f.setId}|${f.cohortKey}`) ?? 1, 1) : 1;
-      out[j]!.push({
-        setId: f.setId,
-        metric: f.metric,
-        cohortKey: f.cohortKey,
-        residual: sums.r,
-        hourly: de * sums.samp + f.tau2 * sums.w2,
-        projection: sums.g * sums.g * f.varLevel + 2 * sums.g * sums.h * f.covLevelTrend + sums.h * sums.h * f.varTrend,
-      });
+): Promise<PooledResidual[]> {
+  const byKey = new Map(fitted.fits.map((f) => [`${f.setId}|${f.metric}|${f.cohortKey}`, f]));
+  const [from, to] = [window.from.getTime() / DAY_MS, window.to.getTime() / DAY_MS];
+  const out: PooledResidual[] = [];
+  for await (const { cid, series } of cohortSeries(connection, streamed, streamed.length, from)) {
+    const c = streamed[cid]!;
+    const f = stored.has(c.setId) ? byKey.get(`${c.setId}|${c.metric}|${c.cohortKey}`) : undefined;
+    if (!f || !(series.t[0]! < to)) continue;
+    const sums = pooledSums(series, f, fitted.shapes.get(`${f.shapeKey}|${f.metric}`) ?? [], from, to);
+    const de = f.family === 'rate' && f.metric !== 'mfa_rate' ? Math.max(effects.get(`${f.setId}|${f.cohortKey}`) ?? 1, 1) : 1;
+    out.push({
+      setId: f.setId,
+      metric: f.metric,
+      cohortKey: f.cohortKey,
+      residual: sums.r,
+      hourly: de * sums.samp + f.tau2 * sums.w2,
+      projection: sums.g * sums.g * f.varLevel + 2 * sums.g * sums.h * f.covLevelTrend + sums.h * sums.h * f.varTrend,
     });
   }
-  return out.map((list) => list.sort((a, b) => a.setId - b.setId || cmp(a.metric, b.metric) || cmp(a.cohortKey, b.cohortKey)));
+  return out.sort((a, b) => a.setId - b.setId || cmp(a.metric, b.metric) || cmp(a.cohortKey, b.cohortKey));
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -162,18 +157,24 @@ export async function placeboFactors(
 ): Promise<{ factors: Map<string, number>; fit: CohortFits }> {
   const stored = new Set(sets.filter((s) => s.stored).map((s) => s.id));
   const origins = placeboOrigins(period).map((o) => new Date(o));
-  const fitted = await fitCohortsAt(connection, plan, sets, [...origins, period.to]);
-  const fit = fitted.fits.at(-1)!;
-  const windows = origins.map((from, cut) => ({ cut, from, to: new Date(from.getTime() + STAGE_DAYS * DAY_MS) }));
   const pooled = new Map<string, PooledResidual[]>();
-  for (const residuals of await holdoutResiduals(connection, fitted, windows, stored, effects)) {
-    for (const r of residuals) {
-      const key = `${r.setId}|${r.metric}`;
-      const list = pooled.get(key) ?? [];
-      list.push(r); // in place: copying the list per residual is quadratic (~10⁵ residuals per set at 10k cohorts × 4 origins)
-      pooled.set(key, list);
-    }
-  }
+  // Each origin's fits are pooled over its stage as soon as they are done, then dropped: only the build's own is kept.
+  const fitted = await fitCohortsAt(connection, plan, sets, [...origins, period.to], {
+    onFit: async (cut, fits, streamed) => {
+      const from = origins[cut];
+      if (!from) return true;
+      const window = { from, to: new Date(from.getTime() + STAGE_DAYS * DAY_MS) };
+      for (const r of await holdoutResiduals(connection, streamed, fits, window, stored, effects)) {
+        const key = `${r.setId}|${r.metric}`;
+        const list = pooled.get(key) ?? [];
+        list.push(r); // in place: copying the list per residual is quadratic (~10⁵ residuals per set at 10k cohorts × 4 origins)
+        pooled.set(key, list);
+      }
+      return false;
+    },
+  });
+  const fit = fitted.fits.at(-1);
+  if (!fit) throw new Error('placeboFactors: the fit on the whole period is missing');
   const byMetric = groupBy([...pooled.values()].flat(), (r) => r.metric);
   const usable = (rs: readonly PooledResidual[]) => rs.filter((r) => r.hourly + r.projection > 0);
   const factors = new Map<string, number>();
