@@ -21,13 +21,14 @@ export function jsonRecords(file: string, wrappers: readonly WrapperKey[] = []):
   const elements = wrappers.map((key, i) =>
     raw(`CASE WHEN types[${i + 1}] = 'ARRAY' THEN json_extract(object, '$.${key}[*]') END`));
   // unnest in the SELECT list keeps the scan's order, so the records come in file order without a row_number() window.
+  // Its argument is a column, not an expression: unnest evaluates an expression again for every chunk it puts out.
   return sql`
-    SELECT NULL::BIGINT AS source_row,
-           unnest(CASE WHEN elements IS NULL THEN [object]
-                       ELSE list_transform(elements, lambda item: coalesce(item -> '$.json', item)) END) AS record
-    FROM (SELECT object, coalesce(${join(elements, ', ')}) AS elements
-          FROM (SELECT json AS object, json_type(json, [${paths}]) AS types
-                FROM read_json_objects(${file}, format = 'auto', maximum_object_size = 268435456)))`;
+    SELECT NULL::BIGINT AS source_row, unnest(records) AS record
+    FROM (SELECT CASE WHEN elements IS NULL THEN [object]
+                      ELSE list_transform(elements, lambda item: coalesce(item -> '$.json', item)) END AS records
+          FROM (SELECT object, coalesce(${join(elements, ', ')}) AS elements
+                FROM (SELECT json AS object, json_type(json, [${paths}]) AS types
+                      FROM read_json_objects(${file}, format = 'auto', maximum_object_size = 268435456))))`;
 }
 
 /** Paths to read from a JSON column, by the name of the column each becomes: `{ event_type: '$.eventType' }`. */
@@ -87,11 +88,12 @@ export function jsonRecordFields(file: string, wrappers: readonly WrapperKey[], 
   const records = sql`
     SELECT source_row, record${named.length > 0 ? sql`, ${join(named, ', ')}` : sql``}
     FROM (SELECT NULL::BIGINT AS source_row, record, CASE WHEN __text IS NULL THEN ${extract('record')} ELSE __text END AS __text
-          FROM (SELECT unnest(CASE WHEN elements IS NULL THEN [object]
-                                   ELSE list_transform(elements, lambda item: coalesce(item -> '$.json', item)) END) AS record,
-                       CASE WHEN elements IS NULL THEN __text END AS __text
-                FROM (SELECT object, __text, coalesce(${join(elements, ', ')}) AS elements
-                      FROM (SELECT json AS object, ${extract('json')} AS __text
-                            FROM read_json_objects(${file}, format = 'auto', maximum_object_size = 268435456)))))`;
+          FROM (SELECT unnest(records) AS record, __text
+                FROM (SELECT CASE WHEN elements IS NULL THEN [object]
+                                  ELSE list_transform(elements, lambda item: coalesce(item -> '$.json', item)) END AS records,
+                             CASE WHEN elements IS NULL THEN __text END AS __text
+                      FROM (SELECT object, __text, coalesce(${join(elements, ', ')}) AS elements
+                            FROM (SELECT json AS object, ${extract('json')} AS __text
+                                  FROM read_json_objects(${file}, format = 'auto', maximum_object_size = 268435456))))))`;
   return withJsonFields(records, 'record', others);
 }
