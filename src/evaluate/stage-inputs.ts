@@ -401,12 +401,7 @@ class Context {
   }
 
   latencyInput(group: Group, metric: PlanMetric): CohortMetricInput | CohortResult {
-    const rows = this.latencyRows(group.set.id, group.key);
-    const everyoneRows = this.latencyRows(this.sets[0]?.id ?? 0, '');
-    const startSec = this.data.window.from.getTime() / 1000;
-    const byProvider = (rs: readonly LatencyRow[], provider: string) => latencyArm(rs, provider, startSec, this.hours, this.arena);
-    const candidate = byProvider(rows, this.data.plan.providers.candidate);
-    const legacy = byProvider(rows, this.data.plan.providers.legacy);
+    const { candidate, legacy } = this.latencyArms(group);
     const hasLegacy = legacy.counts.length > 0;
     const design = this.data.stage.unit === 'user' && hasLegacy ? 'within_cohort_split' : this.design(group, () => false);
     const base = { cohort: group.sums.cohort, metric, design, hours: this.hours, plannedLooks: this.plannedLooks(), alpha: this.data.plan.alpha, tau2: this.tau2(group, metric, design) };
@@ -423,14 +418,14 @@ class Context {
     const days = (b: CohortBaseline) => this.meanDays(candidate, b);
     if (design === 'difference_in_differences') {
       const idp = this.idpReference(group, metric);
-      const reference = idp?.arm ?? byProvider(everyoneRows, this.data.plan.providers.legacy);
+      const reference = idp?.arm ?? this.everyoneLegacy();
       const ratio = this.armBaselineRatio(group, metric, own.tau2, idp?.cells);
       const expectation: LatencyExpectation = ratio ?? {
         logOffset: this.latencyOffset(group, metric, p.eta.map((v, h) => v - (this.project(everyone, metric.name).eta[h] ?? 0))),
         varOffset: projectionVariance(own, days(own)) + projectionVariance(everyone, days(everyone)),
         tau2: own.tau2,
       };
-      return { ...base, latency: { candidate, legacy: ratio ? reference : byProvider(everyoneRows, this.data.plan.providers.legacy), expectation } };
+      return { ...base, latency: { candidate, legacy: ratio ? reference : this.everyoneLegacy(), expectation } };
     }
     const histogram = this.baselineHistogram(group.set.dimensions, group.key);
     if (!histogram) return unjudged(`no baseline latency histogram for this cohort: judge it through its parent cohort`);
@@ -440,6 +435,27 @@ class Context {
     const projected = p.eta.map((v) => logQ + v - own.level - (own.shapeMeanBaseline ?? 0));
     const varOffset = projectionVariance(own, days(own));
     return { ...base, latency: { candidate, expectation: { logOffset: projected, projectedLogQuantile: projected, varOffset, tau2: own.tau2 } } };
+  }
+
+  private readonly latencyArmsByGroup = new Map<Group, { candidate: LatencyArm; legacy: LatencyArm }>();
+  /** The cohort's latency histograms on both providers, built once for all its latency metrics. */
+  private latencyArms(group: Group): { candidate: LatencyArm; legacy: LatencyArm } {
+    let arms = this.latencyArmsByGroup.get(group);
+    if (!arms) {
+      const rows = this.latencyRows(group.set.id, group.key);
+      const startSec = this.data.window.from.getTime() / 1000;
+      const { candidate, legacy } = this.data.plan.providers;
+      arms = { candidate: latencyArm(rows, candidate, startSec, this.hours, this.arena), legacy: latencyArm(rows, legacy, startSec, this.hours, this.arena) };
+      this.latencyArmsByGroup.set(group, arms);
+    }
+    return arms;
+  }
+
+  private everyoneLegacyArm: LatencyArm | undefined;
+  /** All legacy latency traffic (the everyone cohort's legacy histograms), built once. */
+  private everyoneLegacy(): LatencyArm {
+    this.everyoneLegacyArm ??= latencyArm(this.latencyRows(this.sets[0]?.id ?? 0, ''), this.data.plan.providers.legacy, this.data.window.from.getTime() / 1000, this.hours, this.arena);
+    return this.everyoneLegacyArm;
   }
 
   /** Days from a baseline's tBar to the candidate's observations, averaged with the candidate's hourly counts as weights. */
