@@ -249,21 +249,39 @@ async function firstShapes(
 ): Promise<Map<string, Float64Array>[]> {
   const shapes = days.map(() => new Map<string, Float64Array>());
   const byKey = new Map(rows.map((r) => [`${r.set_id}|${r.metric}|${r.cohort_key}`, r]));
-  type Profile = { set_id: number; metric: string; cohort_key: string; hows: number[]; n: number[][]; x: number[][] };
-  // Streamed: at 10k cohorts the profiles' nested lists would be millions of numbers on the heap at once.
-  await forEachRow<Profile>(connection, rawProfilesAt(days), (p) => {
-    const r = byKey.get(`${p.set_id}|${p.metric}|${p.cohort_key}`);
-    if (!r) return;
+  // Streamed one cohort × hour at a time: at 10k cohorts the profiles are millions of sums.
+  let key = '';
+  let sums: { r: CohortRow; n: Float64Array; x: Float64Array } | undefined;
+  const finish = () => {
+    if (!sums) return;
+    const { r, n, x } = sums;
     days.forEach((_, k) => {
       if (!(r.windows[k]! > 0 && isBig(r.family, r.n[k]!, r.x[k]!))) return;
       const values = new Float64Array(HOURS_PER_WEEK).fill(Number.NaN);
-      p.hows.forEach((how, j) => {
-        const [n, x] = [p.n[j]![k]!, p.x[j]![k]!];
-        if (n > 0) values[how] = r.family === 'rate' ? Math.log((x + 0.5) / (n - x + 0.5)) : x / n;
-      });
-      shapes[k]!.set(`${p.cohort_key}|${p.metric}`, smoothShape(values));
+      for (let h = 0; h < HOURS_PER_WEEK; h++) {
+        const [nh, xh] = [n[h * days.length + k]!, x[h * days.length + k]!];
+        if (nh > 0) values[h] = r.family === 'rate' ? Math.log((xh + 0.5) / (nh - xh + 0.5)) : xh / nh;
+      }
+      shapes[k]!.set(`${r.cohort_key}|${r.metric}`, smoothShape(values));
     });
+  };
+  const cuts = days.length;
+  await forEachRow<Record<string, number | string>>(connection, rawProfilesAt(days), (row) => {
+    const rowKey = `${row['set_id']}|${row['metric']}|${row['cohort_key']}`;
+    if (rowKey !== key) {
+      finish();
+      key = rowKey;
+      const r = byKey.get(rowKey);
+      sums = r ? { r, n: new Float64Array(HOURS_PER_WEEK * cuts), x: new Float64Array(HOURS_PER_WEEK * cuts) } : undefined;
+    }
+    if (!sums) return;
+    const h = row['how'] as number;
+    for (let k = 0; k < cuts; k++) {
+      sums.n[h * cuts + k] = row[`n${k}`] as number;
+      sums.x[h * cuts + k] = row[`x${k}`] as number;
+    }
   });
+  finish();
   for (const map of shapes) {
     for (const metric of metrics) if (!map.has(`|${metric.name}`)) map.set(`|${metric.name}`, new Float64Array(HOURS_PER_WEEK));
   }

@@ -53,26 +53,27 @@ export function seriesTotalsAt(cuts: readonly number[]): Sql {
 }
 
 /**
- * Raw hour-of-week sums of the cohorts big over all of `bl_series`, one row per cohort with, per hour of week
- * (`hows`), lists in the order of `cuts` of Σn and of Σx (rates) or Σ n ȳ (latency, exact) of the windows before each cut.
+ * Raw hour-of-week sums of the cohorts big over all of `bl_series`: one row per cohort × hour of week, ordered
+ * by cohort and hour, with for each cut k (days since the epoch, in the order of `cuts`) `n<k>` = Σn and `x<k>` =
+ * Σx (rates) or Σ n ȳ (latency, exact) of the windows before it. Scalar columns, so a streamed chunk stays small.
  */
 export function rawProfilesAt(cuts: readonly number[]): Sql {
   const before = (cut: Sql) => sql`t < ${cut}`;
+  const columns = cuts.map((c, k) => {
+    const cut = raw(String(c));
+    return sql`coalesce(sum(n) FILTER (WHERE ${before(cut)}), 0) AS ${raw(`n${k}`)},
+               CASE WHEN any_value(family) = 'rate' THEN coalesce(sum(x) FILTER (WHERE ${before(cut)}), 0)
+                    ELSE ${exactSumWhere(sql`n * x`, before(cut))} END AS ${raw(`x${k}`)}`;
+  });
   return sql`
     WITH big AS (
       SELECT set_id, metric, cohort_key FROM bl_series GROUP BY set_id, metric, cohort_key
       HAVING ${BIG(sql`any_value(family)`, sql`sum(n)`, sql`sum(x)`)}
-    ), hours AS (
-      SELECT set_id, metric, cohort_key, how::INT AS how,
-             ${list(cuts, (c) => sql`coalesce(sum(n) FILTER (WHERE ${before(c)}), 0)`)} AS n,
-             ${list(cuts, (c) => sql`CASE WHEN any_value(family) = 'rate' THEN coalesce(sum(x) FILTER (WHERE ${before(c)}), 0)
-                                          ELSE ${exactSumWhere(sql`n * x`, before(c))} END`)} AS x
-      FROM bl_series SEMI JOIN big USING (set_id, metric, cohort_key)
-      GROUP BY set_id, metric, cohort_key, how
     )
-    SELECT set_id, metric, cohort_key, list(how ORDER BY how) AS hows, list(n ORDER BY how) AS n, list(x ORDER BY how) AS x
-    FROM hours GROUP BY set_id, metric, cohort_key
-    ORDER BY set_id, metric, cohort_key`;
+    SELECT set_id, metric, cohort_key, how::INT AS how, ${join(columns, ', ')}
+    FROM bl_series SEMI JOIN big USING (set_id, metric, cohort_key)
+    GROUP BY set_id, metric, cohort_key, how
+    ORDER BY set_id, metric, cohort_key, how`;
 }
 
 /** `bl_offsets` (shape_key, metric, how, off) from shapes keyed `shapeKey|metric`, for predictions in SQL. */
