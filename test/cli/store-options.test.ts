@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { canonicalFixture, tempDir } from '../ingest/helpers.js';
@@ -23,6 +24,12 @@ describe('stagewise --memory-limit and --threads', () => {
     expect(await stagewise('--memory-limit', '1MB', '--threads', '1', 'ingest', file, '--db', db)).toBe(1);
     expect(err.join('\n')).toMatch(/Out of Memory/);
     expect(await stagewise('--memory-limit', '256MB', '--threads', '1', 'ingest', file, '--db', db)).toBe(0);
+  });
+
+  it('read a small wrapper file (a CloudTrail S3 object) within a small limit: its largest object is the file', async () => {
+    const file = fileURLToPath(new URL('../fixtures/vendors/cloudtrail/handmade_s3-records.json', import.meta.url));
+    // Before the object size followed the file, any wrapper file asked for 2 × 256 MiB per thread.
+    expect(await stagewise('--memory-limit', '100MB', '--threads', '2', 'ingest', file, '--format', 'cloudtrail', '--db', db)).toBe(0);
   });
 
   it('refuse a size DuckDB would not read', async () => {

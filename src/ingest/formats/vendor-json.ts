@@ -1,4 +1,26 @@
+import { statSync } from 'node:fs';
 import { ident, join, raw, sql, type Identifier, type Sql } from '../../store/sql.js';
+
+/** DuckDB's default largest JSON object, and the most a wrapper file may hold in one object. */
+const DEFAULT_OBJECT_BYTES = 16 * 2 ** 20;
+const MAX_OBJECT_BYTES = 256 * 2 ** 20;
+
+/**
+ * `maximum_object_size` for reading a wrapper file, where the whole file may be one JSON value: its size (it cannot
+ * hold a larger object), at least DuckDB's 16 MiB default, at most 256 MiB; 256 MiB for a compressed file, whose
+ * size says nothing. Each reading thread holds buffers of twice this, so a 2 KB file must not ask for 512 MiB:
+ * under a memory limit that failed ("failed to allocate data of size 512.0 MiB").
+ */
+export function maximumObjectSize(file: string): number {
+  if (/\.(gz|zst)$/i.test(file)) return MAX_OBJECT_BYTES;
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return MAX_OBJECT_BYTES; // not a plain file (a glob DuckDB expands): keep the generous limit
+  }
+  return Math.min(MAX_OBJECT_BYTES, Math.max(DEFAULT_OBJECT_BYTES, size + 1));
+}
 
 /**
  * Keys whose array a vendor wraps its records in: Auth0 log-stream batches (`events`), CloudTrail S3
@@ -15,8 +37,7 @@ export type WrapperKey = 'events' | 'Records' | 'records' | 'items' | 'value';
 export function jsonRecords(file: string, wrappers: readonly WrapperKey[] = []): Sql {
   // A JSON array's elements, like JSON Lines, are each an object of their own: DuckDB's 16 MB limit per object holds.
   if (wrappers.length === 0) return sql`SELECT NULL::BIGINT AS source_row, json AS record FROM read_json_objects(${file}, format = 'auto')`;
-  // A wrapper file (a CloudTrail S3 object, an API page) is one JSON value: allow it well past the 16 MB default.
-  // Only here: each reading thread holds buffers of twice that size (1 GB of memory on two threads, for any file).
+  // A wrapper file (a CloudTrail S3 object, an API page) is one JSON value: allow it up to the file's size.
   const paths = raw(wrappers.map((key) => `'$.${key}'`).join(', '));
   const elements = wrappers.map((key, i) =>
     raw(`CASE WHEN types[${i + 1}] = 'ARRAY' THEN json_extract(object, '$.${key}[*]') END`));
@@ -28,7 +49,7 @@ export function jsonRecords(file: string, wrappers: readonly WrapperKey[] = []):
                       ELSE list_transform(elements, lambda item: coalesce(item -> '$.json', item)) END AS records
           FROM (SELECT object, coalesce(${join(elements, ', ')}) AS elements
                 FROM (SELECT json AS object, json_type(json, [${paths}]) AS types
-                      FROM read_json_objects(${file}, format = 'auto', maximum_object_size = 268435456))))`;
+                      FROM read_json_objects(${file}, format = 'auto', maximum_object_size = ${maximumObjectSize(file)}))))`;
 }
 
 /** Paths to read from a JSON column, by the name of the column each becomes: `{ event_type: '$.eventType' }`. */
@@ -94,6 +115,6 @@ export function jsonRecordFields(file: string, wrappers: readonly WrapperKey[], 
                              CASE WHEN elements IS NULL THEN __text END AS __text
                       FROM (SELECT object, __text, coalesce(${join(elements, ', ')}) AS elements
                             FROM (SELECT json AS object, ${extract('json')} AS __text
-                                  FROM read_json_objects(${file}, format = 'auto', maximum_object_size = 268435456))))))`;
+                                  FROM read_json_objects(${file}, format = 'auto', maximum_object_size = ${maximumObjectSize(file)}))))))`;
   return withJsonFields(records, 'record', others);
 }
