@@ -1,25 +1,61 @@
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { ident, join, raw, sql, type Identifier, type Sql } from '../../store/sql.js';
 
 /** DuckDB's default largest JSON object, and the most a wrapper file may hold in one object. */
 const DEFAULT_OBJECT_BYTES = 16 * 2 ** 20;
 const MAX_OBJECT_BYTES = 256 * 2 ** 20;
 
+/** How much of a file `maximumObjectSize` reads to find where its first JSON value ends. */
+const PROBE_BYTES = 2 ** 20;
+
 /**
- * `maximum_object_size` for reading a wrapper file, where the whole file may be one JSON value: its size (it cannot
- * hold a larger object), at least DuckDB's 16 MiB default, at most 256 MiB; 256 MiB for a compressed file, whose
- * size says nothing. Each reading thread holds buffers of twice this, so a 2 KB file must not ask for 512 MiB:
- * under a memory limit that failed ("failed to allocate data of size 512.0 MiB").
+ * `maximum_object_size` for reading a file that may wrap its records in one JSON value: DuckDB's 16 MiB default
+ * when the file's first value (an object) ends within its first MiB and another follows, or the file is an array
+ * (JSON Lines or arrays of records: every record an object of its own); otherwise the file's size (one value the
+ * size of the file, e.g. a CloudTrail S3 object), at least the default and at most 256 MiB; 256 MiB for a
+ * compressed file, whose bytes say nothing. Each reading thread holds buffers of twice this, so neither a 2 KB S3
+ * object nor a 600 MB JSON Lines export may ask for 2 × 256 MiB: under a memory limit both failed.
  */
 export function maximumObjectSize(file: string): number {
   if (/\.(gz|zst)$/i.test(file)) return MAX_OBJECT_BYTES;
   let size: number;
+  let head: Buffer;
   try {
     size = statSync(file).size;
+    const fd = openSync(file, 'r');
+    try {
+      head = Buffer.alloc(Math.min(size, PROBE_BYTES));
+      readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return MAX_OBJECT_BYTES; // not a plain file (a glob DuckDB expands): keep the generous limit
   }
-  return Math.min(MAX_OBJECT_BYTES, Math.max(DEFAULT_OBJECT_BYTES, size + 1));
+  const whole = Math.min(MAX_OBJECT_BYTES, Math.max(DEFAULT_OBJECT_BYTES, size + 1));
+  const end = firstValueEnd(head);
+  if (end === 'array') return DEFAULT_OBJECT_BYTES;
+  if (end === undefined) return whole;
+  return head.subarray(end).some((b) => b === 0x7b) ? DEFAULT_OBJECT_BYTES : whole;
+}
+
+/** Where the first top-level JSON value of `bytes` ends (the index after it), 'array' if it is an array, undefined if it does not end in them. */
+function firstValueEnd(bytes: Uint8Array): number | 'array' | undefined {
+  let i = 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09 || bytes[i]! >= 0xef)) i++;
+  if (bytes[i] === 0x5b) return 'array';
+  let depth = 0;
+  let inString = false;
+  for (; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (inString) {
+      if (b === 0x5c) i++;
+      else if (b === 0x22) inString = false;
+    } else if (b === 0x22) inString = true;
+    else if (b === 0x7b || b === 0x5b) depth++;
+    else if ((b === 0x7d || b === 0x5d) && --depth === 0) return i + 1;
+  }
+  return undefined;
 }
 
 /**

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { jsonRecordFields, jsonRecords } from '../../../src/ingest/formats/vendor-json.js';
+import { jsonRecordFields, jsonRecords, maximumObjectSize } from '../../../src/ingest/formats/vendor-json.js';
 import { allJson, run } from '../../../src/store/query.js';
 import { sql, type Sql } from '../../../src/store/sql.js';
 import { tempDir } from '../helpers.js';
@@ -60,5 +60,32 @@ describe('jsonRecordFields', () => {
       ['1', null], ['2', null], ['3', null], ['4', 'VARCHAR'], [null, 'ARRAY'],
     ]);
     expect(rows[3]?.value).toBe('"[not an array]"');
+  });
+});
+
+describe('maximumObjectSize', () => {
+  const MiB = 2 ** 20;
+  const write = async (name: string, text: string) => {
+    const file = join(await tempDir(), name);
+    await writeFile(file, text);
+    return file;
+  };
+
+  it('keeps DuckDB’s 16 MiB default for JSON Lines and arrays, whatever the file size', async () => {
+    const line = JSON.stringify({ Records: [{ eventName: 'ConsoleLogin', pad: 'x'.repeat(1000) }] });
+    expect(maximumObjectSize(await write('lines.jsonl', `${line}\n`.repeat(3000)))).toBe(16 * MiB);
+    expect(maximumObjectSize(await write('array.json', `[${`${line},`.repeat(3000)}${line}]`))).toBe(16 * MiB);
+  });
+
+  it('allows one value as large as the file when the first value does not end in the first MiB', async () => {
+    const records = Array.from({ length: 3000 }, (_, i) => ({ eventID: `e${i}`, pad: 'x'.repeat(1000) }));
+    const text = JSON.stringify({ Records: records });
+    expect(text.length).toBeGreaterThan(MiB);
+    expect(maximumObjectSize(await write('s3.json', text))).toBe(Math.max(16 * MiB, text.length + 1));
+  });
+
+  it('asks for 256 MiB for a compressed file and for a path that is not a file', async () => {
+    expect(maximumObjectSize(await write('x.json.gz', 'not really gzip'))).toBe(256 * MiB);
+    expect(maximumObjectSize('/nonexistent/*.json')).toBe(256 * MiB);
   });
 });
