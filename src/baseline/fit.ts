@@ -11,13 +11,13 @@ export const SMALL_COHORT_NPQ = 50;
  */
 
 /**
- * Σ expr, exact and independent of the order rows arrive in: each term is rounded to a multiple of
- * 2⁻⁵² and summed as HUGEINT. DuckDB's threads meet rows in any order, and plain floating-point
- * sums would then differ in the last bits from run to run; this is what makes the same data give
- * the same snapshot, bit for bit. (Ordered aggregates do the same 60 times slower.)
+ * Σ expr over the rows where `condition` holds (0 when none does), exact and independent of the order rows
+ * arrive in: each term is rounded to a multiple of 2⁻⁵² and summed as HUGEINT. DuckDB's threads meet rows in any
+ * order, and plain floating-point sums would then differ in the last bits from run to run; this is what makes the
+ * same data give the same snapshot, bit for bit. (Ordered aggregates do the same 60 times slower.)
  */
-export function exactSum(expr: Sql): Sql {
-  return sql`(sum(((${expr}) * 4503599627370496)::HUGEINT)::DOUBLE / 4503599627370496)`;
+function exactSumWhere(expr: Sql, condition: Sql): Sql {
+  return sql`(coalesce(sum(((${expr}) * 4503599627370496)::HUGEINT) FILTER (WHERE ${condition}), 0)::DOUBLE / 4503599627370496)`;
 }
 
 /** Rate cohorts with at least this many events and non-events per hour-of-week on average estimate their own shape. */
@@ -25,10 +25,6 @@ export const OWN_SHAPE_RATE_EVENTS = 20;
 /** Latency cohorts with at least this many observations per hour-of-week on average estimate their own shape. */
 export const OWN_SHAPE_LATENCY_N = 100;
 
-/** `exactSum` of the rows where `condition` holds (0 when none does). */
-function exactSumWhere(expr: Sql, condition: Sql): Sql {
-  return sql`(coalesce(sum(((${expr}) * 4503599627370496)::HUGEINT) FILTER (WHERE ${condition}), 0)::DOUBLE / 4503599627370496)`;
-}
 
 const list = (cuts: readonly number[], item: (cut: Sql) => Sql): Sql => sql`[${join(cuts.map((c) => item(raw(String(c)))), ', ')}]`;
 
