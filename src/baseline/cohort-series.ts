@@ -11,17 +11,18 @@ export interface StreamedCohort {
 }
 
 /**
- * `bl_sorted`: the windows of `bl_series` of the cohorts in `cohorts` (index = stream index `cid`), narrow,
+ * `bl_sorted`: the windows of `bl_series` of the cohorts in `cohorts` (index = stream index `cid`), narrow (and
+ * whether the cohort's metric is latency, for `rawProfilesAt`),
  * written in (cid, time) order, so that a scan in insertion order streams one cohort after another in time order.
  */
 export function sortedSeriesTable(cohorts: readonly StreamedCohort[]): Sql {
-  const json = JSON.stringify(cohorts.map((c, cid) => ({ cid, s: c.setId, m: c.metric, c: c.cohortKey })));
+  const json = JSON.stringify(cohorts.map((c, cid) => ({ cid, s: c.setId, m: c.metric, c: c.cohortKey, l: c.family === 'latency' })));
   return sql`
     CREATE OR REPLACE TEMP TABLE bl_sorted AS
     WITH k AS (
-      SELECT unnest(from_json(${json}::JSON, '[{"cid":"INTEGER","s":"INTEGER","m":"VARCHAR","c":"VARCHAR"}]'), recursive := true)
+      SELECT unnest(from_json(${json}::JSON, '[{"cid":"INTEGER","s":"INTEGER","m":"VARCHAR","c":"VARCHAR","l":"BOOLEAN"}]'), recursive := true)
     )
-    SELECT k.cid, s.t, s.how::INTEGER AS how, s.n, s.x, coalesce(s.s2, 0) AS s2
+    SELECT k.cid, s.t, s.how::INTEGER AS how, s.n, s.x, coalesce(s.s2, 0) AS s2, k.l AS latency
     FROM bl_series s JOIN k ON k.s = s.set_id AND k.m = s.metric AND k.c = s.cohort_key
     ORDER BY k.cid, s.t`;
 }

@@ -86,7 +86,6 @@ export interface FitOptions {
 
 /** Every cohort's fit at each cut, and the stream that fed them (`bl_sorted`, for a holdout pass). */
 export interface FittedCuts {
-  cuts: Date[];
   /** Per cut (same order): the fits of the cohorts with windows before it, and their shapes; undefined where `onFit` dropped them. */
   fits: (CohortFits | undefined)[];
   /** `bl_sorted`'s cohorts by stream index. */
@@ -95,9 +94,10 @@ export interface FittedCuts {
 
 const DAY_MS = 86_400_000;
 
-/** Own shape: min(Σx, Σ(n − x)) ≥ 20 per hour of week (rates), Σn ≥ 100 per hour of week (latency). */
-const isBig = (family: 'rate' | 'latency', n: number, x: number): boolean =>
-  family === 'rate' ? Math.min(x, n - x) >= OWN_SHAPE_RATE_EVENTS * HOURS_PER_WEEK : n >= OWN_SHAPE_LATENCY_N * HOURS_PER_WEEK;
+/** Own shape before cut k: min(Σx, Σ(n − x)) ≥ 20 per hour of week (rates), Σn ≥ 100 per hour of week (latency). */
+const bigAt = (r: CohortRow, k: number): boolean =>
+  r.windows[k]! > 0 &&
+  (r.family === 'rate' ? Math.min(r.x[k]!, r.n[k]! - r.x[k]!) >= OWN_SHAPE_RATE_EVENTS * HOURS_PER_WEEK : r.n[k]! >= OWN_SHAPE_LATENCY_N * HOURS_PER_WEEK);
 /** Worth an IRLS fit: every latency cohort; rate cohorts with Σx·Σ(n − x)/Σn ≥ `SMALL_COHORT_NPQ`. */
 const isWorthy = (family: 'rate' | 'latency', n: number, x: number): boolean => family === 'latency' || (x * (n - x)) / n >= SMALL_COHORT_NPQ;
 
@@ -123,18 +123,18 @@ export async function fitCohortsAt(
   const days = cuts.map((c) => c.getTime() / DAY_MS);
   await run(connection, seriesTable(modelled, errorCodes(plan.metrics), seriesTo));
   const rows = await all<CohortRow>(connection, seriesTotalsAt(days));
-  const initial = await firstShapes(connection, modelled, rows, days);
-  // The cohorts big before some cut stream first: the shape pass reads a prefix of the stream.
-  const bigAll = rows.map((r) => days.some((_, k) => r.windows[k]! > 0 && isBig(r.family, r.n[k]!, r.x[k]!)));
+  // The cohorts big before some cut stream first: the shape passes read a prefix of the stream.
+  const bigAll = rows.map((r) => days.some((_, k) => bigAt(r, k)));
   const order = rows.map((_, i) => i).sort((i, j) => Number(!bigAll[i]) - Number(!bigAll[j]) || i - j);
   const streamed = order.map((i) => ({ setId: rows[i]!.set_id, metric: rows[i]!.metric, cohortKey: rows[i]!.cohort_key, family: rows[i]!.family }));
   await run(connection, sortedSeriesTable(streamed));
   const bigCount = order.filter((i) => bigAll[i]).length;
+  const initial = await firstShapes(connection, modelled, rows, order, bigCount, days);
 
   const perCut = days.map((_, k) => {
     const bigByMetric = new Map<string, Map<string, number>>();
     rows.forEach((r) => {
-      if (r.windows[k]! > 0 && isBig(r.family, r.n[k]!, r.x[k]!)) {
+      if (bigAt(r, k)) {
         const map = bigByMetric.get(r.metric) ?? new Map<string, number>();
         map.set(r.cohort_key, r.n[k]!);
         bigByMetric.set(r.metric, map);
@@ -151,7 +151,7 @@ export async function fitCohortsAt(
     const i = order[cid]!;
     const r = rows[i]!;
     days.forEach((day, k) => {
-      if (!(r.windows[k]! > 0 && isBig(r.family, r.n[k]!, r.x[k]!))) return;
+      if (!bigAt(r, k)) return;
       const before = prefix(series, windowsBefore(series, day));
       const flags = incidentWindows(before, shapeOf(initial[k]!, k, i));
       // Nothing flagged: the shape is the first one (the same array, not a copy: at 10k cohorts they add up).
@@ -185,7 +185,7 @@ export async function fitCohortsAt(
     const cut = { fits: shrinkTrends(shrinkSmallCohorts(cohorts)), shapes: refined };
     fits.push((await (options.onFit?.(k, cut, streamed) ?? true)) ? cut : undefined);
   }
-  return { cuts: [...cuts], fits, streamed };
+  return { fits, streamed };
 }
 
 const FIT_FIELDS = ['windows', 'n', 'x', 'tBar', 'level', 'trend', 'tau2', 'phi', 'flagged', 'varLevel', 'varTrend', 'covLevelTrend', 'varTrendModel'] as const;
@@ -237,7 +237,8 @@ function smallCohortFit(r: CohortRow, k: number): SeriesFit {
 }
 
 /**
- * The first shapes at each cut: the smoothed raw profile of every cohort big before it (all its windows), plus a
+ * The first shapes at each cut: the smoothed raw profile of every cohort big before it (all its windows; `order`
+ * maps `bl_sorted`'s stream index to `rows`, whose first `bigCount` are the cohorts big before some cut), plus a
  * flat global shape for a metric whose everyone-cohort is not big. One row per big cohort with lists, not one per
  * hour-of-week and cut: at 10k cohorts that is thousands of rows instead of millions of row objects on the heap.
  */
@@ -245,40 +246,41 @@ async function firstShapes(
   connection: DuckDBConnection,
   metrics: readonly PlanMetric[],
   rows: readonly CohortRow[],
+  order: readonly number[],
+  bigCount: number,
   days: readonly number[],
 ): Promise<Map<string, Float64Array>[]> {
   const shapes = days.map(() => new Map<string, Float64Array>());
-  const byKey = new Map(rows.map((r) => [`${r.set_id}|${r.metric}|${r.cohort_key}`, r]));
-  // Streamed one cohort × hour at a time: at 10k cohorts the profiles are millions of sums.
-  let key = '';
-  let sums: { r: CohortRow; n: Float64Array; x: Float64Array } | undefined;
+  const cuts = days.length;
+  const n = new Float64Array(HOURS_PER_WEEK * cuts);
+  const x = new Float64Array(HOURS_PER_WEEK * cuts);
+  const seen = new Uint8Array(HOURS_PER_WEEK);
+  let current = -1;
   const finish = () => {
-    if (!sums) return;
-    const { r, n, x } = sums;
+    const r = rows[order[current] ?? -1];
+    if (!r) return;
     days.forEach((_, k) => {
-      if (!(r.windows[k]! > 0 && isBig(r.family, r.n[k]!, r.x[k]!))) return;
+      if (!bigAt(r, k)) return;
       const values = new Float64Array(HOURS_PER_WEEK).fill(Number.NaN);
       for (let h = 0; h < HOURS_PER_WEEK; h++) {
-        const [nh, xh] = [n[h * days.length + k]!, x[h * days.length + k]!];
-        if (nh > 0) values[h] = r.family === 'rate' ? Math.log((xh + 0.5) / (nh - xh + 0.5)) : xh / nh;
+        const [nh, xh] = [n[h * cuts + k]!, x[h * cuts + k]!];
+        if (seen[h] && nh > 0) values[h] = r.family === 'rate' ? Math.log((xh + 0.5) / (nh - xh + 0.5)) : xh / nh;
       }
       shapes[k]!.set(`${r.cohort_key}|${r.metric}`, smoothShape(values));
     });
   };
-  const cuts = days.length;
-  await forEachRow<Record<string, number | string>>(connection, rawProfilesAt(days), (row) => {
-    const rowKey = `${row['set_id']}|${row['metric']}|${row['cohort_key']}`;
-    if (rowKey !== key) {
+  // Streamed one cohort × hour at a time: at 10k cohorts the profiles are millions of sums.
+  await forEachRow<Record<string, number>>(connection, rawProfilesAt(days, bigCount), (row) => {
+    if (row['cid'] !== current) {
       finish();
-      key = rowKey;
-      const r = byKey.get(rowKey);
-      sums = r ? { r, n: new Float64Array(HOURS_PER_WEEK * cuts), x: new Float64Array(HOURS_PER_WEEK * cuts) } : undefined;
+      current = row['cid']!;
+      seen.fill(0);
     }
-    if (!sums) return;
-    const h = row['how'] as number;
+    const h = row['how']!;
+    seen[h] = 1;
     for (let k = 0; k < cuts; k++) {
-      sums.n[h * cuts + k] = row[`n${k}`] as number;
-      sums.x[h * cuts + k] = row[`x${k}`] as number;
+      n[h * cuts + k] = row[`n${k}`]!;
+      x[h * cuts + k] = row[`x${k}`]!;
     }
   });
   finish();

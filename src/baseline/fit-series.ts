@@ -85,7 +85,8 @@ interface State {
   s2: number;
 }
 
-const expit = (eta: number): number => 1 / (1 + Math.exp(-Math.min(Math.max(eta, -30), 30)));
+/** The inverse logit, its argument clamped to ±30. */
+export const expit = (eta: number): number => 1 / (1 + Math.exp(-Math.min(Math.max(eta, -30), 30)));
 
 /**
  * Window i's working weight W and working residual e at linear predictor η, into `out` ([W, e]): rates

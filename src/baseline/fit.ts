@@ -28,10 +28,6 @@ export const OWN_SHAPE_LATENCY_N = 100;
 
 const list = (cuts: readonly number[], item: (cut: Sql) => Sql): Sql => sql`[${join(cuts.map((c) => item(raw(String(c)))), ', ')}]`;
 
-/** A cohort of `bl_series` with min(Σx, Σ(n − x)) ≥ 3360 (rates) or Σn ≥ 16,800 (latency) over `rows` has its own shape. */
-const BIG = (family: Sql, n: Sql, x: Sql): Sql => sql`CASE WHEN ${family} = 'rate' THEN least(${x}, ${n} - ${x}) >= ${raw(String(OWN_SHAPE_RATE_EVENTS * 168))}
-                ELSE ${n} >= ${raw(String(OWN_SHAPE_LATENCY_N * 168))} END`;
-
 /**
  * Per set × metric × cohort of `bl_series`, for each cut (days since the epoch) the totals of its windows before
  * it, as lists in the order of `cuts`: windows, n, x (rates: events; latency 0) and t̄ (days; NaN without windows).
@@ -49,27 +45,22 @@ export function seriesTotalsAt(cuts: readonly number[]): Sql {
 }
 
 /**
- * Raw hour-of-week sums of the cohorts big over all of `bl_series`: one row per cohort × hour of week, ordered
- * by cohort and hour, with for each cut k (days since the epoch, in the order of `cuts`) `n<k>` = Σn and `x<k>` =
- * Σx (rates) or Σ n ȳ (latency, exact) of the windows before it. Scalar columns, so a streamed chunk stays small.
+ * Raw hour-of-week sums of the cohorts of `bl_sorted` with stream index below `upTo` (the big ones stream first):
+ * one row per cohort × hour of week, ordered by cohort and hour, with for each cut k (days since the epoch, in the
+ * order of `cuts`) `n<k>` = Σn and `x<k>` = Σx (rates) or Σ n ȳ (latency, exact) of the windows before it. Scalar
+ * columns, so a streamed chunk stays small.
  */
-export function rawProfilesAt(cuts: readonly number[]): Sql {
-  const before = (cut: Sql) => sql`t < ${cut}`;
+export function rawProfilesAt(cuts: readonly number[], upTo: number): Sql {
   const columns = cuts.map((c, k) => {
-    const cut = raw(String(c));
-    return sql`coalesce(sum(n) FILTER (WHERE ${before(cut)}), 0) AS ${raw(`n${k}`)},
-               CASE WHEN any_value(family) = 'rate' THEN coalesce(sum(x) FILTER (WHERE ${before(cut)}), 0)
-                    ELSE ${exactSumWhere(sql`n * x`, before(cut))} END AS ${raw(`x${k}`)}`;
+    const before = raw(`t < ${c}`);
+    return sql`coalesce(sum(n) FILTER (WHERE ${before}), 0) AS ${raw(`n${k}`)},
+               coalesce(sum(x) FILTER (WHERE NOT latency AND ${before}), 0) + ${exactSumWhere(sql`n * x`, sql`latency AND ${before}`)} AS ${raw(`x${k}`)}`;
   });
   return sql`
-    WITH big AS (
-      SELECT set_id, metric, cohort_key FROM bl_series GROUP BY set_id, metric, cohort_key
-      HAVING ${BIG(sql`any_value(family)`, sql`sum(n)`, sql`sum(x)`)}
-    )
-    SELECT set_id, metric, cohort_key, how::INT AS how, ${join(columns, ', ')}
-    FROM bl_series SEMI JOIN big USING (set_id, metric, cohort_key)
-    GROUP BY set_id, metric, cohort_key, how
-    ORDER BY set_id, metric, cohort_key, how`;
+    SELECT cid, how, ${join(columns, ', ')}
+    FROM bl_sorted WHERE cid < ${upTo}
+    GROUP BY cid, how
+    ORDER BY cid, how`;
 }
 
 /** `bl_offsets` (shape_key, metric, how, off) from shapes keyed `shapeKey|metric`, for predictions in SQL. */

@@ -4,7 +4,7 @@ import type { Period } from '../types.js';
 import type { CohortSet } from './cohort-sets.js';
 import { cohortSeries, windowsBefore, type StreamedCohort } from './cohort-series.js';
 import { fitCohortsAt, type CohortFits, type FittedCohort } from './fit-cohorts.js';
-import type { CohortSeries } from './fit-series.js';
+import { expit, type CohortSeries } from './fit-series.js';
 import { groupBy } from '../group-by.js';
 
 /** Length of the placebo stages: the typical stage (statistics.md 2.2). */
@@ -76,7 +76,7 @@ export function pooledSums(series: CohortSeries, fit: FittedCohort, shape: Array
     const n = series.n[i]!;
     let wt: number;
     if (series.family === 'rate') {
-      const mu = 1 / (1 + Math.exp(-Math.min(Math.max(eta, -30), 30)));
+      const mu = expit(eta);
       wt = n * mu * (1 - mu);
       r += series.x[i]! - n * mu;
       samp += wt;
