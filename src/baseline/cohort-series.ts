@@ -28,8 +28,8 @@ export function sortedSeriesTable(cohorts: readonly StreamedCohort[]): Sql {
 }
 
 /**
- * The series of `bl_sorted`'s cohorts with stream index below `upTo` (and only their windows from `fromDay` on,
- * days since the epoch, when given), one cohort at a time, in insertion order. The arrays are views into buffers
+ * The series of `bl_sorted`'s cohorts with stream index below `upTo` (and only their windows in `days`, [from, to)
+ * in days since the epoch, when given), one cohort at a time, in insertion order. The arrays are views into buffers
  * the next cohort reuses: a consumer is done with one before the next.
  *
  * @throws {Error} if the scan does not come in (cohort, time) order (the fit's sums are deterministic only in it).
@@ -38,7 +38,7 @@ export async function* cohortSeries(
   connection: DuckDBConnection,
   cohorts: readonly StreamedCohort[],
   upTo: number,
-  fromDay?: number,
+  days?: { from: number; to: number },
 ): AsyncGenerator<{ cid: number; series: CohortSeries }> {
   let capacity = 4096;
   let t = new Float64Array(capacity), how = new Int32Array(capacity), n = new Float64Array(capacity);
@@ -49,7 +49,7 @@ export async function* cohortSeries(
     family: cohorts[current]!.family, length,
     t: t.subarray(0, length), how: how.subarray(0, length), n: n.subarray(0, length), x: x.subarray(0, length), s2: s2.subarray(0, length),
   });
-  const query = sql`SELECT cid, t, how, n, x, s2 FROM bl_sorted WHERE cid < ${upTo}${fromDay === undefined ? sql`` : sql` AND t >= ${fromDay}`}`;
+  const query = sql`SELECT cid, t, how, n, x, s2 FROM bl_sorted WHERE cid < ${upTo}${days ? sql` AND t >= ${days.from} AND t < ${days.to}` : sql``}`;
   const result = await connection.stream(query.text, [...query.values]);
   for (;;) {
     const chunk = await result.fetchChunk();

@@ -109,10 +109,10 @@ export async function holdoutResiduals(
   const byKey = new Map(fitted.fits.map((f) => [`${f.setId}|${f.metric}|${f.cohortKey}`, f]));
   const [from, to] = [window.from.getTime() / DAY_MS, window.to.getTime() / DAY_MS];
   const out: PooledResidual[] = [];
-  for await (const { cid, series } of cohortSeries(connection, streamed, streamed.length, from)) {
+  for await (const { cid, series } of cohortSeries(connection, streamed, streamed.length, { from, to })) {
     const c = streamed[cid]!;
     const f = stored.has(c.setId) ? byKey.get(`${c.setId}|${c.metric}|${c.cohortKey}`) : undefined;
-    if (!f || !(series.t[0]! < to)) continue;
+    if (!f) continue;
     const sums = pooledSums(series, f, fitted.shapes.get(`${f.shapeKey}|${f.metric}`) ?? [], from, to);
     const de = f.family === 'rate' && f.metric !== 'mfa_rate' ? Math.max(effects.get(`${f.setId}|${f.cohortKey}`) ?? 1, 1) : 1;
     out.push({
