@@ -3,7 +3,9 @@ import type { Plan, PlanMetric } from '../plan/plan.js';
 import { betaBinomialShrinkage } from '../stats/beta-binomial-shrinkage.js';
 import { fitBetaMoments } from '../stats/fit-beta-moments.js';
 import { all, forEachRow, run } from '../store/query.js';
-import { fitSeries, incidentWindows, rawProfile, type CohortSeries, type SeriesFit } from './fit-series.js';
+import { incidentWindows, rawProfile, type SeriesFit } from './fit-series.js';
+import { meanOffset, type CutJob } from './fit-cuts.js';
+import { FitPool, fitWorkers } from './fit-pool.js';
 import type { CohortSet } from './cohort-sets.js';
 import { cohortSeries, prefix, sortedSeriesTable, windowsBefore, type StreamedCohort } from './cohort-series.js';
 import { OWN_SHAPE_LATENCY_N, OWN_SHAPE_RATE_EVENTS, SMALL_COHORT_NPQ, rawProfilesAt, seriesTotalsAt } from './fit.js';
@@ -161,16 +163,25 @@ export async function fitCohortsAt(
     });
   }
   const fitted = days.map(() => new SeriesFits(rows.length));
-  for await (const { cid, series } of cohortSeries(connection, streamed, streamed.length)) {
-    const i = order[cid]!;
-    const r = rows[i]!;
-    days.forEach((day, k) => {
-      if (!(r.windows[k]! > 0)) return;
-      const before = prefix(series, windowsBefore(series, day));
-      const shape = shapeOf(perCut[k]!.refined, k, i);
-      const fit = isWorthy(r.family, r.n[k]!, r.x[k]!) ? fitSeries(before, shapeOf(initial[k]!, k, i), shape) : smallCohortFit(r, k);
-      fitted[k]!.set(i, fit, meanOffset(before, shape));
-    });
+  // Every cohort's cuts on worker threads when the fit is big: the fits are independent and the same bits anywhere.
+  const pool = new FitPool(fitWorkers(rows.reduce((sum, r) => sum + r.windows.reduce((a, w) => a + w, 0), 0)));
+  try {
+    for await (const { cid, series } of cohortSeries(connection, streamed, streamed.length)) {
+      const i = order[cid]!;
+      const r = rows[i]!;
+      const jobs: CutJob[] = [];
+      days.forEach((day, k) => {
+        if (!(r.windows[k]! > 0)) return;
+        const length = windowsBefore(series, day);
+        const refined = shapeOf(perCut[k]!.refined, k, i);
+        if (isWorthy(r.family, r.n[k]!, r.x[k]!)) jobs.push({ k, length, initial: shapeOf(initial[k]!, k, i), refined });
+        else fitted[k]!.set(i, smallCohortFit(r, k), meanOffset(prefix(series, length), refined));
+      });
+      if (jobs.length > 0) await pool.fit(series, jobs, (results) => results.forEach(({ k, fit, shapeMean }) => fitted[k]!.set(i, fit, shapeMean)));
+    }
+    await pool.drain();
+  } finally {
+    await pool.close();
   }
   // One cut's cohort objects at a time: at 10k cohorts × five cuts they would not fit the heap together.
   const fits: (CohortFits | undefined)[] = [];
@@ -210,17 +221,6 @@ class SeriesFits {
     const fit = Object.fromEntries(FIT_FIELDS.map((field, j) => [field, this.values[base + j]!])) as Omit<SeriesFit, 'fixed'>;
     return { fit: { ...fit, fixed: this.state[row] === 2 }, shapeMean: this.values[base + FIT_FIELDS.length]! };
   }
-}
-
-/** Σ n·s(h) / Σ n over the windows: the n-weighted mean of the cohort's shape offsets (`shapeMeanBaseline`). */
-function meanOffset(series: CohortSeries, shape: ArrayLike<number>): number {
-  let sn = 0;
-  let so = 0;
-  for (let i = 0; i < series.length; i++) {
-    sn += series.n[i]!;
-    so += series.n[i]! * (shape[series.how[i]!] ?? 0);
-  }
-  return sn > 0 ? so / sn : 0;
 }
 
 /**
