@@ -1,6 +1,6 @@
 import type { LatencyArm, LatencyExpectation } from './hourly-stats.js';
 import { CumulativeHistogram } from './cumulative-histogram.js';
-import { BURN_IN_EVENTS, lookObjects, type EffectStream, type LookColumns, type MixtureState } from './stream.js';
+import { BURN_IN_EVENTS, type EffectStream, type LookColumns, type MixtureState } from './stream.js';
 
 // One pair of histograms for every latency stream, cleared at its start: two fresh 4 kB typed arrays
 // per latency cohort were a large share of an evaluation's garbage. A stream reads them only while it
@@ -84,9 +84,6 @@ export function latencyStream(
   const reference_ = !reference ? 'projected quantile' : expectation ? 'legacy population × baseline ratio' : 'legacy arm';
   return {
     columns,
-    get looks() {
-      return lookObjects(columns);
-    },
     observed: histT.total > 0 ? (judged ? lastQT : histT.quantile(quantile)) : null,
     expected: judged ? lastQRef : null,
     effect: judged ? Math.exp(lastThetaHat) - 1 : null,

@@ -1,6 +1,6 @@
 import type { RateArm, RateExpectation } from './hourly-stats.js';
 import { rateArmVariance, varianceSource } from './rate-arm-variance.js';
-import { BURN_IN_EVENTS, EXACT_MIN_EVENTS, lookObjects, rarerEvents, type EffectStream, type LookColumns, type MixtureState } from './stream.js';
+import { BURN_IN_EVENTS, EXACT_MIN_EVENTS, rarerEvents, type EffectStream, type LookColumns, type MixtureState } from './stream.js';
 
 const expit = (t: number): number => 1 / (1 + Math.exp(-t));
 
@@ -62,9 +62,6 @@ export function driftCorrectedStream(candidate: RateArm, expectation: RateExpect
   // (For a stage without legacy traffic the drift is the one carried from the hours before the stage.)
   return {
     columns,
-    get looks() {
-      return lookObjects(columns);
-    },
     observed: nT > 0 ? xT / nT : null,
     expected: nT > 0 ? expectedSum / nT : null,
     effect: nT > 0 ? residuals / nT : null,

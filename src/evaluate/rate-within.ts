@@ -1,6 +1,6 @@
 import type { RateArm } from './hourly-stats.js';
 import { varianceSource } from './rate-arm-variance.js';
-import { BURN_IN_EVENTS, EXACT_MIN_EVENTS, lookObjects, rarerEvents, type EffectStream, type LookColumns, type MixtureState } from './stream.js';
+import { BURN_IN_EVENTS, EXACT_MIN_EVENTS, rarerEvents, type EffectStream, type LookColumns, type MixtureState } from './stream.js';
 
 /**
  * The delta-method variance of a weighted sum Σ_h w_h x_h of an arm's hourly counts at rate p, from
@@ -108,9 +108,6 @@ export function withinSplitStream(candidate: RateArm, legacy: RateArm, hours: nu
   const designEffect = !Number.isNaN(lastV) && binomial > 0 ? lastV / binomial : 1;
   return {
     columns,
-    get looks() {
-      return lookObjects(columns);
-    },
     observed: nT > 0 ? xT / nT : null,
     expected: nT > 0 ? standardised / nT : null,
     effect: nT > 0 ? (xT - standardised) / nT : null,

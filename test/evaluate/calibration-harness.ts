@@ -4,6 +4,7 @@ import { evaluateStage } from '../../src/evaluate/evaluate-stage.js';
 import type { CohortMetricInput } from '../../src/evaluate/hourly-stats.js';
 import { driftCorrectedStream } from '../../src/evaluate/rate-did.js';
 import { withinSplitStream } from '../../src/evaluate/rate-within.js';
+import { lookObjects } from '../../src/evaluate/stream.js';
 import { normalMixtureHalfWidth } from '../../src/stats/normal-mixture-half-width.js';
 import { twoProportionZ } from '../../src/stats/two-proportion-z.js';
 import type { Cohort } from '../../src/types.js';
@@ -161,5 +162,5 @@ export function power(options: SimulationOptions, target: Cohort, stages: number
 function withinOrDid(input: CohortMetricInput): number {
   const rate = input.rate!;
   const stream = input.design === 'within_cohort_split' ? withinSplitStream(rate.candidate, rate.legacy!, input.hours) : driftCorrectedStream(rate.candidate, rate.expectation!, input.hours);
-  return stream.looks.at(-1)?.v ?? Infinity;
+  return lookObjects(stream.columns).at(-1)?.v ?? Infinity;
 }

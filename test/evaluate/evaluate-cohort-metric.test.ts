@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateCohortMetric } from '../../src/evaluate/evaluate-cohort-metric.js';
 import type { CohortMetricInput } from '../../src/evaluate/hourly-stats.js';
 import { withinSplitStream } from '../../src/evaluate/rate-within.js';
+import { lookObjects } from '../../src/evaluate/stream.js';
 import { fisherExact } from '../../src/stats/fisher-exact.js';
 import { normalMixtureHalfWidth } from '../../src/stats/normal-mixture-half-width.js';
 import { normalMixtureSequence } from '../../src/stats/normal-mixture-sequence.js';
@@ -21,7 +22,7 @@ describe('evaluateCohortMetric', () => {
   it('takes the always-valid p and confidence sequence of the mSPRT over every hourly look', () => {
     const input = within(steadyArm(24, 500, 30), steadyArm(24, 2000, 100), 24);
     const result = evaluateCohortMetric(input);
-    const looks = withinSplitStream(input.rate!.candidate, input.rate!.legacy!, 24).looks;
+    const looks = lookObjects(withinSplitStream(input.rate!.candidate, input.rate!.legacy!, 24).columns);
     const last = normalMixtureSequence(looks, { tau2: 1e-4, alpha: 0.05 }).at(-1)!;
     expect(looks).toHaveLength(24);
     expect(result.p_value).toBe(last.p);
@@ -44,7 +45,7 @@ describe('evaluateCohortMetric', () => {
     const candidate = binomialArm([2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000], [200, 200, 100, 100, 100, 100, 100, 100]);
     const legacy = binomialArm([8000, 8000, 8000, 8000, 8000, 8000, 8000, 8000], [400, 400, 400, 400, 400, 400, 400, 400]);
     const result = evaluateCohortMetric(within(candidate, legacy, 8));
-    const looks = withinSplitStream(candidate, legacy, 8).looks;
+    const looks = lookObjects(withinSplitStream(candidate, legacy, 8).columns);
     const latest = looks.at(-1)!.thetaHat;
     const [lower, upper] = result.ci!;
     expect(latest).toBeGreaterThan(lower);
