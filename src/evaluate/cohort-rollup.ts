@@ -70,9 +70,16 @@ export interface CohortSums {
 export function emptyArm(hours: number, arena?: SeriesArena): ArmSums {
   const length = (SUM_SERIES + DERIVED_SERIES) * hours;
   const buffer = arena ? arena.float64(length) : new Float64Array(length);
-  const a = (i: number) => buffer.subarray(i * hours, (i + 1) * hours);
-  return { attempts: a(0), failures: a(1), mfaKnown: a(2), mfaChallenged: a(3), K: a(4), sxx: a(5), snn: a(6), sxn: a(7), all: buffer.subarray(0, SUM_SERIES * hours), errors: new Map() };
+  // No closure for the series: under tsx (esbuild's keepNames) each closure created costs a defineProperty of its name, and there are two arms per cohort.
+  return {
+    attempts: seriesAt(buffer, 0, hours), failures: seriesAt(buffer, 1, hours), mfaKnown: seriesAt(buffer, 2, hours), mfaChallenged: seriesAt(buffer, 3, hours),
+    K: seriesAt(buffer, 4, hours), sxx: seriesAt(buffer, 5, hours), snn: seriesAt(buffer, 6, hours), sxn: seriesAt(buffer, 7, hours),
+    all: buffer.subarray(0, SUM_SERIES * hours), errors: new Map(),
+  };
 }
+
+/** Series `i` of `hours` values in an arm's buffer. */
+const seriesAt = (buffer: Float64Array, i: number, hours: number): Float64Array => buffer.subarray(i * hours, (i + 1) * hours);
 
 /** The bytes of one arm's buffer (`emptyArm`). */
 export const armBytes = (hours: number): number => (SUM_SERIES + DERIVED_SERIES) * hours * Float64Array.BYTES_PER_ELEMENT;
@@ -225,9 +232,11 @@ export function rateArm(arm: ArmSums, metric: { name: string; errorCode?: string
 function derivedSeries(arm: ArmSums): DerivedSeries {
   if (arm.derived) return arm.derived;
   const hours = arm.attempts.length;
-  const { buffer, byteOffset } = arm.all;
-  const a = (i: number) => new Float64Array(buffer, byteOffset + (SUM_SERIES + i) * hours * Float64Array.BYTES_PER_ELEMENT, hours);
-  const derived: DerivedSeries = { successes: a(0), successSxx: a(1), successSxn: a(2), mfaDesignEffect: a(3), failureDesignEffect: a(4), zeros: a(5) };
+  const all = arm.all;
+  const derived: DerivedSeries = {
+    successes: derivedAt(all, 0, hours), successSxx: derivedAt(all, 1, hours), successSxn: derivedAt(all, 2, hours),
+    mfaDesignEffect: derivedAt(all, 3, hours), failureDesignEffect: derivedAt(all, 4, hours), zeros: derivedAt(all, 5, hours),
+  };
   for (let h = 0; h < hours; h++) {
     const n = arm.attempts[h] ?? 0;
     const f = arm.failures[h] ?? 0;
@@ -245,6 +254,10 @@ function derivedSeries(arm: ArmSums): DerivedSeries {
   arm.derived = derived;
   return derived;
 }
+
+/** Derived series `i` of an arm, in its buffer after the sums (`all`). */
+const derivedAt = (all: Float64Array, i: number, hours: number): Float64Array =>
+  new Float64Array(all.buffer, all.byteOffset + (SUM_SERIES + i) * hours * Float64Array.BYTES_PER_ELEMENT, hours);
 
 function failureDesignEffect(arm: ArmSums, h: number): number {
   const n = arm.attempts[h] ?? 0;
@@ -271,11 +284,18 @@ export interface LatencyRow {
  */
 export function latencyArm(rows: readonly LatencyRow[], provider: string, startSec: number, hours: number, arena?: SeriesArena): LatencyArm {
   const offsets = arena ? arena.int32(hours + 1) : new Int32Array(hours + 1);
-  const mine = rows.filter((r) => r.provider === provider);
+  let entries = 0;
+  for (const row of rows) if (row.provider === provider) entries += Math.ceil(row.series.length / 3);
+  // Each entry's hour is computed once (-1 outside the window), into scratch shared by every call.
+  const hourOf = latencyScratch.hourOf(entries);
+  let e = 0;
   let kept = 0;
-  for (const { series } of mine) {
+  for (const row of rows) {
+    if (row.provider !== provider) continue;
+    const series = row.series;
     for (let i = 0; i < series.length; i += 3) {
       const h = windowHour(series[i] ?? Number.NaN, startSec, hours);
+      hourOf[e++] = h;
       if (h < 0) continue;
       offsets[h + 1] = (offsets[h + 1] ?? 0) + 1;
       kept++;
@@ -284,11 +304,14 @@ export function latencyArm(rows: readonly LatencyRow[], provider: string, startS
   for (let h = 0; h < hours; h++) offsets[h + 1] = (offsets[h + 1] ?? 0) + (offsets[h] ?? 0);
   const bins = arena ? arena.int16(kept) : new Int16Array(kept);
   const counts = arena ? arena.float64(kept) : new Float64Array(kept);
-  const cursor = new Array<number>(hours);
-  for (let h = 0; h < hours; h++) cursor[h] = offsets[h] ?? 0;
-  for (const { series } of mine) {
+  const cursor = latencyScratch.cursor(hours);
+  cursor.set(offsets.subarray(0, hours));
+  e = 0;
+  for (const row of rows) {
+    if (row.provider !== provider) continue;
+    const series = row.series;
     for (let i = 0; i < series.length; i += 3) {
-      const h = windowHour(series[i] ?? Number.NaN, startSec, hours);
+      const h = hourOf[e++] ?? -1;
       if (h < 0) continue;
       const j = cursor[h] ?? 0;
       bins[j] = series[i + 1] ?? 0;
@@ -298,3 +321,20 @@ export function latencyArm(rows: readonly LatencyRow[], provider: string, startS
   }
   return { offsets, bins, counts };
 }
+
+/**
+ * latencyArm's working arrays, one pair for every call (grown as needed): a fresh pair per call
+ * was two allocations per cohort and provider.
+ */
+const latencyScratch = {
+  hours: new Int32Array(0),
+  cursors: new Int32Array(0),
+  hourOf(length: number): Int32Array {
+    if (this.hours.length < length) this.hours = new Int32Array(Math.max(length, 2 * this.hours.length));
+    return this.hours;
+  },
+  cursor(length: number): Int32Array {
+    if (this.cursors.length < length) this.cursors = new Int32Array(Math.max(length, 2 * this.cursors.length));
+    return this.cursors;
+  },
+};

@@ -99,12 +99,11 @@ export function evaluateCohortMetric(input: CohortMetricInput): CohortResult {
  * through their parent.
  */
 function exactResult(base: CohortResult, counts: ExactCounts, alpha: number, plannedLooks: number): CohortResult {
-  const effective = (count: number) => Math.round(count / counts.designEffect);
-  const [xT, nT] = [effective(counts.xT), Math.max(effective(counts.nT), 1)];
+  const [xT, nT] = [effective(counts.xT, counts), Math.max(effective(counts.nT, counts), 1)];
   const looks = Math.max(plannedLooks, 1);
   const honesty = `on counts ÷ design effect ${counts.designEffect.toFixed(2)}, Bonferroni over the stage's ${looks} hourly looks; below the mSPRT burn-in of ${BURN_IN_EVENTS} events`;
   if (counts.xC !== undefined && counts.nC !== undefined) {
-    const [xC, nC] = [effective(counts.xC), Math.max(effective(counts.nC), 1)];
+    const [xC, nC] = [effective(counts.xC, counts), Math.max(effective(counts.nC, counts), 1)];
     const fisher = fisherExactPValues({ a: Math.min(xT, nT), b: nT - Math.min(xT, nT), c: Math.min(xC, nC), d: nC - Math.min(xC, nC) });
     const interval = newcombeInterval(Math.min(xT, nT), nT, Math.min(xC, nC), nC, 1 - alpha / looks);
     // `base` is the caller's fresh object: filled in place (the keys keep their order).
@@ -122,6 +121,9 @@ function exactResult(base: CohortResult, counts: ExactCounts, alpha: number, pla
   base.method = `exact binomial test against the expected rate ${rate.toPrecision(3)} (mid-p ${test.midP.toPrecision(3)}), Wilson interval, ${honesty}`;
   return base;
 }
+
+/** A count divided by the design effect (Kish's effective sample size), rounded. */
+const effective = (count: number, { designEffect }: ExactCounts): number => Math.round(count / designEffect);
 
 function insufficientNote(input: CohortMetricInput, stream: EffectStream): string {
   if (stream.n === 0) return 'no candidate traffic in this cohort yet';

@@ -257,8 +257,8 @@ class Context {
     return Math.round((this.data.stage.end.getTime() - this.data.stage.start.getTime()) / HOUR_MS);
   }
 
-  private design(group: Group, legacyIn: (g: Group) => boolean): Design {
-    if (this.data.stage.unit === 'user' && legacyIn(group)) return 'within_cohort_split';
+  private design(hasLegacy: boolean): Design {
+    if (this.data.stage.unit === 'user' && hasLegacy) return 'within_cohort_split';
     return this.legacyAnywhere ? 'difference_in_differences' : 'baseline_projection';
   }
 
@@ -363,17 +363,20 @@ class Context {
     return mixtureTau2(vStar, this.data.plan.alpha);
   }
 
+  /** One arm's rate series with its across-hours variance scale (set on the fresh object `rateArm` returns, not on a spread copy). */
+  private scaledArm(group: Group, a: 0 | 1, provider: string, metric: PlanMetric): RateArm {
+    const arm = rateArm(group.sums.arms[a], metric);
+    arm.varianceScale = acrossHoursScale(arm, this.windowUserSums(group, provider, metric), this.hours);
+    return arm;
+  }
+
   rateInput(group: Group, metric: PlanMetric): CohortMetricInput {
-    const legacyIn = (g: Group) => anyPositive(g.sums.arms[1].attempts);
-    const design = this.design(group, legacyIn);
-    // `rateArm` returns a fresh object each call: its scale is set on it rather than on a spread copy.
-    const scaled = (a: 0 | 1, provider: string): RateArm => {
-      const arm = rateArm(group.sums.arms[a], metric);
-      arm.varianceScale = acrossHoursScale(arm, this.windowUserSums(group, provider, metric), this.hours);
-      return arm;
-    };
-    const candidate = scaled(0, this.data.plan.providers.candidate);
-    const legacy = scaled(1, this.data.plan.providers.legacy);
+    // No closures here or in other per-cohort code: under tsx (esbuild's keepNames) each one
+    // created costs a defineProperty of its name.
+    const hasLegacy = anyPositive(group.sums.arms[1].attempts);
+    const design = this.design(hasLegacy);
+    const candidate = this.scaledArm(group, 0, this.data.plan.providers.candidate, metric);
+    const legacy = this.scaledArm(group, 1, this.data.plan.providers.legacy, metric);
     const base = { cohort: group.sums.cohort, metric, design, hours: this.hours, plannedLooks: this.plannedLooks(), alpha: this.data.plan.alpha, tau2: this.tau2(group, metric, design) };
     if (design === 'within_cohort_split') return { cohort: base.cohort, metric, design, hours: base.hours, plannedLooks: base.plannedLooks, alpha: base.alpha, tau2: base.tau2, rate: { candidate, legacy } };
     const own = this.baselineOf(group.set.dimensions, group.key, metric.name);
@@ -384,7 +387,7 @@ class Context {
       return { ...base, rate: { candidate, legacy, expectation: { ...expectation, drift: zero } } };
     }
     let expectation: RateExpectation;
-    if (own && !legacyIn(group)) {
+    if (own && !hasLegacy) {
       const { eta, sd } = this.project(own, metric.name);
       expectation = { logit: eta, sdLogit: sd, tau2Logit: new Float64Array(this.hours).fill(own.tau2) };
     } else {
@@ -403,7 +406,7 @@ class Context {
   latencyInput(group: Group, metric: PlanMetric): CohortMetricInput | CohortResult {
     const { candidate, legacy } = this.latencyArms(group);
     const hasLegacy = legacy.counts.length > 0;
-    const design = this.data.stage.unit === 'user' && hasLegacy ? 'within_cohort_split' : this.design(group, () => false);
+    const design = this.data.stage.unit === 'user' && hasLegacy ? 'within_cohort_split' : this.design(false);
     const base = { cohort: group.sums.cohort, metric, design, hours: this.hours, plannedLooks: this.plannedLooks(), alpha: this.data.plan.alpha, tau2: this.tau2(group, metric, design) };
     if (design === 'within_cohort_split') return { cohort: base.cohort, metric, design, hours: base.hours, plannedLooks: base.plannedLooks, alpha: base.alpha, tau2: base.tau2, latency: { candidate, legacy } };
     const own = this.baselineOf(group.set.dimensions, group.key, metric.name);
