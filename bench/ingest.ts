@@ -9,7 +9,7 @@
  * Generates N canonical rows in DuckDB (COPY … TO parquet and csv), then times, each into a fresh store file:
  * `CREATE TABLE AS SELECT * FROM read_parquet(…)` vs our ingest of that parquet, and the same for CSV.
  * Prints wall and CPU rates, ours ÷ bare by CPU time (wall time swings with other load on a shared machine; on
- * an idle one, compare the wall rates too), and peak RSS; `--steps` adds the wall time of each statement.
+ * an idle one, compare the wall rates too), and peak RSS; `--steps` adds the wall and CPU time of each statement.
  * Target at 10M rows: ours ≥ 0.5× bare.
  *
  * Vendor JSON: for each of `--vendors`, writes `--vendor-events` events as JSON Lines (the vendor's Apache-2.0
@@ -130,9 +130,11 @@ function timing(connection: DuckDBConnection): DuckDBConnection {
       if (property !== 'run' && property !== 'runAndReadAll') return value.bind(target);
       return async (...args: unknown[]) => {
         const start = performance.now();
+        const cpuStart = process.cpuUsage();
         const result: unknown = await value.apply(target, args);
+        const cpu = process.cpuUsage(cpuStart);
         const statement = String(args[0]).replace(/\s+/g, ' ').trim().slice(0, 60);
-        console.log(`    ${((performance.now() - start) / 1000).toFixed(2).padStart(6)} s  ${statement}`);
+        console.log(`    ${((performance.now() - start) / 1000).toFixed(2).padStart(6)} s  cpu ${((cpu.user + cpu.system) / 1e6).toFixed(2).padStart(6)} s  ${statement}`);
         return result;
       };
     },

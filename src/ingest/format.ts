@@ -28,7 +28,8 @@ export interface LoginFormat {
    */
   rereadable?(file: string): boolean;
 }
-/** Columns every stage() SELECT returns, in this order. All VARCHAR except source_row BIGINT, attributes JSON and record (see below).
+/** Columns every stage() SELECT returns, in this order. All VARCHAR except source_row BIGINT, attributes JSON, record (see below),
+ *  and latency_ms and mfa_challenged, which a typed source may stage as they are (a DOUBLE or BOOLEAN is used as is, any other type through its text).
  *  source_row: 1-based record number in the file, or NULL for every row of a SELECT that keeps the file's order (a scan
  *  and projections: no join, sort or aggregate); the pipeline then numbers the rows in the order it stores them, which
  *  DuckDB keeps (preserve_insertion_order), so no serial row_number() window holds up a parallel scan; record: the raw record as text (for quarantine), or any value

@@ -3,10 +3,10 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { UserError, firstLine } from '../errors.js';
 import { all, run, transaction } from '../store/query.js';
 import { sql, type Sql } from '../store/sql.js';
-import { checkedRows, type CheckSettings } from './checked-rows.js';
+import { checkedRows, loadableRows, type CheckSettings } from './checked-rows.js';
 import type { LoginFormat, StageOptions } from './format.js';
 import {
-  checkedCounts, dropTempTables, findKnown, findRepeats, insertEvents, insertQuarantine, insertSkipped, narrowChecked,
+  checkedCounts, dropTempTables, findKnown, findLeftOut, findRepeats, insertEvents, insertQuarantine, insertSkipped, narrowChecked,
 } from './ingest-sql.js';
 
 /** One file to load, its format and the SHA-256 of its bytes. */
@@ -72,17 +72,18 @@ export async function ingestFile(connection: DuckDBConnection, input: IngestInpu
  * rowid there, which counts from 0 in a committed table but from a transaction-local base in an open one.
  *
  * Where the format finds the file cheap to read again (LoginFormat.rereadable), ingest_checked keeps only what
- * finds duplicates and quarantined rows, and the checked-rows SELECT is returned for the insert to read the file
- * again: writing and re-reading every checked row costs more than a second scan of a Parquet file.
+ * finds duplicates, quarantined and skipped rows, and the loadable-rows SELECT is returned for the insert to read
+ * the file again: writing and re-reading every checked row costs more than a second scan of a Parquet file.
  */
 async function checkRows(connection: DuckDBConnection, input: IngestInput, settings: IngestSettings): Promise<Sql | undefined> {
   const stage = input.format.stage(input.file, settings.date === undefined ? {} : { date: settings.date });
   const quarantineRecord = input.format.quarantineRecord?.(sql`record`, input.file);
-  const checked = checkedRows(stage, { ...settings, format: input.format.name, quarantineRecord });
+  const checkSettings = { ...settings, format: input.format.name, quarantineRecord };
+  const checked = checkedRows(stage, checkSettings);
   const reread = input.format.rereadable?.(input.file) === true;
   const kept = reread ? narrowChecked(checked) : checked;
   await inInsertionOrder(connection, () => run(connection, sql`CREATE OR REPLACE TEMP TABLE ingest_checked AS ${kept}`));
-  return reread ? checked : undefined;
+  return reread ? loadableRows(stage, checkSettings) : undefined;
 }
 
 /**
@@ -100,7 +101,7 @@ async function inInsertionOrder(connection: DuckDBConnection, body: () => Promis
   }
 }
 
-/** Loads the checked rows of `input` (in `ingest_checked`, or read again by `reread`) into the store and records the run. */
+/** Loads the checked rows of `input` (in `ingest_checked`, or read again by `reread`: loadableRows) into the store and records the run. */
 async function load(connection: DuckDBConnection, input: IngestInput, startedAt: string, reread: Sql | undefined): Promise<IngestResult> {
   const runId = randomUUID();
   const format = input.format.name;
@@ -108,6 +109,7 @@ async function load(connection: DuckDBConnection, input: IngestInput, startedAt:
   await run(connection, insertSkipped(runId));
   await run(connection, findRepeats());
   await run(connection, findKnown());
+  if (reread !== undefined) await run(connection, findLeftOut());
   const [inserted] = await all<{ Count: bigint }>(connection, insertEvents(runId, format, reread));
   const [counts] = await all<{ rowsRead: number; quarantined: number; skipped: number; loadable: number }>(connection, checkedCounts());
   const loaded = Number(inserted?.Count ?? 0);

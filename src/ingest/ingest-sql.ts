@@ -1,4 +1,4 @@
-import { sql, type Sql } from '../store/sql.js';
+import { ident, sql, type Sql } from '../store/sql.js';
 
 /**
  * SQL of one file's load, over the temp table `ingest_checked` (one row per record: see checked-rows.ts; either
@@ -45,17 +45,39 @@ export const findKnown = (): Sql => sql`
 
 /**
  * Inserts the loadable rows that are neither repeats nor known; returns DuckDB's `Count`. The rows come from
- * `ingest_checked`, or, given `checked` (the checked-rows SELECT, whose every row has its source_row), straight from
- * the file: the narrow ingest_checked then only served to find the repeats, the known ids and the quarantine.
+ * `ingest_checked`, or, given `loadable` (loadableRows over the file, whose every row has its source_row), straight from
+ * the file: the narrow ingest_checked then only served to find the repeats, the known ids, the quarantine and the rows
+ * that are not loadable, which are left out by source_row rather than checked again.
  */
-export const insertEvents = (runId: string, format: string, checked?: Sql): Sql => sql`
-  INSERT INTO login_events
-  SELECT event_id, ts, user_id, tenant, idp, app, region, provider, outcome, error_code, latency_ms,
-         mfa_challenged, shadow_outcome, shadow_diff, ip_prefix, attributes, ${format}, ${runId}
-  FROM ${checked === undefined ? sql`ingest_checked` : sql`(${checked})`} c
-  ANTI JOIN ingest_known k ON k.event_id = c.event_id
-  ANTI JOIN ingest_repeats r ON r.source_row = ${checked === undefined ? sql`coalesce(c.source_row, c.rowid + 1)` : sql`c.source_row`}
-  WHERE ${LOADABLE}`;
+export const insertEvents = (runId: string, format: string, loadable?: Sql): Sql => {
+  const columns = sql`event_id, ts, user_id, tenant, idp, app, region, provider, outcome, error_code, latency_ms,
+         mfa_challenged, shadow_outcome, shadow_diff, ip_prefix, attributes, ${format}, ${runId}`;
+  if (loadable === undefined) {
+    return sql`
+      INSERT INTO login_events
+      SELECT ${columns}
+      FROM ingest_checked c
+      ANTI JOIN ingest_known k ON k.event_id = c.event_id
+      ANTI JOIN ingest_repeats r ON r.source_row = coalesce(c.source_row, c.rowid + 1)
+      WHERE ${LOADABLE}`;
+  }
+  return sql`
+    INSERT INTO login_events
+    SELECT ${columns}
+    FROM (${loadable}) c
+    ANTI JOIN ingest_known k ON k.event_id = c.event_id
+    ANTI JOIN ingest_left_out r ON r.source_row = c.source_row`;
+};
+
+/**
+ * `ingest_left_out`, for an insert that reads the file again: the record numbers of the repeats and of the rows that
+ * are not loadable. A table rather than a subquery, so DuckDB knows it is small and probes it with the file's rows,
+ * which keeps them in file order.
+ */
+export const findLeftOut = (): Sql => sql`
+  CREATE OR REPLACE TEMP TABLE ingest_left_out AS
+  SELECT source_row FROM ingest_repeats
+  UNION ALL SELECT source_row FROM ingest_checked WHERE NOT (${LOADABLE})`;
 
 /** The columns of ingest_checked that the load reads when the rows to insert are read from the file again. */
 export const narrowChecked = (checked: Sql): Sql => sql`
@@ -71,4 +93,4 @@ export const checkedCounts = (): Sql => sql`
 
 /** Statements that drop the run's temp tables. */
 export const dropTempTables = (): Sql[] =>
-  [sql`DROP TABLE IF EXISTS ingest_checked`, sql`DROP TABLE IF EXISTS ingest_repeats`, sql`DROP TABLE IF EXISTS ingest_known`];
+  ['ingest_checked', 'ingest_repeats', 'ingest_known', 'ingest_left_out'].map((table) => sql`DROP TABLE IF EXISTS ${ident(table)}`);

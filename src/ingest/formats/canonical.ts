@@ -36,9 +36,13 @@ function detect(sample: FormatSample): boolean {
   return hasRequired(header.split(/[,;\t|]/).map(name => name.trim().replace(/^"|"$/g, '')));
 }
 
-/** Typed columns (parquet) are cast to text; an absent optional column reads as NULL. */
+/** Columns staged as they are (see STAGED_COLUMNS): checking reads a typed value without printing and parsing it. */
+const AS_TYPED: readonly string[] = ['latency_ms', 'mfa_challenged'];
+
+/** Typed columns (parquet) are cast to text, but for AS_TYPED; an absent optional column reads as NULL. */
 function columnsText(): Sql {
-  const columns = CANONICAL_COLUMNS.map(c => `CAST("${c}" AS VARCHAR) AS ${c === 'ip' ? 'ip_raw' : c === 'user_id' ? 'user_raw' : c}`);
+  const columns = CANONICAL_COLUMNS.map(c =>
+    `${AS_TYPED.includes(c) ? `"${c}"` : `CAST("${c}" AS VARCHAR)`} AS ${c === 'ip' ? 'ip_raw' : c === 'user_id' ? 'user_raw' : c}`);
   return raw(columns.join(',\n       '));
 }
 
