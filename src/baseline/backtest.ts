@@ -5,7 +5,7 @@ import { raw, sql, type Sql } from '../store/sql.js';
 import { cohortSets } from './cohort-sets.js';
 import { fitCohortsAt, type FittedCohort } from './fit-cohorts.js';
 import { uploadOffsets } from './fit.js';
-import { errorCodes, hourlyTable, incidentHoursTable, seriesTable } from './series.js';
+import { errorCodes, holdoutTable, hourlyTable, incidentHoursTable } from './series.js';
 import { cohortTotals, designEffect, type TotalsRow } from './build-baseline.js';
 import { STAGE_DAYS, holdoutResiduals } from './placebo.js';
 import { groupBy } from '../group-by.js';
@@ -80,7 +80,7 @@ export async function backtest(connection: DuckDBConnection, plan: Plan): Promis
   if (!cut) throw new Error('backtest: the fit is missing');
   const { fits, shapes } = cut;
   await run(connection, uploadOffsets(shapes));
-  await run(connection, seriesTable(rates, errorCodes(plan.metrics), holdoutTo, { table: 'bl_holdout', from: fitTo }));
+  await run(connection, holdoutTable(rates, errorCodes(plan.metrics), holdoutTo, fitTo));
   const stored = new Set(sets.filter((s) => s.stored).map((s) => s.id));
   const effects = new Map((await all<TotalsRow>(connection, cohortTotals())).map((t) => [`${t.set_id}|${t.cohort_key}`, designEffect(t)]));
   const params = fits

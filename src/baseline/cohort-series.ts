@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sql, type Sql } from '../store/sql.js';
+import { join, sql, type Sql } from '../store/sql.js';
 import type { CohortSeries } from './fit-series.js';
+import type { SeriesPart } from './series.js';
 
 /** A cohort × metric of `bl_sorted`, by its stream index (`cid`). */
 export interface StreamedCohort {
@@ -11,20 +12,33 @@ export interface StreamedCohort {
 }
 
 /**
- * `bl_sorted`: the windows of `bl_series` of the cohorts in `cohorts` (index = stream index `cid`), narrow (and
- * whether the cohort's metric is latency, for `rawProfilesAt`),
- * written in (cid, time) order, so that a scan in insertion order streams one cohort after another in time order.
+ * The cohort × metrics of `parts` with at least one window, ordered by set, metric and cohort key: one
+ * `SELECT DISTINCT` per metric over `bl_hourly`.
  */
-export function sortedSeriesTable(cohorts: readonly StreamedCohort[]): Sql {
-  const json = JSON.stringify(cohorts.map((c, cid) => ({ cid, s: c.setId, m: c.metric, c: c.cohortKey, l: c.family === 'latency' })));
+export function seriesCohorts(parts: readonly SeriesPart[]): Sql {
+  const lists = parts.map((p) => sql`SELECT DISTINCT set_id, ${p.metric} AS metric, ${p.family} AS family, cohort_key FROM (${p.select})`);
+  return lists.length
+    ? sql`SELECT set_id, metric, family, cohort_key FROM (${join(lists, ' UNION ALL ')}) ORDER BY set_id, metric, cohort_key`
+    : sql`SELECT NULL::INT AS set_id, NULL::VARCHAR AS metric, NULL::VARCHAR AS family, NULL::VARCHAR AS cohort_key WHERE FALSE`;
+}
+
+/**
+ * `bl_sorted`: the windows of `parts` of the cohorts in `cohorts` (index = stream index `cid`), narrow, written in
+ * (cid, time) order, so that a scan in insertion order streams one cohort after another in time order. Straight
+ * from `bl_hourly`: each metric's windows are joined to their stream index and sorted, with nothing in between.
+ */
+export function sortedSeriesTable(parts: readonly SeriesPart[], cohorts: readonly StreamedCohort[]): Sql {
+  const json = JSON.stringify(cohorts.map((c, cid) => ({ cid, s: c.setId, m: c.metric, c: c.cohortKey })));
+  const windows = parts.map(
+    (p) => sql`SELECT k.cid, s.t, s.how::INTEGER AS how, s.n, s.x, coalesce(s.s2, 0) AS s2
+               FROM (${p.select}) s JOIN k ON k.s = s.set_id AND k.c = s.cohort_key AND k.m = ${p.metric}`,
+  );
   return sql`
     CREATE OR REPLACE TEMP TABLE bl_sorted AS
     WITH k AS (
-      SELECT unnest(from_json(${json}::JSON, '[{"cid":"INTEGER","s":"INTEGER","m":"VARCHAR","c":"VARCHAR","l":"BOOLEAN"}]'), recursive := true)
+      SELECT unnest(from_json(${json}::JSON, '[{"cid":"INTEGER","s":"INTEGER","m":"VARCHAR","c":"VARCHAR"}]'), recursive := true)
     )
-    SELECT k.cid, s.t, s.how::INTEGER AS how, s.n, s.x, coalesce(s.s2, 0) AS s2, k.l AS latency
-    FROM bl_series s JOIN k ON k.s = s.set_id AND k.m = s.metric AND k.c = s.cohort_key
-    ORDER BY k.cid, s.t`;
+    ${windows.length ? sql`SELECT * FROM (${join(windows, ' UNION ALL ')}) ORDER BY cid, t` : sql`SELECT NULL::INTEGER AS cid, NULL::DOUBLE AS t, NULL::INTEGER AS how, NULL::DOUBLE AS n, NULL::DOUBLE AS x, NULL::DOUBLE AS s2 WHERE FALSE`}`;
 }
 
 /**

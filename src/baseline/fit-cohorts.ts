@@ -2,16 +2,17 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Plan, PlanMetric } from '../plan/plan.js';
 import { betaBinomialShrinkage } from '../stats/beta-binomial-shrinkage.js';
 import { fitBetaMoments } from '../stats/fit-beta-moments.js';
-import { all, forEachRow, run } from '../store/query.js';
-import { incidentWindows, rawProfile, type SeriesFit } from './fit-series.js';
-import { meanOffset, type CutJob } from './fit-cuts.js';
+import { all, run } from '../store/query.js';
+import { sql } from '../store/sql.js';
+import type { CohortSeries, SeriesFit } from './fit-series.js';
+import type { CutJob } from './fit-cuts.js';
 import { FitPool, fitWorkers } from './fit-pool.js';
 import type { CohortSet } from './cohort-sets.js';
-import { cohortSeries, prefix, sortedSeriesTable, windowsBefore, type StreamedCohort } from './cohort-series.js';
-import { OWN_SHAPE_LATENCY_N, OWN_SHAPE_RATE_EVENTS, SMALL_COHORT_NPQ, rawProfilesAt, seriesTotalsAt } from './fit.js';
+import { cohortSeries, seriesCohorts, sortedSeriesTable, windowsBefore, type StreamedCohort } from './cohort-series.js';
+import { OWN_SHAPE_LATENCY_N, OWN_SHAPE_RATE_EVENTS, SMALL_COHORT_NPQ } from './fit.js';
 import { shrinkTrends } from './shrink-trends.js';
-import { errorCodes, seriesTable } from './series.js';
-import { HOURS_PER_WEEK, chooseShape, parentKey, smoothShape, type ShapeChoice } from './shapes.js';
+import { errorCodes, seriesParts } from './series.js';
+import { HOURS_PER_WEEK, chooseShape, parentKey, type ShapeChoice } from './shapes.js';
 
 /** Below this many expected events and non-events (Σ n μ q) a rate cohort's level is shrunk to its parent (statistics.md 1.1). */
 export const SHRINK_BELOW = SMALL_COHORT_NPQ;
@@ -62,7 +63,7 @@ export interface CohortFits {
   shapes: Map<string, Float64Array>;
 }
 
-/** One cohort × metric of `bl_series`, with its totals before each cut (lists in cut order). */
+/** One cohort × metric of the series, with its totals before each cut (lists in cut order, filled as it streams). */
 interface CohortRow {
   set_id: number;
   metric: string;
@@ -106,11 +107,12 @@ const isWorthy = (family: 'rate' | 'latency', n: number, x: number): boolean => 
 /**
  * Fits every cohort of `sets` × modelled metric on its hours of `bl_hourly` before each of `cuts` (shape, level,
  * drift, τ², φ, incident windows, then empirical-Bayes shrinkage of small rate cohorts), with one pass over the
- * data for all cuts: DuckDB builds the series up to `seriesTo` (default the last cut), the totals and the first
- * hour-of-week profiles before every cut in one scan each, and writes the
- * windows sorted (`bl_sorted`); the big cohorts then stream once, for their shapes without their incidents at
- * each cut, and every cohort once, each cut's fit on a prefix of its hours (`fitSeries`). JS holds one cohort's
- * hours at a time.
+ * data for all cuts. DuckDB lists the cohorts and writes their windows sorted (`bl_sorted`, up to `seriesTo`,
+ * default the last cut); the cohorts then stream once, everyone first, then the single-dimension sets, then the
+ * combinations, so that a cohort that borrows a shape (from its single-dimension parent or from everyone) finds it
+ * done. Per cohort and cut: its totals, and when it is big its own shapes (first profile, incidents, the profile
+ * again without them), then the fit on the windows before the cut (`fitCuts`, on worker threads when the fit is
+ * big). JS holds a few cohorts' hours at a time.
  */
 export async function fitCohortsAt(
   connection: DuckDBConnection,
@@ -123,61 +125,61 @@ export async function fitCohortsAt(
   const seriesTo = options.seriesTo ?? new Date(Math.max(...cuts.map((c) => c.getTime())));
   if (cuts.some((c) => c > seriesTo)) throw new RangeError('fitCohortsAt: a cut after the series ends');
   const days = cuts.map((c) => c.getTime() / DAY_MS);
-  await run(connection, seriesTable(modelled, errorCodes(plan.metrics), seriesTo));
-  const rows = await all<CohortRow>(connection, seriesTotalsAt(days));
-  // The cohorts big before some cut stream first: the shape passes read a prefix of the stream.
-  const bigAll = rows.map((r) => days.some((_, k) => bigAt(r, k)));
-  const order = rows.map((_, i) => i).sort((i, j) => Number(!bigAll[i]) - Number(!bigAll[j]) || i - j);
+  const parts = seriesParts(modelled, errorCodes(plan.metrics), seriesTo);
+  const listed = await all<Pick<CohortRow, 'set_id' | 'metric' | 'family' | 'cohort_key'>>(connection, seriesCohorts(parts));
+  const rows: CohortRow[] = listed.map((r) => ({ ...r, windows: days.map(() => 0), n: days.map(() => 0), x: days.map(() => 0), t_bar: days.map(() => Number.NaN) }));
+  // Everyone first, then single dimensions, then combinations: a cohort's shape donors stream before it.
+  const level = (i: number) => sets[rows[i]!.set_id]?.dimensions.length ?? 0;
+  const order = rows.map((_, i) => i).sort((i, j) => level(i) - level(j) || i - j);
   const streamed = order.map((i) => ({ setId: rows[i]!.set_id, metric: rows[i]!.metric, cohortKey: rows[i]!.cohort_key, family: rows[i]!.family }));
-  await run(connection, sortedSeriesTable(streamed));
-  const bigCount = order.filter((i) => bigAll[i]).length;
-  const initial = await firstShapes(connection, modelled, rows, order, bigCount, days);
+  await run(connection, sortedSeriesTable(parts, streamed));
+  const [size] = await all<{ windows: number }>(connection, sql`SELECT count(*)::DOUBLE AS windows FROM bl_sorted`);
 
-  const perCut = days.map((_, k) => {
-    const bigByMetric = new Map<string, Map<string, number>>();
-    rows.forEach((r) => {
-      if (bigAt(r, k)) {
-        const map = bigByMetric.get(r.metric) ?? new Map<string, number>();
-        map.set(r.cohort_key, r.n[k]!);
-        bigByMetric.set(r.metric, map);
-      }
-    });
-    const assign = rows.map((r) => chooseShape(r.cohort_key, bigByMetric.get(r.metric) ?? new Map()));
-    return { bigByMetric, assign, refined: new Map(initial[k]) };
-  });
-  const shapeOf = (shapes: ReadonlyMap<string, Float64Array>, k: number, i: number) =>
-    shapes.get(`${perCut[k]!.assign[i]!.shapeKey}|${rows[i]!.metric}`) ?? new Float64Array(HOURS_PER_WEEK);
-
-  // The big cohorts' shapes at each cut again, without the windows their own first fit flags as incidents.
-  for await (const { cid, series } of cohortSeries(connection, streamed, bigCount)) {
-    const i = order[cid]!;
-    const r = rows[i]!;
-    days.forEach((day, k) => {
-      if (!bigAt(r, k)) return;
-      const before = prefix(series, windowsBefore(series, day));
-      const flags = incidentWindows(before, shapeOf(initial[k]!, k, i));
-      // Nothing flagged: the shape is the first one (the same array, not a copy: at 10k cohorts they add up).
-      if (!flags.includes(1)) return;
-      const profile = rawProfile(before, flags);
-      if (profile.some(Number.isFinite)) perCut[k]!.refined.set(`${r.cohort_key}|${r.metric}`, smoothShape(profile));
-    });
-  }
+  // Per cut: the big cohorts (metric → key → attempts), and the shapes by `key|metric` (first, and without incidents).
+  const perCut = days.map(() => ({ bigByMetric: new Map<string, Map<string, number>>(), initial: new Map<string, Float64Array>(), refined: new Map<string, Float64Array>() }));
+  const borrowed = (shapes: ReadonlyMap<string, Float64Array>, key: string, metric: string) => shapes.get(`${key}|${metric}`) ?? FLAT;
   const fitted = days.map(() => new SeriesFits(rows.length));
   // Every cohort's cuts on worker threads when the fit is big: the fits are independent and the same bits anywhere.
-  const pool = new FitPool(fitWorkers(rows.reduce((sum, r) => sum + r.windows.reduce((a, w) => a + w, 0), 0)));
+  const pool = new FitPool(fitWorkers((size?.windows ?? 0) * days.length));
+  let streamingLevel = 0;
   try {
     for await (const { cid, series } of cohortSeries(connection, streamed, streamed.length)) {
       const i = order[cid]!;
       const r = rows[i]!;
+      // A level's shapes are all back before the next level borrows them.
+      if (level(i) !== streamingLevel) {
+        await pool.drain();
+        streamingLevel = level(i);
+      }
       const jobs: CutJob[] = [];
       days.forEach((day, k) => {
-        if (!(r.windows[k]! > 0)) return;
         const length = windowsBefore(series, day);
-        const refined = shapeOf(perCut[k]!.refined, k, i);
-        if (isWorthy(r.family, r.n[k]!, r.x[k]!)) jobs.push({ k, length, initial: shapeOf(initial[k]!, k, i), refined });
-        else fitted[k]!.set(i, smallCohortFit(r, k), meanOffset(prefix(series, length), refined));
+        if (length === 0) return;
+        totalsBefore(series, length, r, k);
+        const cut = perCut[k]!;
+        const own = bigAt(r, k);
+        if (own) {
+          const big = cut.bigByMetric.get(r.metric) ?? new Map<string, number>();
+          big.set(r.cohort_key, r.n[k]!);
+          cut.bigByMetric.set(r.metric, big);
+          jobs.push({ k, length, own, fit: isWorthy(r.family, r.n[k]!, r.x[k]!) });
+        } else {
+          const { shapeKey } = chooseShape(r.cohort_key, cut.bigByMetric.get(r.metric) ?? new Map());
+          const initial = borrowed(cut.initial, shapeKey, r.metric);
+          const refined = borrowed(cut.refined, shapeKey, r.metric);
+          jobs.push({ k, length, own, initial, refined, fit: isWorthy(r.family, r.n[k]!, r.x[k]!) });
+        }
       });
-      if (jobs.length > 0) await pool.fit(series, jobs, (results) => results.forEach(({ k, fit, shapeMean }) => fitted[k]!.set(i, fit, shapeMean)));
+      if (jobs.length === 0) continue;
+      await pool.fit(series, jobs, (results) => {
+        for (const { k, fit, shapeMean, first, refined } of results) {
+          if (first) {
+            perCut[k]!.initial.set(`${r.cohort_key}|${r.metric}`, first);
+            perCut[k]!.refined.set(`${r.cohort_key}|${r.metric}`, refined ?? first);
+          }
+          fitted[k]!.set(i, fit ?? smallCohortFit(r, k), shapeMean);
+        }
+      });
     }
     await pool.drain();
   } finally {
@@ -186,17 +188,38 @@ export async function fitCohortsAt(
   // One cut's cohort objects at a time: at 10k cohorts × five cuts they would not fit the heap together.
   const fits: (CohortFits | undefined)[] = [];
   for (const [k] of days.entries()) {
-    const { bigByMetric, assign, refined } = perCut[k]!;
+    const { bigByMetric, refined } = perCut[k]!;
     const cohorts = rows.flatMap((r, i) => {
       const f = fitted[k]!.get(i);
-      return f ? [toFittedCohort(r, f.fit, assign[i]!, bigByMetric, f.shapeMean)] : [];
+      return f ? [toFittedCohort(r, f.fit, chooseShape(r.cohort_key, bigByMetric.get(r.metric) ?? new Map()), bigByMetric, f.shapeMean)] : [];
     });
-    const used = new Set(cohorts.map((f) => `${f.shapeKey}|${f.metric}`));
-    for (const key of [...refined.keys()]) if (!used.has(key)) refined.delete(key);
-    const cut = { fits: shrinkTrends(shrinkSmallCohorts(cohorts)), shapes: refined };
+    const shapes = new Map<string, Float64Array>();
+    for (const f of cohorts) {
+      const key = `${f.shapeKey}|${f.metric}`;
+      if (!shapes.has(key)) shapes.set(key, refined.get(key) ?? FLAT);
+    }
+    perCut[k]!.initial.clear();
+    const cut = { fits: shrinkTrends(shrinkSmallCohorts(cohorts)), shapes };
     fits.push((await (options.onFit?.(k, cut, streamed) ?? true)) ? cut : undefined);
   }
   return { fits, streamed };
+}
+
+/** A flat shape: everyone's when everyone is not big (no cohort to estimate one from). */
+const FLAT = new Float64Array(HOURS_PER_WEEK);
+
+/** Fills `r`'s totals before cut k from the first `length` windows of its series: windows, Σn, Σx (rates), Σn·t/Σn. */
+function totalsBefore(series: CohortSeries, length: number, r: CohortRow, k: number): void {
+  let n = 0, x = 0, nt = 0;
+  for (let w = 0; w < length; w++) {
+    n += series.n[w]!;
+    x += series.x[w]!;
+    nt += series.n[w]! * series.t[w]!;
+  }
+  r.windows[k] = length;
+  r.n[k] = n;
+  r.x[k] = r.family === 'rate' ? x : 0;
+  r.t_bar[k] = nt / n;
 }
 
 const FIT_FIELDS = ['windows', 'n', 'x', 'tBar', 'level', 'trend', 'tau2', 'phi', 'flagged', 'varLevel', 'varTrend', 'covLevelTrend', 'varTrendModel'] as const;
@@ -234,60 +257,6 @@ function smallCohortFit(r: CohortRow, k: number): SeriesFit {
     level: Math.log((x + 0.5) / (n - x + 0.5)), trend: 0, tau2: 0, phi: 1, fixed: true, flagged: 0,
     varLevel: (n + 1) ** 2 / ((x + 0.5) * (n - x + 0.5) * n), varTrend: 0, covLevelTrend: 0, varTrendModel: 0,
   };
-}
-
-/**
- * The first shapes at each cut: the smoothed raw profile of every cohort big before it (all its windows; `order`
- * maps `bl_sorted`'s stream index to `rows`, whose first `bigCount` are the cohorts big before some cut), plus a
- * flat global shape for a metric whose everyone-cohort is not big. One row per big cohort with lists, not one per
- * hour-of-week and cut: at 10k cohorts that is thousands of rows instead of millions of row objects on the heap.
- */
-async function firstShapes(
-  connection: DuckDBConnection,
-  metrics: readonly PlanMetric[],
-  rows: readonly CohortRow[],
-  order: readonly number[],
-  bigCount: number,
-  days: readonly number[],
-): Promise<Map<string, Float64Array>[]> {
-  const shapes = days.map(() => new Map<string, Float64Array>());
-  const cuts = days.length;
-  const n = new Float64Array(HOURS_PER_WEEK * cuts);
-  const x = new Float64Array(HOURS_PER_WEEK * cuts);
-  const seen = new Uint8Array(HOURS_PER_WEEK);
-  let current = -1;
-  const finish = () => {
-    const r = rows[order[current] ?? -1];
-    if (!r) return;
-    days.forEach((_, k) => {
-      if (!bigAt(r, k)) return;
-      const values = new Float64Array(HOURS_PER_WEEK).fill(Number.NaN);
-      for (let h = 0; h < HOURS_PER_WEEK; h++) {
-        const [nh, xh] = [n[h * cuts + k]!, x[h * cuts + k]!];
-        if (seen[h] && nh > 0) values[h] = r.family === 'rate' ? Math.log((xh + 0.5) / (nh - xh + 0.5)) : xh / nh;
-      }
-      shapes[k]!.set(`${r.cohort_key}|${r.metric}`, smoothShape(values));
-    });
-  };
-  // Streamed one cohort × hour at a time: at 10k cohorts the profiles are millions of sums.
-  await forEachRow<Record<string, number>>(connection, rawProfilesAt(days, bigCount), (row) => {
-    if (row['cid'] !== current) {
-      finish();
-      current = row['cid']!;
-      seen.fill(0);
-    }
-    const h = row['how']!;
-    seen[h] = 1;
-    for (let k = 0; k < cuts; k++) {
-      n[h * cuts + k] = row[`n${k}`]!;
-      x[h * cuts + k] = row[`x${k}`]!;
-    }
-  });
-  finish();
-  for (const map of shapes) {
-    for (const metric of metrics) if (!map.has(`|${metric.name}`)) map.set(`|${metric.name}`, new Float64Array(HOURS_PER_WEEK));
-  }
-  return shapes;
 }
 
 function toFittedCohort(

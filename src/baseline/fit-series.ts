@@ -228,16 +228,32 @@ function reset(s: CohortSeries, off: Float64Array, flags: Uint8Array, st: State)
   st.change = 1;
 }
 
-/** Which windows stage 1 flags as incidents (none for a cohort too degenerate to fit), with `shape` as the offsets. */
-export function incidentWindows(s: CohortSeries, shape: ArrayLike<number>): Uint8Array {
-  const flags = new Uint8Array(s.length);
+/** Stage 1 of a cohort's fit: the pooled start, the rough IRLS state, and the windows it flags as incidents. */
+export interface StageOne {
+  start: ReturnType<typeof pooled>;
+  state: State;
+  flags: Uint8Array;
+}
+
+/**
+ * Stage 1 with `shape` as the offsets: from the pooled level, IRLS to `ROUGH`, then the windows beyond the robust
+ * cut are flagged (none for a cohort too degenerate to fit).
+ */
+export function stageOne(s: CohortSeries, shape: ArrayLike<number>): StageOne {
   const off = windowOffsets(s, shape);
   const start = pooled(s, off, undefined);
-  if (start.degenerate) return flags;
-  const st: State = { a: start.level, b: 0, tau2: 0, phi: 1, fixed: false, change: 1, s0: 0, s1: 0, s2: 0 };
-  iterate(s, off, undefined, start.tBar, st, ROUGH);
-  for (const i of dispersion(s, off, undefined, start.tBar, st)?.beyond ?? []) flags[i] = 1;
-  return flags;
+  const state: State = { a: start.level, b: 0, tau2: 0, phi: 1, fixed: start.degenerate, change: 1, s0: 0, s1: 0, s2: 0 };
+  const flags = new Uint8Array(s.length);
+  if (!state.fixed) {
+    iterate(s, off, undefined, start.tBar, state, ROUGH);
+    for (const i of dispersion(s, off, undefined, start.tBar, state)?.beyond ?? []) flags[i] = 1;
+  }
+  return { start, state, flags };
+}
+
+/** Which windows stage 1 flags as incidents (none for a cohort too degenerate to fit), with `shape` as the offsets. */
+export function incidentWindows(s: CohortSeries, shape: ArrayLike<number>): Uint8Array {
+  return stageOne(s, shape).flags;
 }
 
 /**
@@ -260,20 +276,15 @@ export function rawProfile(s: CohortSeries, flags: Uint8Array): Float64Array {
 }
 
 /**
- * The whole fit of one cohort × metric: stage 1 with `initial` shape offsets (flags incidents), stage 2
- * with `refined` (the shapes re-estimated without every cohort's incidents), then the covariance.
+ * The whole fit of one cohort × metric: stage 1 with `initial` shape offsets (flags incidents; `one` when the
+ * caller has run it already), stage 2 with `refined` (the shapes re-estimated without every cohort's incidents),
+ * then the covariance.
  */
-export function fitSeries(s: CohortSeries, initial: ArrayLike<number>, refined: ArrayLike<number>): SeriesFit {
+export function fitSeries(s: CohortSeries, initial: ArrayLike<number>, refined: ArrayLike<number>, one: StageOne = stageOne(s, initial)): SeriesFit {
   const rate = s.family === 'rate';
-  const offA = windowOffsets(s, initial);
-  const start = pooled(s, offA, undefined);
+  const { start, flags } = one;
   const tBar = start.tBar;
-  const st: State = { a: start.level, b: 0, tau2: 0, phi: 1, fixed: start.degenerate, change: 1, s0: 0, s1: 0, s2: 0 };
-  const flags = new Uint8Array(s.length);
-  if (!st.fixed) {
-    iterate(s, offA, undefined, tBar, st, ROUGH);
-    for (const i of dispersion(s, offA, undefined, tBar, st)?.beyond ?? []) flags[i] = 1;
-  }
+  const st: State = { ...one.state };
   const off = windowOffsets(s, refined);
   reset(s, off, flags, st);
   if (!st.fixed) {

@@ -143,29 +143,40 @@ function metricColumns(metric: PlanMetric, codes: readonly string[]): { n: Sql; 
   return { n: sql`attempts`, x: sql`attempts - failures`, s2: sql`NULL`, where: sql`attempts > 0` };
 }
 
+/** One modelled metric's windows in `bl_hourly`: a SELECT of set_id, cohort_key, hour, t, how, n, x, s2. */
+export interface SeriesPart {
+  metric: string;
+  family: 'rate' | 'latency';
+  select: Sql;
+}
+
 /**
- * `bl_series` (or `bl_holdout`): one row per set × cohort × modelled metric × hour before `fitTo`
- * (and from `from`) with data: n, x (events, or mean log latency), s2 (latency: variance of the
- * window mean), the model family.
+ * Per modelled metric, the SELECT of its windows in `bl_hourly` before `fitTo` (and from `from`) with data: n, x
+ * (events, or mean log latency), s2 (latency: variance of the window mean).
  */
-export function seriesTable(
-  metrics: readonly PlanMetric[],
-  codes: readonly string[],
-  fitTo: Date,
-  options: { table?: 'bl_series' | 'bl_holdout'; from?: Date } = {},
-): Sql {
-  const from = options.from ? sql` AND hour >= ${instant(options.from)}` : sql``;
-  const parts = metrics.flatMap((metric) => {
+export function seriesParts(metrics: readonly PlanMetric[], codes: readonly string[], fitTo: Date, from?: Date): SeriesPart[] {
+  const since = from ? sql` AND hour >= ${instant(from)}` : sql``;
+  return metrics.flatMap((metric) => {
     const columns = metricColumns(metric, codes);
     if (!columns) return [];
-    const family = metric.family === 'latency_quantile' ? 'latency' : 'rate';
-    return [
-      sql`SELECT set_id, ${metric.name} AS metric, ${family} AS family, cohort_key, hour, t, how,
-                 ${columns.n} AS n, ${columns.x} AS x, ${columns.s2}::DOUBLE AS s2
-          FROM bl_hourly WHERE ${columns.where} AND hour < ${instant(fitTo)}${from}`,
-    ];
+    return [{
+      metric: metric.name,
+      family: metric.family === 'latency_quantile' ? 'latency' : 'rate',
+      select: sql`SELECT set_id, cohort_key, hour, t, how, ${columns.n} AS n, ${columns.x} AS x, ${columns.s2}::DOUBLE AS s2
+                  FROM bl_hourly WHERE ${columns.where} AND hour < ${instant(fitTo)}${since}`,
+    }];
   });
-  return sql`CREATE OR REPLACE TEMP TABLE ${ident(options.table ?? 'bl_series')} AS ${parts.length ? join(parts, ' UNION ALL ') : sql`SELECT NULL::INT AS set_id, NULL::VARCHAR AS metric, NULL::VARCHAR AS family, NULL::VARCHAR AS cohort_key, NULL::TIMESTAMPTZ AS hour, NULL::DOUBLE AS t, NULL::BIGINT AS how, NULL::DOUBLE AS n, NULL::DOUBLE AS x, NULL::DOUBLE AS s2 WHERE FALSE`}`;
+}
+
+/**
+ * `bl_holdout`: one row per set × cohort × modelled metric × hour in [from, fitTo) with data: n, x (events, or
+ * mean log latency), s2 (latency: variance of the window mean), the model family.
+ */
+export function holdoutTable(metrics: readonly PlanMetric[], codes: readonly string[], fitTo: Date, from: Date): Sql {
+  const parts = seriesParts(metrics, codes, fitTo, from).map(
+    (p) => sql`SELECT set_id, ${p.metric} AS metric, ${p.family} AS family, cohort_key, hour, t, how, n, x, s2 FROM (${p.select})`,
+  );
+  return sql`CREATE OR REPLACE TEMP TABLE bl_holdout AS ${parts.length ? join(parts, ' UNION ALL ') : sql`SELECT NULL::INT AS set_id, NULL::VARCHAR AS metric, NULL::VARCHAR AS family, NULL::VARCHAR AS cohort_key, NULL::TIMESTAMPTZ AS hour, NULL::DOUBLE AS t, NULL::BIGINT AS how, NULL::DOUBLE AS n, NULL::DOUBLE AS x, NULL::DOUBLE AS s2 WHERE FALSE`}`;
 }
 
 /** `bl_hist`: per set × cohort, the legacy provider's latency histogram over the period (sparse bins), without the IdP-hours of `bl_incident_hours`. */

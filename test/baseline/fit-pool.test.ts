@@ -49,8 +49,12 @@ const profile = (s: CohortSeries) => {
   return smoothShape(Float64Array.from(sums, (v, h) => v / counts[h]!));
 };
 
-const jobsOf = (s: CohortSeries): CutJob[] =>
-  [14, 21, 28].map((days, k) => ({ k, length: days * 24, initial: profile(s), refined: smoothShape(profile(s).map((v) => v * 0.9)) }));
+/** Three cuts: borrowed shapes at two weeks, own shapes (incidents found, then refined) at three and four. */
+const jobsOf = (s: CohortSeries): CutJob[] => [
+  { k: 0, length: 14 * 24, own: false, initial: profile(s), refined: smoothShape(profile(s).map((v) => v * 0.9)), fit: true },
+  { k: 1, length: 21 * 24, own: true, fit: true },
+  { k: 2, length: 28 * 24, own: true, fit: true },
+];
 
 afterEach(() => {
   delete process.env['STAGEWISE_FIT_WORKERS'];
@@ -70,8 +74,13 @@ describe('FitPool', () => {
     }
     expect(pooled).toEqual(inline);
     // Real fits, not degenerate ones: the incident day is flagged and the drift is seen.
-    expect(inline[0]![2]!.fit.flagged).toBeGreaterThan(0);
-    expect(inline[0]![2]!.fit.trend).toBeGreaterThan(0);
+    const last = inline[0]![2]!;
+    expect(last.fit?.flagged).toBeGreaterThan(0);
+    expect(last.fit?.trend).toBeGreaterThan(0);
+    // An own cohort with incidents sends back both shapes, and they differ.
+    expect(last.first).toBeInstanceOf(Float64Array);
+    expect(last.refined).toBeInstanceOf(Float64Array);
+    expect(last.refined).not.toEqual(last.first);
   });
 
   it('copies what it sends: the caller may overwrite its buffers as soon as `fit` returns', async () => {
