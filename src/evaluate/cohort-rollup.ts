@@ -38,6 +38,8 @@ export interface ArmSums {
   /** The eight series above back to back (each of them is a view of this buffer), for adding arms in one loop. */
   all: Float64Array;
   errors: Map<string, Float64Array>;
+  /** Where the error series are carved from (the arm's own arena), or undefined for fresh arrays. */
+  arena: SeriesArena | undefined;
   /** The series `rateArm` derives from the sums, in the same buffer; filled by its first call, after which nothing may be added. */
   derived?: DerivedSeries;
 }
@@ -74,7 +76,7 @@ export function emptyArm(hours: number, arena?: SeriesArena): ArmSums {
   return {
     attempts: seriesAt(buffer, 0, hours), failures: seriesAt(buffer, 1, hours), mfaKnown: seriesAt(buffer, 2, hours), mfaChallenged: seriesAt(buffer, 3, hours),
     K: seriesAt(buffer, 4, hours), sxx: seriesAt(buffer, 5, hours), snn: seriesAt(buffer, 6, hours), sxn: seriesAt(buffer, 7, hours),
-    all: buffer.subarray(0, SUM_SERIES * hours), errors: new Map(),
+    all: buffer.subarray(0, SUM_SERIES * hours), errors: new Map(), arena,
   };
 }
 
@@ -192,7 +194,7 @@ export function addArm(into: ArmSums, from: ArmSums): void {
 function errorSeries(arm: ArmSums, code: string): Float64Array {
   let series = arm.errors.get(code);
   if (!series) {
-    series = new Float64Array(arm.attempts.length);
+    series = arm.arena ? arm.arena.float64(arm.attempts.length) : new Float64Array(arm.attempts.length);
     arm.errors.set(code, series);
   }
   return series;

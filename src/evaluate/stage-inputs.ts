@@ -186,9 +186,15 @@ function rollUp(data: StageData, sets: readonly CohortSet[], union: readonly Dim
   const errorRows = byFirstHour(data.errors, 2, startSec, hours).filter((row) => armOf(row.provider) !== undefined);
   const cellOfRow = [...cellRows, ...errorRows].map(cellOf);
   const ownArms = [...groups.values()].filter((g) => !isCellSet(g.set));
-  const arena = new SeriesArena(2 * (cells.size + ownArms.length) * armBytes(hours) + latencyBytes(data, groups.size, hours));
+  // Error series: at most one per error row in the cells, and one per code in the other cohorts' arms.
+  const codes = new Set(errorRows.map((row) => row.error_code)).size;
+  const errorBytes = (errorRows.length + 2 * ownArms.length * codes) * hours * Float64Array.BYTES_PER_ELEMENT;
+  const arena = new SeriesArena(2 * (cells.size + ownArms.length) * armBytes(hours) + errorBytes + latencyBytes(data, groups.size, hours));
   // Cell-set cohorts hold their cell's pair of arms: that pair is filled in place.
-  for (const { sums } of cells.values()) [sums.arms[0], sums.arms[1]] = [emptyArm(hours, arena), emptyArm(hours, arena)];
+  for (const { sums } of cells.values()) {
+    sums.arms[0] = emptyArm(hours, arena);
+    sums.arms[1] = emptyArm(hours, arena);
+  }
   for (const group of ownArms) group.sums.arms = [emptyArm(hours, arena), emptyArm(hours, arena)];
   cellRows.forEach((row, i) => addCellSeries(cellOfRow[i]!.sums.arms[armOf(row.provider)!], row, startSec, hours));
   errorRows.forEach((row, i) => addErrorSeries(cellOfRow[cellRows.length + i]!.sums.arms[armOf(row.provider)!], row, startSec, hours));
