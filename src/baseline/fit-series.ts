@@ -89,21 +89,30 @@ interface State {
 export const expit = (eta: number): number => 1 / (1 + Math.exp(-Math.min(Math.max(eta, -30), 30)));
 
 /**
- * Window i's working weight W and working residual e at linear predictor η, into `out` ([W, e]): rates
+ * The working weight W and working residual e of every unflagged window at (level a, trend b), into per-thread
+ * scratch arrays (entries of flagged windows are left as they were): at η = a + b(t − t̄) + offset, rates
  * W = nμ(1 − μ) (at least 10⁻³⁰⁰), e = (x − nμ)/W; latency W = 1/s², e = ȳ − η. The IRLS response is
- * η − offset + e, the standardised residual e·√W.
+ * η − offset + e, the standardised residual e·√W. One pass per IRLS step, read by the step's sums.
  */
-function working(s: CohortSeries, i: number, eta: number, out: Float64Array): void {
-  if (s.family === 'rate') {
-    const n = s.n[i]!;
-    const mu = expit(eta);
-    const wb = Math.max(n * mu * (1 - mu), 1e-300);
-    out[0] = wb;
-    out[1] = (s.x[i]! - n * mu) / wb;
-  } else {
-    out[0] = 1 / s.s2[i]!;
-    out[1] = s.x[i]! - eta;
+function working(s: CohortSeries, off: Float64Array, flags: Uint8Array | undefined, tBar: number, a: number, b: number): { w: Float64Array; e: Float64Array } {
+  const { w, e } = scratchFor(s.length);
+  const { t, n, x, s2: v } = s;
+  const rate = s.family === 'rate';
+  for (let i = 0; i < s.length; i++) {
+    if (flags !== undefined && flags[i] !== 0) continue;
+    const eta = a + b * (t[i]! - tBar) + off[i]!;
+    if (rate) {
+      const ni = n[i]!;
+      const mu = expit(eta);
+      const wb = Math.max(ni * mu * (1 - mu), 1e-300);
+      w[i] = wb;
+      e[i] = (x[i]! - ni * mu) / wb;
+    } else {
+      w[i] = 1 / v[i]!;
+      e[i] = x[i]! - eta;
+    }
   }
+  return { w, e };
 }
 
 /** Per-window shape offsets of `series` from a 168-value shape. */
@@ -132,18 +141,22 @@ function pooled(s: CohortSeries, off: Float64Array, flags: Uint8Array | undefine
   return { rows, n: sn, x: rate ? sx : snx, tBar: snt / sn, level, degenerate };
 }
 
-/** One IRLS (Fisher scoring) step on the unflagged windows; false when there is none. */
+/**
+ * One IRLS (Fisher scoring) step on the unflagged windows; false when there is none.
+ */
 function irlsStep(s: CohortSeries, off: Float64Array, flags: Uint8Array | undefined, tBar: number, st: State): boolean {
-  const we = new Float64Array(2);
+  const { t } = s;
+  const { a: a0, b: b0Trend, tau2 } = st;
+  const { w: wbs, e: es } = working(s, off, flags, tBar, a0, b0Trend);
   let rows = 0, s0 = 0, s1 = 0, s2 = 0, b0 = 0, b1 = 0;
   for (let i = 0; i < s.length; i++) {
-    if (flags?.[i]) continue;
+    if (flags !== undefined && flags[i] !== 0) continue;
     rows++;
-    const d = s.t[i]! - tBar;
-    const eta = st.a + st.b * d + off[i]!;
-    working(s, i, eta, we);
-    const z = eta - off[i]! + we[1]!;
-    const w = 1 / (1 / we[0]! + st.tau2);
+    const d = t[i]! - tBar;
+    const o = off[i]!;
+    const eta = a0 + b0Trend * d + o;
+    const z = eta - o + es[i]!;
+    const w = 1 / (1 / wbs[i]! + tau2);
     s0 += w;
     s1 += w * d;
     s2 += w * d * d;
@@ -157,7 +170,11 @@ function irlsStep(s: CohortSeries, off: Float64Array, flags: Uint8Array | undefi
   const b = solvable ? (s0 * b1 - s1 * b0) / det : 0;
   // A fit running off stops here; `reset` fixes it at its pooled level.
   st.change = Math.abs(a) > DIVERGED_LEVEL || Math.abs(b) > DIVERGED_TREND ? 0 : Math.abs(a - st.a) + Math.abs(b - st.b);
-  Object.assign(st, { a, b, s0, s1, s2 });
+  st.a = a;
+  st.b = b;
+  st.s0 = s0;
+  st.s1 = s1;
+  st.s2 = s2;
   return true;
 }
 
@@ -182,25 +199,35 @@ function median(values: Float64Array): number {
   return low + (high - low) * (position - lo);
 }
 
+/** Per-thread scratch of `working` and `dispersion`, grown to the longest series seen: a build uses it in every IRLS step. */
+let scratchSize = 0;
+let scratchArrays = { index: new Int32Array(0), r: new Float64Array(0), wbs: new Float64Array(0), scratch: new Float64Array(0), w: new Float64Array(0), e: new Float64Array(0) };
+function scratchFor(length: number) {
+  if (length > scratchSize) {
+    scratchSize = Math.max(length, 2 * scratchSize);
+    const f = () => new Float64Array(scratchSize);
+    scratchArrays = { index: new Int32Array(scratchSize), r: f(), wbs: f(), scratch: f(), w: f(), e: f() };
+  }
+  return scratchArrays;
+}
+
 /**
  * Standardised residuals of the unflagged windows and their robust cut: median, cut = 4·max(1, 1.4826·MAD),
  * the winsorised X², k, ΣW, ΣW², and which windows lie beyond the cut where the residual can tell (W ≥ 1).
  */
 function dispersion(s: CohortSeries, off: Float64Array, flags: Uint8Array | undefined, tBar: number, st: State) {
-  const we = new Float64Array(2);
-  const index = new Int32Array(s.length);
-  const r = new Float64Array(s.length);
-  const wbs = new Float64Array(s.length);
+  const { w: ws, e: es } = working(s, off, flags, tBar, st.a, st.b);
+  const { index, r, wbs, scratch: work } = scratchFor(s.length);
   let k = 0;
   for (let i = 0; i < s.length; i++) {
-    if (flags?.[i]) continue;
-    working(s, i, st.a + st.b * (s.t[i]! - tBar) + off[i]!, we);
-    r[k] = we[1]! * Math.sqrt(we[0]!);
-    wbs[k] = we[0]!;
+    if (flags !== undefined && flags[i] !== 0) continue;
+    r[k] = es[i]! * Math.sqrt(ws[i]!);
+    wbs[k] = ws[i]!;
     index[k++] = i;
   }
   if (k === 0) return undefined;
-  const scratch = r.slice(0, k);
+  const scratch = work.subarray(0, k);
+  scratch.set(r.subarray(0, k));
   const med = median(scratch);
   for (let j = 0; j < k; j++) scratch[j] = Math.abs(r[j]! - med);
   const cut = 4 * Math.max(1, 1.4826 * median(scratch));
@@ -320,7 +347,7 @@ export function fitSeries(s: CohortSeries, initial: ArrayLike<number>, refined: 
 
 /** The day blocks of the stage-2 score: M = Σ_day g gᵀ (m00, m01, m11) and the number of days. */
 function clusterScores(s: CohortSeries, off: Float64Array, flags: Uint8Array, tBar: number, st: State) {
-  const we = new Float64Array(2);
+  const { w: ws, e: es } = working(s, off, flags, tBar, st.a, st.b);
   let m00 = 0, m01 = 0, m11 = 0, days = 0;
   let day = Number.NaN, g0 = 0, g1 = 0;
   const close = () => {
@@ -333,8 +360,7 @@ function clusterScores(s: CohortSeries, off: Float64Array, flags: Uint8Array, tB
   for (let i = 0; i < s.length; i++) {
     if (flags[i]) continue;
     const d = s.t[i]! - tBar;
-    working(s, i, st.a + st.b * d + off[i]!, we);
-    const score = (1 / (1 / we[0]! + st.tau2)) * we[1]!;
+    const score = (1 / (1 / ws[i]! + st.tau2)) * es[i]!;
     const today = Math.floor(s.t[i]!);
     if (today !== day) {
       close();
