@@ -45,22 +45,32 @@ const nested = Object.entries(NESTED).map(([name, { column, keys }]) => ({ name,
 const col = (name: string): Sql => sql`${ident(name)}`;
 const literal = (text: string): Sql => raw(`'${text}'`);
 
-/** The records of `file` with every path read, with one parse for the text and one for the types. */
+/**
+ * Paths read as `text` (json_extract_string, one lookup each) rather than in the one json_transform (`struct`): fields
+ * that may hold numbers, printed exactly as written; an array index; and the Graph `location` keys, whose top-level
+ * key Log Analytics rows hold as text (a key read as both text and object cannot be one STRUCT field).
+ */
+const AS_TEXT = new Set(['result_type_pascal', 'result_type_camel', 'result_type_lower', 'processing_ms', 'sign_in_event_type',
+  'properties_processing_ms', 'graph_processing_ms', 'properties_error_code', 'graph_error_code', 'graph_country', 'graph_city']);
+
+/** The records of `file` with every path read: one json_transform, and one parse each for the other text and the types. */
 function records(file: string): Sql {
-  const text: Record<string, string> = { ...TOP };
+  const paths: Record<string, string> = { ...TOP };
   for (const [name, path] of Object.entries(SIGN_IN)) {
-    text[`properties_${name}`] = `$.properties.${path}`;
-    text[`graph_${name}`] = `$.${path}`;
+    paths[`properties_${name}`] = `$.properties.${path}`;
+    paths[`graph_${name}`] = `$.${path}`;
   }
+  const text: Record<string, string> = {};
+  const struct: Record<string, string> = {};
+  for (const [name, path] of Object.entries(paths)) (AS_TEXT.has(name) ? text : struct)[name] = path;
   const type: Record<string, string> = { properties_type: '$.properties', graph_created_type: '$.createdDateTime', graph_user_type: '$.userPrincipalName' };
-  for (const { name, column, keys } of nested) {
-    text[`${name}_text`] = `$.${column}`;
+  for (const { name, column } of nested) {
+    struct[`${name}_text`] = `$.${column}`;
     type[`${name}_type`] = `$.${column}`;
-    for (const [key, path] of keys) text[`${name}_${key}_object`] = `$.${column}.${path}`;
   }
   return /\.csv(\.gz)?$/i.test(file)
-    ? withJsonFields(csvRecords(file), 'record', { text, type })
-    : jsonRecordFields(file, ['records', 'value'], { text, type });
+    ? withJsonFields(csvRecords(file), 'record', { text, type, struct })
+    : jsonRecordFields(file, ['records', 'value'], { text, type, struct });
 }
 
 /**
@@ -74,16 +84,16 @@ function records(file: string): Sql {
 export function entraFields(file: string): Sql {
   const shaped = join([
     sql`graph_created_type IS NOT NULL AND graph_user_type IS NOT NULL AS is_graph`,
-    ...nested.map(({ name }) => sql`CASE WHEN ${col(`${name}_type`)} = 'VARCHAR' THEN TRY_CAST(${col(`${name}_text`)} AS JSON) END
-      AS ${ident(`${name}_parsed`)}`),
+    // The column's text is an object's JSON (parsed again: rarer than reading its keys with every record's paths) or a string.
+    ...nested.map(({ name }) => sql`CASE WHEN ${col(`${name}_type`)} = 'VARCHAR' THEN TRY_CAST(${col(`${name}_text`)} AS JSON)
+      WHEN ${col(`${name}_type`)} = 'OBJECT' THEN ${col(`${name}_text`)}::JSON END AS ${ident(`${name}_parsed`)}`),
   ], ', ');
   const props = Object.keys(SIGN_IN).map((name) => sql`CASE WHEN properties_type IS NOT NULL THEN ${col(`properties_${name}`)}
     WHEN is_graph THEN ${col(`graph_${name}`)} END AS ${ident(`props_${name}`)}`);
   const unpacked = nested.flatMap(({ name, keys }) => [
     sql`${col(`${name}_type`)} IS NOT NULL AND (${col(`${name}_type`)} <> 'VARCHAR' OR ${col(`${name}_parsed`)} IS NOT NULL)
       AS ${ident(`${name}_present`)}`,
-    ...keys.map(([key, path]) => sql`CASE WHEN ${col(`${name}_type`)} = 'VARCHAR' THEN ${col(`${name}_parsed`)} ->> ${literal(`$.${path}`)}
-      ELSE ${col(`${name}_${key}_object`)} END AS ${ident(`${name}_${key}`)}`),
+    ...keys.map(([key, path]) => sql`${col(`${name}_parsed`)} ->> ${literal(`$.${path}`)} AS ${ident(`${name}_${key}`)}`),
   ]);
   return sql`SELECT *, ${join([...props, ...unpacked], ', ')}
     FROM (SELECT *, ${shaped} FROM (${records(file)}))`;

@@ -94,15 +94,68 @@ export type JsonPaths = Readonly<Record<string, string>>;
 /** Paths to read, by kind (see withJsonFields). */
 export type JsonFields = { readonly [K in JsonFieldKind]?: JsonPaths };
 
-/** What `withJsonFields` reads at a path: its text (`->>`), its JSON (`->`), or its JSON type (`json_type`). */
-export type JsonFieldKind = 'text' | 'json' | 'type';
+/**
+ * What `withJsonFields` reads at a path: its text (`->>`), its JSON (`->`), its JSON type (`json_type`), or its
+ * text by one json_transform (`struct`, see structFields).
+ */
+export type JsonFieldKind = 'text' | 'json' | 'type' | 'struct';
 
-const EXTRACT: Readonly<Record<JsonFieldKind, string>> = { text: 'json_extract_string', json: 'json_extract', type: 'json_type' };
+const EXTRACT: Readonly<Record<Exclude<JsonFieldKind, 'struct'>, string>> = { text: 'json_extract_string', json: 'json_extract', type: 'json_type' };
+
+/** A `struct` path: `$.` and plain keys joined by dots. */
+const STRUCT_PATH = /^\$(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
+
+/**
+ * `struct` fields of the JSON `column`: one `json_transform` into a STRUCT holding every path as VARCHAR, and the
+ * fields taken from it. json_extract_string looks each path up in turn, so ~80 paths cost several times the parse;
+ * json_transform walks each object's members once. The text is what `text` gives (a string unquoted, an object or
+ * array as JSON text, a JSON null or a missing key NULL, a mismatched shape NULL), but for a number printed with an
+ * exponent, which DuckDB writes as `1e+23` where `->>` gives `1e23`: paths that may hold such numbers belong in
+ * `text`. Paths are `$.key.key…` of plain keys; one may not be the prefix of another (a key is one type).
+ *
+ * @throws {RangeError} for a path of another form, or one that is the prefix of another.
+ */
+function structFields(column: string, entries: readonly (readonly [string, string])[]): { extract: Sql; named: Sql[] } {
+  type Shape = { [key: string]: Shape | 'VARCHAR' };
+  const shape: Shape = {};
+  for (const [, path] of entries) {
+    if (!STRUCT_PATH.test(path)) throw new RangeError(`structFields: ${path} is not $.key.key… of plain keys`);
+    const keys = path.slice(2).split('.');
+    let node = shape;
+    keys.forEach((key, i) => {
+      const last = i === keys.length - 1;
+      const existing = node[key];
+      if (existing === undefined) node[key] = last ? 'VARCHAR' : {};
+      else if ((existing === 'VARCHAR') !== last) throw new RangeError(`structFields: ${path} and another path disagree on what ${key} holds`);
+      const next = node[key];
+      if (typeof next === 'object') node = next;
+    });
+  }
+  const list = ident('__struct');
+  // Fields are taken by position: DuckDB finds a STRUCT field by name without regard to case, and vendors spell
+  // one key in several cases (`Category`, `category`). JavaScript keeps the keys in insertion order, as JSON.stringify
+  // writes them and as json_transform numbers the fields.
+  const field = (path: string): Sql => {
+    let node: Shape | 'VARCHAR' = shape;
+    let value = sql`${list}`;
+    for (const key of path.slice(2).split('.')) {
+      if (typeof node !== 'object') break;
+      value = sql`struct_extract_at(${value}, ${raw(String(Object.keys(node).indexOf(key) + 1))})`;
+      node = node[key] ?? 'VARCHAR';
+    }
+    return value;
+  };
+  // The shape is built here from plain-key paths: no quote can enter this literal.
+  return {
+    extract: sql`json_transform(${ident(column)}, ${raw(`'${JSON.stringify(shape)}'`)}) AS ${list}`,
+    named: entries.map(([name, path]) => sql`${field(path)} AS ${ident(name)}`),
+  };
+}
 
 /**
  * `source` with the named fields of its JSON `column` added. `->>` and `->` parse the whole document for each
- * path; here all `text` paths are read with one parse, all `json` paths with one more, and all `type` paths with
- * one more. A `text` field is what `column ->> path` gives (an object or array as its JSON text), a `json` field
+ * path; here all `text` paths are read with one parse, all `json` paths with one more, all `type` paths with
+ * one more, and all `struct` paths with one json_transform (structFields). A `text` field is what `column ->> path` gives (an object or array as its JSON text), a `json` field
  * what `column -> path` gives, a `type` field what `json_type(column, path)` gives ('OBJECT', 'VARCHAR', 'NULL'
  * for a JSON null, …); a missing path is NULL. Paths are SQL literals (written in this code base), so DuckDB
  * compiles them once.
@@ -116,6 +169,12 @@ export function withJsonFields(source: Sql, column: string, fields: JsonFields):
     const list = ident(`__${kind}`);
     lists.push({ name: list, extract: sql`${raw(EXTRACT[kind])}(${ident(column)}, ${pathList(entries.map(([, path]) => path))}) AS ${list}` });
     named.push(...entries.map(([name], i) => sql`${list}[${raw(String(i + 1))}] AS ${ident(name)}`));
+  }
+  const structEntries = Object.entries(fields.struct ?? {});
+  if (structEntries.length > 0) {
+    const { extract, named: fromStruct } = structFields(column, structEntries);
+    lists.push({ name: ident('__struct'), extract });
+    named.push(...fromStruct);
   }
   if (lists.length === 0) return source;
   return sql`SELECT * EXCLUDE (${join(lists.map((l) => l.name), ', ')}), ${join(named, ', ')}
