@@ -1,6 +1,6 @@
 import type { FormatName } from './format.js';
 import { ipPrefix } from './ip-prefix.js';
-import { ident, raw, sql, type Sql } from '../store/sql.js';
+import { ident, join, raw, sql, type Sql } from '../store/sql.js';
 
 /** What a run fills in where the source leaves a value out, and the key that pseudonymises users. */
 export interface CheckSettings {
@@ -51,6 +51,19 @@ const typedValue = (column: string, type: 'DOUBLE' | 'BOOLEAN'): Sql => sql`CASE
     WHEN typeof(${ident(column)}) IN ('VARCHAR', ${raw(`'${type}'`)}) THEN TRY_CAST(${ident(column)} AS ${raw(type)})
     ELSE TRY_CAST(${ident(column)}::VARCHAR AS ${raw(type)}) END`;
 
+/** Staged text columns that checks do not read: the row hash of a record without an event_id cleans them itself. */
+const HASHED_TEXT = ['user_raw', 'tenant', 'idp', 'app', 'region', 'provider', 'error_code', 'shadow_diff', 'ip_raw'] as const;
+
+/** A staged text column's value: empty text is NULL, an IP is trimmed first. */
+const cleanText = (value: Sql, name: (typeof HASHED_TEXT)[number]): Sql =>
+  name === 'ip_raw' ? sql`nullif(trim(${value}), '')` : sql`nullif(${value}, '')`;
+
+/**
+ * A staged column, cleaned, from the copy parsedRows keeps of it: a pass that reads only the checks and event ids
+ * (narrowChecked) then cleans the other columns only for the rows it hashes.
+ */
+const hashed = (name: (typeof HASHED_TEXT)[number]): Sql => cleanText(sql`${ident(`__staged_${name}`)}`, name);
+
 /** The staged rows with empty text made NULL and their values parsed (ts_value, latency_value, mfa_value). */
 function parsedRows(stage: Sql): Sql {
   return sql`
@@ -58,12 +71,12 @@ function parsedRows(stage: Sql): Sql {
     clean AS (
       -- Empty text is a missing value; values are not trimmed (TRY_CAST ignores surrounding spaces).
       SELECT source_row, record, skip_reason, attributes,
-             nullif(event_id, '') AS event_id, nullif(ts, '') AS ts, nullif(user_raw, '') AS user_raw,
-             nullif(tenant, '') AS tenant, nullif(idp, '') AS idp, nullif(app, '') AS app, nullif(region, '') AS region,
-             nullif(provider, '') AS provider, nullif(outcome, '') AS outcome, nullif(error_code, '') AS error_code,
+             nullif(event_id, '') AS event_id, nullif(ts, '') AS ts,
+             ${join(HASHED_TEXT.map((name) => sql`${cleanText(sql`${ident(name)}`, name)} AS ${ident(name)}`), ', ')},
+             nullif(outcome, '') AS outcome,
              ${emptyAsNull('latency_ms')} AS latency_ms, ${emptyAsNull('mfa_challenged')} AS mfa_challenged,
-             nullif(shadow_outcome, '') AS shadow_outcome, nullif(shadow_diff, '') AS shadow_diff,
-             nullif(trim(ip_raw), '') AS ip_raw
+             nullif(shadow_outcome, '') AS shadow_outcome,
+             ${join(HASHED_TEXT.map((name) => sql`${ident(name)} AS ${ident(`__staged_${name}`)}`), ', ')}
       FROM staged)
     -- Values, pseudonyms and networks are only worked out for the rows that need them: skipped rows need none,
     -- quarantined rows only the values their checks read (a vendor file may skip most of its records).
@@ -84,8 +97,9 @@ function loginColumns(settings: CheckSettings, loadable: Sql): Sql {
   const key = settings.pseudonymKey;
   return sql`CASE WHEN event_id IS NOT NULL THEN event_id
                 WHEN ${loadable} THEN 'h:' || left(sha256(${key} || 'row:' || to_json([
-                  epoch_us(ts_value)::VARCHAR, user_raw, tenant, idp, app, region, provider, outcome, error_code,
-                  latency_value::VARCHAR, mfa_value::VARCHAR, shadow_outcome, shadow_diff, ip_raw, attributes::VARCHAR])), 32)
+                  epoch_us(ts_value)::VARCHAR, ${hashed('user_raw')}, ${hashed('tenant')}, ${hashed('idp')}, ${hashed('app')},
+                  ${hashed('region')}, ${hashed('provider')}, outcome, ${hashed('error_code')}, latency_value::VARCHAR,
+                  mfa_value::VARCHAR, shadow_outcome, ${hashed('shadow_diff')}, ${hashed('ip_raw')}, attributes::VARCHAR])), 32)
            END AS event_id,
            ts_value AS ts,
            CASE WHEN ${loadable} AND user_raw IS NOT NULL THEN left(sha256(${key} || 'user:' || user_raw), 32) END AS user_id,
