@@ -91,7 +91,7 @@ export async function backtest(connection: DuckDBConnection, plan: Plan): Promis
     coverage(JSON.stringify(params)),
   );
   const stageWindow = { from: fitTo, to: new Date(Math.min(holdoutTo.getTime(), fitTo.getTime() + STAGE_DAYS * 86_400_000)) };
-  const pooled = await holdoutResiduals(connection, fitted.streamed, cut, stageWindow, stored, effects);
+  const [pooled = []] = await holdoutResiduals(connection, fitted.streamed, [{ fitted: cut, window: stageWindow }], stored, effects);
   return {
     fitFrom,
     fitTo,

@@ -43,8 +43,8 @@ export function sortedSeriesTable(parts: readonly SeriesPart[], cohorts: readonl
 
 /**
  * The series of `bl_sorted`'s cohorts with stream index below `upTo` (and only their windows in `days`, [from, to)
- * in days since the epoch, when given), one cohort at a time, in insertion order. The arrays are views into buffers
- * the next cohort reuses: a consumer is done with one before the next.
+ * in days since the epoch, when given: one window or several), one cohort at a time, in insertion order. The
+ * arrays are views into buffers the next cohort reuses: a consumer is done with one before the next.
  *
  * @throws {Error} if the scan does not come in (cohort, time) order (the fit's sums are deterministic only in it).
  */
@@ -52,7 +52,7 @@ export async function* cohortSeries(
   connection: DuckDBConnection,
   cohorts: readonly StreamedCohort[],
   upTo: number,
-  days?: { from: number; to: number },
+  days?: { from: number; to: number } | readonly { from: number; to: number }[],
 ): AsyncGenerator<{ cid: number; series: CohortSeries }> {
   let capacity = 4096;
   let t = new Float64Array(capacity), how = new Int32Array(capacity), n = new Float64Array(capacity);
@@ -63,7 +63,9 @@ export async function* cohortSeries(
     family: cohorts[current]!.family, length,
     t: t.subarray(0, length), how: how.subarray(0, length), n: n.subarray(0, length), x: x.subarray(0, length), s2: s2.subarray(0, length),
   });
-  const query = sql`SELECT cid, t, how, n, x, s2 FROM bl_sorted WHERE cid < ${upTo}${days ? sql` AND t >= ${days.from} AND t < ${days.to}` : sql``}`;
+  const windows = days === undefined ? [] : 'from' in days ? [days] : days;
+  const within = windows.map((w) => sql`(t >= ${w.from} AND t < ${w.to})`);
+  const query = sql`SELECT cid, t, how, n, x, s2 FROM bl_sorted WHERE cid < ${upTo}${days === undefined ? sql`` : sql` AND (${within.length ? join(within, ' OR ') : sql`FALSE`})`}`;
   const result = await connection.stream(query.text, [...query.values]);
   for (;;) {
     const chunk = await result.fetchChunk();

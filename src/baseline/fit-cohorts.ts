@@ -80,17 +80,12 @@ interface CohortRow {
 export interface FitOptions {
   /** The series runs to here (default: the last cut), e.g. to stream a hold-out window after a cut. */
   seriesTo?: Date;
-  /**
-   * Called with each cut's fits as they are done, in cut order; `bl_sorted` is there to stream (a hold-out pass).
-   * Returns whether to keep them in the result (default: keep); a caller that only needs a summary drops them.
-   */
-  onFit?: (cut: number, fits: CohortFits, streamed: readonly StreamedCohort[]) => Promise<boolean>;
 }
 
 /** Every cohort's fit at each cut, and the stream that fed them (`bl_sorted`, for a holdout pass). */
 export interface FittedCuts {
-  /** Per cut (same order): the fits of the cohorts with windows before it, and their shapes; undefined where `onFit` dropped them. */
-  fits: (CohortFits | undefined)[];
+  /** Per cut (same order): the fits of the cohorts with windows before it, and their shapes. */
+  fits: CohortFits[];
   /** `bl_sorted`'s cohorts by stream index. */
   streamed: StreamedCohort[];
 }
@@ -152,10 +147,11 @@ export async function fitCohortsAt(
         streamingLevel = level(i);
       }
       const jobs: CutJob[] = [];
-      days.forEach((day, k) => {
-        const length = windowsBefore(series, day);
+      const lengths = days.map((day) => windowsBefore(series, day));
+      totalsBefore(series, lengths, r);
+      days.forEach((_, k) => {
+        const length = lengths[k]!;
         if (length === 0) return;
-        totalsBefore(series, length, r, k);
         const cut = perCut[k]!;
         const own = bigAt(r, k);
         if (own) {
@@ -185,8 +181,8 @@ export async function fitCohortsAt(
   } finally {
     await pool.close();
   }
-  // One cut's cohort objects at a time: at 10k cohorts × five cuts they would not fit the heap together.
-  const fits: (CohortFits | undefined)[] = [];
+  // Cohort objects only now, from the flat per-cut fits.
+  const fits: CohortFits[] = [];
   for (const [k] of days.entries()) {
     const { bigByMetric, refined } = perCut[k]!;
     const cohorts = rows.flatMap((r, i) => {
@@ -200,7 +196,7 @@ export async function fitCohortsAt(
     }
     perCut[k]!.initial.clear();
     const cut = { fits: shrinkTrends(shrinkSmallCohorts(cohorts)), shapes };
-    fits.push((await (options.onFit?.(k, cut, streamed) ?? true)) ? cut : undefined);
+    fits.push(cut);
   }
   return { fits, streamed };
 }
@@ -208,18 +204,26 @@ export async function fitCohortsAt(
 /** A flat shape: everyone's when everyone is not big (no cohort to estimate one from). */
 const FLAT = new Float64Array(HOURS_PER_WEEK);
 
-/** Fills `r`'s totals before cut k from the first `length` windows of its series: windows, Σn, Σx (rates), Σn·t/Σn. */
-function totalsBefore(series: CohortSeries, length: number, r: CohortRow, k: number): void {
-  let n = 0, x = 0, nt = 0;
-  for (let w = 0; w < length; w++) {
-    n += series.n[w]!;
-    x += series.x[w]!;
-    nt += series.n[w]! * series.t[w]!;
+/**
+ * Fills `r`'s totals before each cut from the first `lengths[k]` windows of its series: windows, Σn, Σx (rates),
+ * Σn·t/Σn. One pass: the sums before a later cut go on from those before an earlier one.
+ */
+function totalsBefore(series: CohortSeries, lengths: readonly number[], r: CohortRow): void {
+  const byLength = lengths.map((_, k) => k).sort((a, b) => lengths[a]! - lengths[b]!);
+  let n = 0, x = 0, nt = 0, w = 0;
+  for (const k of byLength) {
+    const length = lengths[k]!;
+    for (; w < length; w++) {
+      n += series.n[w]!;
+      x += series.x[w]!;
+      nt += series.n[w]! * series.t[w]!;
+    }
+    if (length === 0) continue;
+    r.windows[k] = length;
+    r.n[k] = n;
+    r.x[k] = r.family === 'rate' ? x : 0;
+    r.t_bar[k] = nt / n;
   }
-  r.windows[k] = length;
-  r.n[k] = n;
-  r.x[k] = r.family === 'rate' ? x : 0;
-  r.t_bar[k] = nt / n;
 }
 
 const FIT_FIELDS = ['windows', 'n', 'x', 'tBar', 'level', 'trend', 'tau2', 'phi', 'flagged', 'varLevel', 'varTrend', 'covLevelTrend', 'varTrendModel'] as const;

@@ -65,12 +65,14 @@ export function placeboFactor(residuals: readonly PooledResidual[]): number {
 /**
  * One cohort's residual pooled over the windows [from, to) of `series` (a time-ordered series, days since the
  * epoch) against its fit: η = level + trend·(t − t̄) + s(h); rates r = Σ(x − nμ), W = nμ(1 − μ), sampling ΣW;
- * latency r = Σ n(ȳ − η), W = n, sampling Σ n²s². Returns r, g = ΣW, h = ΣW(t − t̄), the sampling sum and ΣW².
+ * latency r = Σ n(ȳ − η), W = n, sampling Σ n²s². Returns r, g = ΣW, h = ΣW(t − t̄), the sampling sum, ΣW² and the
+ * number of windows.
  */
 export function pooledSums(series: CohortSeries, fit: FittedCohort, shape: ArrayLike<number>, from: number, to: number) {
   const tBar = fit.tBar.getTime() / DAY_MS;
-  let r = 0, g = 0, h = 0, samp = 0, w2 = 0;
+  let r = 0, g = 0, h = 0, samp = 0, w2 = 0, windows = 0;
   for (let i = windowsBefore(series, from); i < series.length && series.t[i]! < to; i++) {
+    windows++;
     const d = series.t[i]! - tBar;
     const eta = fit.level + fit.trendPerDay * d + (shape[series.how[i]!] ?? 0);
     const n = series.n[i]!;
@@ -89,42 +91,50 @@ export function pooledSums(series: CohortSeries, fit: FittedCohort, shape: Array
     h += wt * d;
     w2 += wt * wt;
   }
-  return { r, g, h, samp, w2 };
+  return { r, g, h, samp, w2, windows };
 }
 
 /**
- * Stage-pooled residuals over a held-out window [from, to): every fitted cohort of a `stored` set with windows in
- * it is projected with its fit (level + trend + its shape) and its residual pooled, in one pass over the window's
- * rows of `bl_sorted` (`streamed`: its cohorts by stream index). `effects`: design effect by `setId|cohortKey`,
- * for the failure-based rates (mfa_rate and latency use 1).
+ * Stage-pooled residuals over held-out windows, one list per `(fitted, window)` pair in `cuts`: every fitted cohort
+ * of a `stored` set with windows in [from, to) is projected with its fit (level + trend + its shape) and its
+ * residual pooled, in one pass over the windows' rows of `bl_sorted` (`streamed`: its cohorts by stream index)
+ * for all the pairs. `effects`: design effect by `setId|cohortKey`, for the failure-based rates (mfa_rate and
+ * latency use 1). Each list is ordered by set, metric and cohort key.
  */
 export async function holdoutResiduals(
   connection: DuckDBConnection,
   streamed: readonly StreamedCohort[],
-  fitted: CohortFits,
-  window: Period,
+  cuts: readonly { fitted: CohortFits; window: Period }[],
   stored: ReadonlySet<number>,
   effects: ReadonlyMap<string, number>,
-): Promise<PooledResidual[]> {
-  const byKey = new Map(fitted.fits.map((f) => [`${f.setId}|${f.metric}|${f.cohortKey}`, f]));
-  const [from, to] = [window.from.getTime() / DAY_MS, window.to.getTime() / DAY_MS];
-  const out: PooledResidual[] = [];
-  for await (const { cid, series } of cohortSeries(connection, streamed, streamed.length, { from, to })) {
+): Promise<PooledResidual[][]> {
+  const pairs = cuts.map(({ fitted, window }) => ({
+    fitted,
+    byKey: new Map(fitted.fits.map((f) => [`${f.setId}|${f.metric}|${f.cohortKey}`, f])),
+    from: window.from.getTime() / DAY_MS,
+    to: window.to.getTime() / DAY_MS,
+  }));
+  const out = pairs.map((): PooledResidual[] => []);
+  for await (const { cid, series } of cohortSeries(connection, streamed, streamed.length, pairs)) {
     const c = streamed[cid]!;
-    const f = stored.has(c.setId) ? byKey.get(`${c.setId}|${c.metric}|${c.cohortKey}`) : undefined;
-    if (!f) continue;
-    const sums = pooledSums(series, f, fitted.shapes.get(`${f.shapeKey}|${f.metric}`) ?? [], from, to);
-    const de = f.family === 'rate' && f.metric !== 'mfa_rate' ? Math.max(effects.get(`${f.setId}|${f.cohortKey}`) ?? 1, 1) : 1;
-    out.push({
-      setId: f.setId,
-      metric: f.metric,
-      cohortKey: f.cohortKey,
-      residual: sums.r,
-      hourly: de * sums.samp + f.tau2 * sums.w2,
-      projection: sums.g * sums.g * f.varLevel + 2 * sums.g * sums.h * f.covLevelTrend + sums.h * sums.h * f.varTrend,
+    if (!stored.has(c.setId)) continue;
+    pairs.forEach(({ fitted, byKey, from, to }, p) => {
+      const f = byKey.get(`${c.setId}|${c.metric}|${c.cohortKey}`);
+      if (!f) return;
+      const sums = pooledSums(series, f, fitted.shapes.get(`${f.shapeKey}|${f.metric}`) ?? [], from, to);
+      if (sums.windows === 0) return;
+      const de = f.family === 'rate' && f.metric !== 'mfa_rate' ? Math.max(effects.get(`${f.setId}|${f.cohortKey}`) ?? 1, 1) : 1;
+      out[p]!.push({
+        setId: f.setId,
+        metric: f.metric,
+        cohortKey: f.cohortKey,
+        residual: sums.r,
+        hourly: de * sums.samp + f.tau2 * sums.w2,
+        projection: sums.g * sums.g * f.varLevel + 2 * sums.g * sums.h * f.covLevelTrend + sums.h * sums.h * f.varTrend,
+      });
     });
   }
-  return out.sort((a, b) => a.setId - b.setId || cmp(a.metric, b.metric) || cmp(a.cohortKey, b.cohortKey));
+  return out.map((list) => list.sort((a, b) => a.setId - b.setId || cmp(a.metric, b.metric) || cmp(a.cohortKey, b.cohortKey)));
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -158,21 +168,17 @@ export async function placeboFactors(
   const stored = new Set(sets.filter((s) => s.stored).map((s) => s.id));
   const origins = placeboOrigins(period).map((o) => new Date(o));
   const pooled = new Map<string, PooledResidual[]>();
-  // Each origin's fits are pooled over its stage as soon as they are done, then dropped: only the build's own is kept.
-  const fitted = await fitCohortsAt(connection, plan, sets, [...origins, period.to], {
-    onFit: async (cut, fits, streamed) => {
-      const from = origins[cut];
-      if (!from) return true;
-      const window = { from, to: new Date(from.getTime() + STAGE_DAYS * DAY_MS) };
-      for (const r of await holdoutResiduals(connection, streamed, fits, window, stored, effects)) {
-        const key = `${r.setId}|${r.metric}`;
-        const list = pooled.get(key) ?? [];
-        list.push(r); // in place: copying the list per residual is quadratic (~10⁵ residuals per set at 10k cohorts × 4 origins)
-        pooled.set(key, list);
-      }
-      return false;
-    },
-  });
+  const fitted = await fitCohortsAt(connection, plan, sets, [...origins, period.to]);
+  // Every origin's stage in one pass over the held-out rows.
+  const cuts = origins.map((from, k) => ({ fitted: fitted.fits[k]!, window: { from, to: new Date(from.getTime() + STAGE_DAYS * DAY_MS) } }));
+  for (const residuals of await holdoutResiduals(connection, fitted.streamed, cuts, stored, effects)) {
+    for (const r of residuals) {
+      const key = `${r.setId}|${r.metric}`;
+      const list = pooled.get(key) ?? [];
+      list.push(r); // in place: copying the list per residual is quadratic (~10⁵ residuals per set at 10k cohorts × 4 origins)
+      pooled.set(key, list);
+    }
+  }
   const fit = fitted.fits.at(-1);
   if (!fit) throw new Error('placeboFactors: the fit on the whole period is missing');
   const byMetric = groupBy([...pooled.values()].flat(), (r) => r.metric);
