@@ -104,6 +104,37 @@ describe('canonical quarantine', () => {
   });
 });
 
+describe('canonical typed Parquet', () => {
+  it('loads and quarantines DOUBLE latencies and BOOLEAN MFA values as it does their text', async () => {
+    const csv = join(dir, 'typed.csv');
+    await writeFile(csv, 'event_id,ts,user_id,outcome,latency_ms,mfa_challenged\n' +
+      'a,2026-10-01T08:00:00Z,u1,success,0.1,true\nb,2026-10-01T08:00:01Z,u2,success,nan,false\n' +
+      'c,2026-10-01T08:00:02Z,u3,failure,-1.5,\n,2026-10-01T08:00:03Z,u4,success,1e-7,false\n');
+    const parquet = join(dir, 'typed.parquet');
+    // COPY cannot bind its target; the path is one this test made.
+    await run(store.connection, sql`COPY (SELECT * REPLACE (latency_ms::DOUBLE AS latency_ms, mfa_challenged::BOOLEAN AS mfa_challenged)
+      FROM read_csv(${csv}, all_varchar = true)) TO ${raw(`'${parquet}'`)} (FORMAT parquet)`);
+    const loads = [];
+    for (const file of [csv, parquet]) {
+      const target = await openStore(':memory:');
+      try {
+        await ingestFile(target.connection, { file, format: canonical, sha256: file }, { pseudonymKey: 'test-key-0123456789abcdef' });
+        loads.push({
+          events: await allJson(target.connection, sql`SELECT * EXCLUDE (ingest_run_id) FROM login_events ORDER BY ts`),
+          reasons: await allJson(target.connection, sql`SELECT source_row::INTEGER AS source_row, reason FROM quarantine ORDER BY source_row`),
+        });
+      } finally {
+        target.close();
+      }
+    }
+    expect(loads[0]?.reasons).toEqual([
+      { source_row: 2, reason: 'latency_ms is not a number: nan' }, { source_row: 3, reason: 'latency_ms is negative: -1.5' },
+    ]);
+    expect(loads[0]?.events).toHaveLength(2);
+    expect(loads[1]).toEqual(loads[0]);
+  });
+});
+
 describe('canonical source rows', () => {
   it('numbers rows in file order when DuckDB reads a large CSV on several threads', async () => {
     const csv = join(dir, 'many.csv');

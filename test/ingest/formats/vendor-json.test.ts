@@ -2,9 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { jsonRecordFields, jsonRecords, maximumObjectSize } from '../../../src/ingest/formats/vendor-json.js';
+import { jsonRecordFields, jsonRecords, maximumObjectSize, withJsonFields } from '../../../src/ingest/formats/vendor-json.js';
 import { allJson, run } from '../../../src/store/query.js';
-import { sql, type Sql } from '../../../src/store/sql.js';
+import { raw, sql, type Sql } from '../../../src/store/sql.js';
 import { tempDir } from '../helpers.js';
 import { useMemoryDuckDB } from './staged-rows.js';
 
@@ -60,6 +60,32 @@ describe('jsonRecordFields', () => {
       ['1', null], ['2', null], ['3', null], ['4', 'VARCHAR'], [null, 'ARRAY'],
     ]);
     expect(rows[3]?.value).toBe('"[not an array]"');
+  });
+});
+
+describe('withJsonFields', () => {
+  const RECORDS = [
+    { Category: 'Pascal', category: 'camel', p: { s: 'x"y', n: 12, b: true, o: { k: [1, 2.5] }, a: [1, 'x'], z: null } },
+    { category: 'camel only', p: 'not an object' },
+    { p: { s: null } },
+    [1, 2],
+  ];
+  const PATHS = {
+    pascal: '$.Category', camel: '$.category', s: '$.p.s', n: '$.p.n', b: '$.p.b', o: '$.p.o', a: '$.p.a', z: '$.p.z', none: '$.p.none',
+  };
+  // The records are literals written above, without single quotes.
+  const source = sql`SELECT i, j::JSON AS record FROM (VALUES ${raw(RECORDS.map((r, i) => `(${i}, '${JSON.stringify(r)}')`).join(', '))}) v(i, j)`;
+  const rows = (fields: Parameters<typeof withJsonFields>[2]) =>
+    allJson<Record<string, unknown>>(connection, sql`SELECT * EXCLUDE (record) FROM (${withJsonFields(source, 'record', fields)}) ORDER BY i`);
+
+  it('reads struct fields as the text fields read them, keys that differ only in case included', async () => {
+    expect(await rows({ struct: PATHS })).toEqual(await rows({ text: PATHS }));
+    expect((await rows({ struct: PATHS }))[0]).toMatchObject({ pascal: 'Pascal', camel: 'camel', o: '{"k":[1,2.5]}', b: 'true' });
+  });
+
+  it('throws a RangeError for a struct path that another one passes through, or one that is not plain keys', () => {
+    expect(() => withJsonFields(sql`SELECT 1`, 'record', { struct: { a: '$.a', b: '$.a.b' } })).toThrow(RangeError);
+    expect(() => withJsonFields(sql`SELECT 1`, 'record', { struct: { a: '$.a[0]' } })).toThrow(RangeError);
   });
 });
 
