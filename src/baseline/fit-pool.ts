@@ -3,18 +3,38 @@ import { Worker } from 'node:worker_threads';
 import type { CohortSeries } from './fit-series.js';
 import { fitCuts, type CutJob, type CutResult } from './fit-cuts.js';
 
-/** A cohort's series and cuts, sent to a worker (the arrays are copies the worker owns). */
+/** The five columns of a cohort's series, with room for `capacity` windows; they travel to a worker and back. */
+export interface SeriesBuffers {
+  t: Float64Array<ArrayBuffer>;
+  how: Int32Array<ArrayBuffer>;
+  n: Float64Array<ArrayBuffer>;
+  x: Float64Array<ArrayBuffer>;
+  s2: Float64Array<ArrayBuffer>;
+}
+
+/** A cohort's series (its first `length` windows in `buffers`) and cuts, sent to a worker, which owns the buffers until it answers. */
 export interface FitRequest {
   id: number;
-  series: CohortSeries;
+  family: CohortSeries['family'];
+  length: number;
+  buffers: SeriesBuffers;
   jobs: CutJob[];
 }
 
-/** A worker's answer to the request with the same id. */
+/** A worker's answer to the request with the same id, with the request's buffers back. */
 export interface FitResponse {
   id: number;
   results: CutResult[];
+  buffers: SeriesBuffers;
 }
+
+/** The series a request describes (views of its buffers). */
+export function requestSeries({ family, length, buffers }: Pick<FitRequest, 'family' | 'length' | 'buffers'>): CohortSeries {
+  return { family, length, ...buffers };
+}
+
+/** The buffers' transfer list. */
+export const transferList = (b: SeriesBuffers): ArrayBuffer[] => [b.t.buffer, b.how.buffer, b.n.buffer, b.x.buffer, b.s2.buffer];
 
 /** Cohorts sent to a worker and not yet answered, per worker: enough to keep it busy, few enough to bound memory. */
 const IN_FLIGHT_PER_WORKER = 16;
@@ -31,6 +51,7 @@ export class FitPool {
   private readonly workers: Worker[] = [];
   private readonly pending = new Map<number, { worker: number; done: (results: CutResult[]) => void }>();
   private readonly load: number[] = [];
+  private readonly spare: SeriesBuffers[] = [];
   private nextId = 0;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
@@ -48,7 +69,7 @@ export class FitPool {
     }
   }
 
-  /** Fits `jobs` of `series` (copied when sent to a worker: the caller may reuse its buffers) and calls `done` with the results. */
+  /** Fits `jobs` of `series` (copied when sent to a worker: the caller may reuse its arrays) and calls `done` with the results. */
   async fit(series: CohortSeries, jobs: CutJob[], done: (results: CutResult[]) => void): Promise<void> {
     this.check();
     if (this.workers.length === 0) {
@@ -62,15 +83,34 @@ export class FitPool {
     const worker = this.load.indexOf(Math.min(...this.load));
     const id = this.nextId++;
     const length = series.length;
-    const [t, how, n, x, s2] = [
-      new Float64Array(series.t.subarray(0, length)), new Int32Array(series.how.subarray(0, length)), new Float64Array(series.n.subarray(0, length)),
-      new Float64Array(series.x.subarray(0, length)), new Float64Array(series.s2.subarray(0, length)),
-    ];
-    const copy: CohortSeries = { family: series.family, length, t, how, n, x, s2 };
+    const buffers = this.buffersFor(length);
+    buffers.t.set(series.t.subarray(0, length));
+    buffers.how.set(series.how.subarray(0, length));
+    buffers.n.set(series.n.subarray(0, length));
+    buffers.x.set(series.x.subarray(0, length));
+    buffers.s2.set(series.s2.subarray(0, length));
     this.pending.set(id, { worker, done });
     this.load[worker]!++;
-    const request: FitRequest = { id, series: copy, jobs };
-    this.workers[worker]!.postMessage(request, [t.buffer, how.buffer, n.buffer, x.buffer, s2.buffer]);
+    const request: FitRequest = { id, family: series.family, length, buffers, jobs };
+    this.workers[worker]!.postMessage(request, transferList(buffers));
+  }
+
+  /**
+   * Buffers for a series of `length` windows: ones a worker has sent back when they are big enough (a build copies
+   * tens of millions of windows to its workers; fresh buffers for each cohort cost more in garbage collection than
+   * the fits save).
+   */
+  private buffersFor(length: number): SeriesBuffers {
+    for (;;) {
+      const spare = this.spare.pop();
+      if (!spare) break;
+      if (spare.t.length >= length) return spare;
+    }
+    const capacity = Math.max(4096, 2 ** Math.ceil(Math.log2(length)));
+    return {
+      t: new Float64Array(capacity), how: new Int32Array(capacity), n: new Float64Array(capacity),
+      x: new Float64Array(capacity), s2: new Float64Array(capacity),
+    };
   }
 
   /** Waits for every cohort sent so far. */
@@ -86,7 +126,8 @@ export class FitPool {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
-  private answer({ id, results }: FitResponse): void {
+  private answer({ id, results, buffers }: FitResponse): void {
+    this.spare.push(buffers);
     const entry = this.pending.get(id);
     if (!entry) return;
     this.pending.delete(id);

@@ -20,9 +20,9 @@ function uniforms(seed: number): () => number {
 }
 
 /** Four weeks of hourly windows: rates with a daily cycle, a drift and one incident day; latency with noise. */
-function series(family: 'rate' | 'latency', seed: number): CohortSeries {
+function series(family: 'rate' | 'latency', seed: number, days = 28): CohortSeries {
   const u = uniforms(seed);
-  const length = 28 * 24;
+  const length = days * 24;
   const s: CohortSeries = {
     family, length, t: new Float64Array(length), how: new Int32Array(length), n: new Float64Array(length), x: new Float64Array(length), s2: new Float64Array(length),
   };
@@ -96,6 +96,23 @@ describe('FitPool', () => {
       await pool.close();
     }
     expect(got).toEqual(expected);
+  });
+
+  it('reuses the buffers workers send back, and grows them for a longer series', async () => {
+    const cohorts = [series('rate', 11), series('rate', 12, 300), series('latency', 13), series('rate', 14, 300)];
+    const jobs = (s: CohortSeries): CutJob[] => [{ k: 0, length: s.length, own: true, fit: true }];
+    const pool = new FitPool(1);
+    const got: ReturnType<typeof fitCuts>[] = [];
+    try {
+      for (const [c, s] of cohorts.entries()) {
+        await pool.fit(s, jobs(s), (results) => (got[c] = results));
+        await pool.drain(); // one at a time: each request takes the buffers the last one sent back
+      }
+    } finally {
+      await pool.close();
+    }
+    expect(cohorts[1]!.length).toBeGreaterThan(4096);
+    expect(got).toEqual(cohorts.map((s) => fitCuts(s, jobs(s))));
   });
 
   it('rethrows an error from a result callback', async () => {
