@@ -184,10 +184,11 @@ export function addArm(into: ArmSums, from: ArmSums): void {
   checkOpen(into, 'addArm');
   const [target, source] = [into.all, from.all];
   for (let i = 0; i < source.length; i++) target[i] = (target[i] ?? 0) + (source[i] ?? 0);
-  for (const [code, series] of from.errors) {
+  // forEach rather than for…of with destructuring: no iterator entries allocated per arm added.
+  from.errors.forEach((series, code) => {
     const sum = errorSeries(into, code);
     for (let h = 0; h < series.length; h++) sum[h] = (sum[h] ?? 0) + (series[h] ?? 0);
-  }
+  });
 }
 
 /** An arm's failures with one error code per hour, zeros when it has none yet. */
@@ -292,6 +293,7 @@ export function latencyArm(rows: readonly LatencyRow[], provider: string, startS
   const hourOf = latencyScratch.hourOf(entries);
   let e = 0;
   let kept = 0;
+  let whole = true;
   for (const row of rows) {
     if (row.provider !== provider) continue;
     const series = row.series;
@@ -301,11 +303,13 @@ export function latencyArm(rows: readonly LatencyRow[], provider: string, startS
       if (h < 0) continue;
       offsets[h + 1] = (offsets[h + 1] ?? 0) + 1;
       kept++;
+      if (whole) whole = isInt32(series[i + 2] ?? 0);
     }
   }
   for (let h = 0; h < hours; h++) offsets[h + 1] = (offsets[h + 1] ?? 0) + (offsets[h] ?? 0);
   const bins = arena ? arena.int16(kept) : new Int16Array(kept);
-  const counts = arena ? arena.float64(kept) : new Float64Array(kept);
+  // Counts are whole numbers in practice: as 32-bit integers they take 40% less fresh memory (page faults).
+  const counts = whole ? (arena ? arena.int32(kept) : new Int32Array(kept)) : arena ? arena.float64(kept) : new Float64Array(kept);
   const cursor = latencyScratch.cursor(hours);
   cursor.set(offsets.subarray(0, hours));
   e = 0;
@@ -323,6 +327,9 @@ export function latencyArm(rows: readonly LatencyRow[], provider: string, startS
   }
   return { offsets, bins, counts };
 }
+
+/** Whether an Int32Array stores `x` exactly (−0 is not: it would read back as 0). */
+const isInt32 = (x: number): boolean => (x | 0) === x && (x !== 0 || 1 / x > 0);
 
 /**
  * latencyArm's working arrays, one pair for every call (grown as needed): a fresh pair per call

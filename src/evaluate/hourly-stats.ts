@@ -55,7 +55,8 @@ export interface RateExpectation {
 export interface LatencyArm {
   offsets: Int32Array | number[];
   bins: Int16Array | number[];
-  counts: Series;
+  /** Observations per entry: whole counts as 32-bit integers (half the memory of doubles), else doubles. */
+  counts: Int32Array | Series;
 }
 
 /** What the candidate's log latency quantile would be without a regression (designs 2.2 and 2.3). */

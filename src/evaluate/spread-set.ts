@@ -31,9 +31,10 @@ export function enclosingIndex(results: readonly CohortResult[]): Map<string, Co
     const own = cohortId(r.cohort);
     for (const id of enclosing(r.cohort)) {
       if (id === own) continue;
-      const list = index.get(`${r.metric}|${id}`);
+      const key = `${r.metric}|${id}`;
+      const list = index.get(key);
       if (list) list.push(r);
-      else index.set(`${r.metric}|${id}`, [r]);
+      else index.set(key, [r]);
     }
   }
   return index;

@@ -89,7 +89,8 @@ interface Group {
   set: CohortSet;
   key: string;
   sums: CohortSums;
-  cells: Set<string>;
+  /** Keys of the union cells the cohort covers, each once (a cell is added to its cohorts when first seen). */
+  cells: string[];
 }
 
 /** The union of the plan's dimensions, in canonical order: the grain of the cell rows. */
@@ -166,7 +167,7 @@ function rollUp(data: StageData, sets: readonly CohortSet[], union: readonly Dim
     const id = `${set.id}#${key}`;
     let group = groups.get(id);
     if (!group) {
-      group = { set, key, sums: { cohort, arms: isCellSet(set) ? cell.sums.arms : [unassigned, unassigned] }, cells: new Set() };
+      group = { set, key, sums: { cohort, arms: isCellSet(set) ? cell.sums.arms : [unassigned, unassigned] }, cells: [] };
       groups.set(id, group);
     }
     return group;
@@ -178,7 +179,7 @@ function rollUp(data: StageData, sets: readonly CohortSet[], union: readonly Dim
     if (!cell) {
       cell = { cohort, sums: { cohort, arms: [unassigned, unassigned] } };
       cells.set(key, cell);
-      for (const set of sets) groupOf(set, row, cell).cells.add(key);
+      for (const set of sets) groupOf(set, row, cell).cells.push(key);
     }
     return cell;
   };
@@ -201,7 +202,9 @@ function rollUp(data: StageData, sets: readonly CohortSet[], union: readonly Dim
   for (const group of ownArms) {
     for (const key of group.cells) {
       const cell = cells.get(key);
-      if (cell) for (const a of [0, 1] as const) addArm(group.sums.arms[a], cell.sums.arms[a]);
+      if (!cell) continue;
+      addArm(group.sums.arms[0], cell.sums.arms[0]);
+      addArm(group.sums.arms[1], cell.sums.arms[1]);
     }
   }
   return { cells, groups, arena };
