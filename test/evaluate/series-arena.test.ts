@@ -17,6 +17,9 @@ describe('SeriesArena', () => {
     expect(big.length).toBe(10);
     expect(arena.float64(1).buffer).not.toBe(big.buffer);
   });
+  it('carves from SharedArrayBuffers, whose memory V8 does not count as external', () => {
+    expect(new SeriesArena(64).float64(1).buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
   it('aligns a double after a 16-bit array to 8 bytes', () => {
     const arena = new SeriesArena(64);
     arena.int16(3);
