@@ -5,7 +5,7 @@ import { raw, sql, type Sql } from '../store/sql.js';
 import { cohortSets } from './cohort-sets.js';
 import { fitCohortsAt, type FittedCohort } from './fit-cohorts.js';
 import { uploadOffsets } from './fit.js';
-import { errorCodes, holdoutTable, hourlyTable, incidentHoursTable } from './series.js';
+import { errorCodes, holdoutTable, hourlyTable, incidentHoursTable, totalsTable } from './series.js';
 import { cohortTotals, designEffect, type TotalsRow } from './build-baseline.js';
 import { STAGE_DAYS, holdoutResiduals } from './placebo.js';
 import { groupBy } from '../group-by.js';
@@ -74,6 +74,7 @@ export async function backtest(connection: DuckDBConnection, plan: Plan): Promis
   const rates = plan.metrics.filter((m) => m.family === 'rate');
   await run(connection, incidentHoursTable(plan.providers.legacy, { from: fitFrom, to: holdoutTo }));
   await run(connection, hourlyTable(sets, errorCodes(plan.metrics), plan.providers.legacy, { from: fitFrom, to: holdoutTo }));
+  await run(connection, totalsTable(sets, plan.providers.legacy, { from: fitFrom, to: holdoutTo }));
   // The series runs on to the hold-out's end, so the stage window streams with the fit.
   const fitted = await fitCohortsAt(connection, { metrics: rates }, sets, [fitTo], { seriesTo: holdoutTo });
   const [cut] = fitted.fits;

@@ -4,13 +4,13 @@ import { canonicalJson, type Plan, type PlanMetric } from '../plan/plan.js';
 import { ratioVariance } from '../stats/ratio-variance.js';
 import { all, run, transaction } from '../store/query.js';
 import { join, raw, sql, type Sql } from '../store/sql.js';
-import { LOG_SCALE, instant, refreshAggregates, storeFingerprint } from './aggregate.js';
+import { instant, refreshAggregates, storeFingerprint } from './aggregate.js';
 import { checkBaselineInputs, checkStoreHasEvents } from './check-inputs.js';
 import { dimensionsText } from './cohort-key.js';
 import { cohortSets, type CohortSet } from './cohort-sets.js';
 import type { FittedCohort } from './fit-cohorts.js';
 import { placeboFactors } from './placebo.js';
-import { errorCodes, histogramQuantiles, histogramTable, hourlyTable, incidentHoursTable, tenantSpread, volumeProfiles } from './series.js';
+import { errorCodes, histogramQuantiles, histogramTable, hourlyTable, incidentHoursTable, tenantSpread, totalsTable, volumeProfiles } from './series.js';
 import { HOURS_PER_WEEK } from './shapes.js';
 
 /** Version of the baseline model; part of the snapshot id, so a model change never reuses an old snapshot. */
@@ -73,6 +73,7 @@ export async function buildBaseline(connection: DuckDBConnection, plan: Plan, op
   phase('series');
   await run(connection, incidentHoursTable(plan.providers.legacy, period));
   await run(connection, hourlyTable(sets, errorCodes(plan.metrics), plan.providers.legacy, period));
+  await run(connection, totalsTable(sets, plan.providers.legacy, period));
   await run(connection, histogramTable(sets, plan.providers.legacy, period));
   const totals = await all<TotalsRow>(connection, cohortTotals());
   const effects = new Map(totals.map((t) => [`${t.set_id}|${t.cohort_key}`, designEffect(t)]));
@@ -141,12 +142,9 @@ interface QuantileRow {
   quantile: number;
 }
 
-/** Per set × cohort over the whole baseline period: the sums the snapshot rows need beyond the fit (integers, and log latency in the fixed point of aggregate.ts: same bits every run). */
+/** Per set × cohort over the whole baseline period: the sums the snapshot rows need beyond the fit (`bl_totals`, `totalsTable`). */
 export function cohortTotals(): Sql {
-  const columns = ['attempts', 'failures', 'users', 'user_sxx', 'user_snn', 'user_sxn', 'latency_n', 'latency_sum_log', 'shadow_pairs', 'shadow_mismatches'];
-  return sql`
-    SELECT set_id, cohort_key, ${raw(columns.map((c) => `${c === 'latency_sum_log' ? `sum(round(${c} * ${LOG_SCALE})) / ${LOG_SCALE}` : `sum(${c})`}::DOUBLE AS ${c}`).join(', '))}
-    FROM bl_hourly GROUP BY set_id, cohort_key ORDER BY set_id, cohort_key`;
+  return sql`SELECT * FROM bl_totals ORDER BY set_id, cohort_key`;
 }
 
 async function latencyQuantiles(connection: DuckDBConnection, metrics: readonly PlanMetric[]): Promise<Map<string, QuantileRow>> {

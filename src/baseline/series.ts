@@ -39,10 +39,10 @@ function groupingSets(sets: readonly CohortSet[], extra: readonly string[]): { g
 export const errorCodes = (metrics: readonly PlanMetric[]): string[] =>
   metrics.flatMap((m) => (m.errorCode === undefined ? [] : [m.errorCode]));
 
-const HOURLY_COLUMNS = [
-  'attempts', 'failures', 'mfa_known', 'mfa_challenged', 'latency_n', 'latency_sum_log', 'latency_sumsq_log',
-  'shadow_pairs', 'shadow_mismatches', 'users', 'user_sxx', 'user_snn', 'user_sxn',
-] as const;
+/** What the fit needs per cohort-hour. */
+const HOURLY_COLUMNS = ['attempts', 'failures', 'mfa_known', 'mfa_challenged', 'latency_n', 'latency_sum_log', 'latency_sumsq_log'] as const;
+/** What the snapshot needs per cohort over the whole period (`cohortTotals`): not carried hour by hour. */
+const PERIOD_COLUMNS = ['attempts', 'failures', 'users', 'user_sxx', 'user_snn', 'user_sxn', 'latency_n', 'latency_sum_log', 'shadow_pairs', 'shadow_mismatches'] as const;
 
 /**
  * An order-independent sum: counts and Σx², Σn², Σxn are integers (exact in DOUBLE below 2⁵³),
@@ -101,7 +101,6 @@ export function hourlyTable(sets: readonly CohortSet[], codes: readonly string[]
   const errorColumns = codes.map((code, i) => sql`CASE WHEN error_code = ${code} THEN failures ELSE 0 END AS ${ident(`e${i}`)}`);
   const errorSums = codes.map((_, i) => raw(`sum(e${i})::DOUBLE AS e${i}`));
   const dims = raw('hour, tenant, idp, app, region');
-  const columns = HOURLY_COLUMNS.map((c) => (c.startsWith('latency_') ? `CASE WHEN i.idp IS NULL THEN ${c} ELSE 0 END AS ${c}` : c));
   const errors = codes.length
     ? sql`UNION ALL BY NAME
           SELECT ${dims}, ${join(errorColumns, ', ')} FROM agg_hourly_errors
@@ -110,7 +109,7 @@ export function hourlyTable(sets: readonly CohortSet[], codes: readonly string[]
   return sql`
     CREATE OR REPLACE TEMP TABLE bl_hourly AS
     WITH cells AS (
-      SELECT ${dims}, ${raw(columns.join(', '))}${codes.length ? sql`, ${join(errorZeros, ', ')}` : sql``}
+      SELECT ${dims}, ${legacyCells(HOURLY_COLUMNS)}${codes.length ? sql`, ${join(errorZeros, ', ')}` : sql``}
       FROM agg_hourly LEFT JOIN bl_incident_hours i USING (idp, hour) WHERE ${legacyIn(legacy, period)}
       ${errors}
     )
@@ -119,6 +118,31 @@ export function hourlyTable(sets: readonly CohortSet[], codes: readonly string[]
            ((floor(epoch(hour) / 86400)::BIGINT + 3) % 7) * 24 + (floor(epoch(hour) / 3600)::BIGINT % 24) AS how,
            ${raw(HOURLY_COLUMNS.map((c) => `coalesce(${exactSum(c)}, 0)::DOUBLE AS ${c}`).join(', '))}
            ${codes.length ? sql`, ${join(errorSums, ', ')}` : sql``}
+    FROM cells
+    ${groupBy}`;
+}
+
+/** The cell columns of agg_hourly, the latency ones 0 in the IdP-hours of `bl_incident_hours` (joined as `i`). */
+const legacyCells = (columns: readonly string[]): Sql =>
+  raw(columns.map((c) => (c.startsWith('latency_') ? `CASE WHEN i.idp IS NULL THEN ${c} ELSE 0 END AS ${c}` : c)).join(', '));
+
+/**
+ * `bl_totals`: per cohort set × cohort, the legacy provider's sums over the whole period that the snapshot needs
+ * beyond the fit (`cohortTotals`), rolled up from the cells in one GROUPING SETS pass without the hour: the per-user
+ * sums and shadow counts are never needed hour by hour, and carrying them through `bl_hourly`'s millions of
+ * cohort-hours cost more than this pass. The same sums as over `bl_hourly` (integers, and log latency in the
+ * fixed point of aggregate.ts), so the same bits; latency leaves out `bl_incident_hours` as `bl_hourly` does.
+ */
+export function totalsTable(sets: readonly CohortSet[], legacy: string, period: Period): Sql {
+  const { groupBy, setId, cohortKey } = groupingSets(sets, []);
+  return sql`
+    CREATE OR REPLACE TEMP TABLE bl_totals AS
+    WITH cells AS (
+      SELECT tenant, idp, app, region, ${legacyCells(PERIOD_COLUMNS)}
+      FROM agg_hourly LEFT JOIN bl_incident_hours i USING (idp, hour) WHERE ${legacyIn(legacy, period)}
+    )
+    SELECT ${setId} AS set_id, ${cohortKey} AS cohort_key,
+           ${raw(PERIOD_COLUMNS.map((c) => `coalesce(${exactSum(c)}, 0)::DOUBLE AS ${c}`).join(', '))}
     FROM cells
     ${groupBy}`;
 }
