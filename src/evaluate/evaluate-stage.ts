@@ -4,7 +4,7 @@ import { cellOverlap, type CandidateCell } from './cell-overlap.js';
 import { evaluateCohortMetric } from './evaluate-cohort-metric.js';
 import { flagdDefinition, type FlagdDefinition } from './flagd.js';
 import type { CohortMetricInput } from './hourly-stats.js';
-import { judgeResults } from './judge-results.js';
+import { judgeOwnResults } from './judge-results.js';
 import { scopedRollback } from './scoped-rollback.js';
 import { srmResults, type UnitCounts } from './srm.js';
 
@@ -39,8 +39,10 @@ export interface StageFindings {
 /** Judges every cohort × metric of a stage together: mSPRT per result, BH across all, SRM annotations, scoped rollback. */
 export function evaluateStage(input: StageInput): StageFindings {
   const srm = srmResults(input.units, input.share, input.unit);
-  const raw = [...input.inputs.map(evaluateCohortMetric), ...(input.unjudged ?? []), ...(input.shadowResults ?? [])];
-  const results = judgeResults(raw, input.metrics, srm, input.alpha);
+  // Every result judged here is this call's own: the caller's unjudged and shadow results are copied.
+  const copy = (result: CohortResult): CohortResult => ({ ...result });
+  const raw = [...input.inputs.map(evaluateCohortMetric), ...(input.unjudged ?? []).map(copy), ...(input.shadowResults ?? []).map(copy)];
+  const results = judgeOwnResults(raw, input.metrics, srm, input.alpha);
   const rules = scopedRollback(results, input.cells ? cellOverlap(input.cells) : undefined, input.alpha);
   return { srm, results, rollback: { rules, flagd: flagdDefinition(rules, input.providers) } };
 }

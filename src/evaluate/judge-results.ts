@@ -43,6 +43,20 @@ export function judgeResults(
   srm: readonly SrmResult[],
   alpha: number,
 ): CohortResult[] {
+  return judgeOwnResults(results.map((result) => ({ ...result })), metrics, srm, alpha);
+}
+
+/**
+ * `judgeResults` for results the caller owns (fresh from `evaluateCohortMetric`): `p_adjusted`, the
+ * verdict and the SRM note are filled into them in place (their keys keep their order) rather than
+ * into a copy of every result, and the same array is returned.
+ */
+export function judgeOwnResults(
+  results: CohortResult[],
+  metrics: readonly PlanMetric[],
+  srm: readonly SrmResult[],
+  alpha: number,
+): CohortResult[] {
   // One pass, no per-result Map entries or intermediate copies: this runs for every cohort × metric.
   const tested: number[] = [];
   const pValues: number[] = [];
@@ -57,13 +71,14 @@ export function judgeResults(
   for (let k = 0; k < tested.length; k++) byIndex[tested[k] ?? 0] = adjusted[k] ?? 1;
   const directions = new Map(metrics.map((m) => [m.name, m.direction]));
   const mismatched = new Set(srm.filter((s) => s.mismatch).map((s) => cohortId(s.cohort)));
-  return results.map((result, i) => {
-    // The same keys in the same order as `{ ...{ ...result, p_adjusted }, verdict }`.
-    const judged: CohortResult = { ...result, p_adjusted: byIndex[i] ?? null };
-    judged.verdict = verdictFor(judged, directions.get(result.metric) ?? 'lower_is_better', alpha);
+  const warning = 'sample-ratio mismatch in this cohort: the routing split is off, so this verdict is not trustworthy';
+  for (let i = 0; i < results.length; i++) {
+    const judged = results[i];
+    if (judged === undefined) continue;
+    judged.p_adjusted = byIndex[i] ?? null;
+    judged.verdict = verdictFor(judged, directions.get(judged.metric) ?? 'lower_is_better', alpha);
     // A cohort's id is only needed when some cohort failed the sample-ratio check.
-    if (mismatched.size === 0 || !mismatched.has(cohortId(result.cohort))) return judged;
-    const warning = 'sample-ratio mismatch in this cohort: the routing split is off, so this verdict is not trustworthy';
-    return { ...judged, note: judged.note ? `${warning}; ${judged.note}` : warning };
-  });
+    if (mismatched.size > 0 && mismatched.has(cohortId(judged.cohort))) judged.note = judged.note ? `${warning}; ${judged.note}` : warning;
+  }
+  return results;
 }
