@@ -1,14 +1,19 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { join, sql, type Sql } from '../store/sql.js';
+import { join, raw, sql, type Sql } from '../store/sql.js';
+import { instant } from './aggregate.js';
 import type { CohortSeries } from './fit-series.js';
-import type { SeriesPart } from './series.js';
+import type { MetricRead, SeriesPart } from './series.js';
 
-/** A cohort × metric of `bl_sorted`, by its stream index (`cid`). */
+/**
+ * A cohort × metric of the fit's stream, by its stream index. Consecutive entries with the same set and cohort key
+ * are one cohort of `bl_sorted` (its metrics are read from the same rows).
+ */
 export interface StreamedCohort {
   setId: number;
   metric: string;
   cohortKey: string;
   family: 'rate' | 'latency';
+  read: MetricRead;
 }
 
 /**
@@ -22,80 +27,146 @@ export function seriesCohorts(parts: readonly SeriesPart[]): Sql {
     : sql`SELECT NULL::INT AS set_id, NULL::VARCHAR AS metric, NULL::VARCHAR AS family, NULL::VARCHAR AS cohort_key WHERE FALSE`;
 }
 
+/** The first stream index of each cohort of `cohorts` (runs of the same set and key), and the end. */
+function cohortStarts(cohorts: readonly StreamedCohort[]): number[] {
+  const starts = cohorts.flatMap((c, i) => {
+    const previous = cohorts[i - 1];
+    return previous && previous.setId === c.setId && previous.cohortKey === c.cohortKey ? [] : [i];
+  });
+  return [...starts, cohorts.length];
+}
+
+/** The columns of `bl_hourly` a `MetricRead` may use, in `bl_sorted`'s order after (cid, t, how); then e0, e1, …. */
+const WIDE_COLUMNS = ['attempts', 'failures', 'mfa_known', 'mfa_challenged', 'latency_n', 'latency_sum_log', 'latency_sumsq_log'] as const;
+
 /**
- * `bl_sorted`: the windows of `parts` of the cohorts in `cohorts` (index = stream index `cid`), narrow, written in
- * (cid, time) order, so that a scan in insertion order streams one cohort after another in time order. Straight
- * from `bl_hourly`: each metric's windows are joined to their stream index and sorted, with nothing in between.
+ * `bl_sorted`: the cohort-hours of `bl_hourly` before `seriesTo` of the cohorts of `cohorts` (one row per cohort and
+ * hour, every metric's sums in it; `cid` = the cohort's index among the runs of `cohorts`), written in (cid, time)
+ * order, so that a scan in insertion order streams one cohort after another in time order. A fifth of the rows
+ * one per metric would be, and one sort.
  */
-export function sortedSeriesTable(parts: readonly SeriesPart[], cohorts: readonly StreamedCohort[]): Sql {
-  const json = JSON.stringify(cohorts.map((c, cid) => ({ cid, s: c.setId, m: c.metric, c: c.cohortKey })));
-  const windows = parts.map(
-    (p) => sql`SELECT k.cid, s.t, s.how::INTEGER AS how, s.n, s.x, coalesce(s.s2, 0) AS s2
-               FROM (${p.select}) s JOIN k ON k.s = s.set_id AND k.c = s.cohort_key AND k.m = ${p.metric}`,
-  );
+export function sortedSeriesTable(cohorts: readonly StreamedCohort[], codes: number, seriesTo: Date): Sql {
+  const starts = cohortStarts(cohorts);
+  const json = JSON.stringify(starts.slice(0, -1).map((i, cid) => ({ cid, s: cohorts[i]!.setId, c: cohorts[i]!.cohortKey })));
+  const errors = raw(Array.from({ length: codes }, (_, i) => `, h.e${i}`).join(''));
   return sql`
     CREATE OR REPLACE TEMP TABLE bl_sorted AS
     WITH k AS (
-      SELECT unnest(from_json(${json}::JSON, '[{"cid":"INTEGER","s":"INTEGER","m":"VARCHAR","c":"VARCHAR"}]'), recursive := true)
+      SELECT unnest(from_json(${json}::JSON, '[{"cid":"INTEGER","s":"INTEGER","c":"VARCHAR"}]'), recursive := true)
     )
-    ${windows.length ? sql`SELECT * FROM (${join(windows, ' UNION ALL ')}) ORDER BY cid, t` : sql`SELECT NULL::INTEGER AS cid, NULL::DOUBLE AS t, NULL::INTEGER AS how, NULL::DOUBLE AS n, NULL::DOUBLE AS x, NULL::DOUBLE AS s2 WHERE FALSE`}`;
+    SELECT k.cid, h.t, h.how::INTEGER AS how, ${raw(WIDE_COLUMNS.map((c) => `h.${c}`).join(', '))}${errors}
+    FROM bl_hourly h JOIN k ON k.s = h.set_id AND k.c = h.cohort_key
+    WHERE h.hour < ${instant(seriesTo)}
+    ORDER BY k.cid, h.t`;
+}
+
+/** A growable set of series columns. */
+class SeriesBuffer {
+  length = 0;
+  t = new Float64Array(1024);
+  how = new Int32Array(1024);
+  n = new Float64Array(1024);
+  x = new Float64Array(1024);
+  s2 = new Float64Array(1024);
+
+  push(t: number, how: number, n: number, x: number, s2: number): void {
+    if (this.length === this.t.length) {
+      const grow = <A extends Float64Array | Int32Array>(a: A, make: (k: number) => A): A => {
+        const b = make(2 * a.length);
+        b.set(a);
+        return b;
+      };
+      this.t = grow(this.t, (k) => new Float64Array(k));
+      this.how = grow(this.how, (k) => new Int32Array(k));
+      this.n = grow(this.n, (k) => new Float64Array(k));
+      this.x = grow(this.x, (k) => new Float64Array(k));
+      this.s2 = grow(this.s2, (k) => new Float64Array(k));
+    }
+    const i = this.length++;
+    this.t[i] = t;
+    this.how[i] = how;
+    this.n[i] = n;
+    this.x[i] = x;
+    this.s2[i] = s2;
+  }
+
+  series(family: CohortSeries['family']): CohortSeries {
+    const length = this.length;
+    return {
+      family, length,
+      t: this.t.subarray(0, length), how: this.how.subarray(0, length), n: this.n.subarray(0, length),
+      x: this.x.subarray(0, length), s2: this.s2.subarray(0, length),
+    };
+  }
 }
 
 /**
- * The series of `bl_sorted`'s cohorts with stream index below `upTo` (and only their windows in `days`, [from, to)
- * in days since the epoch, when given: one window or several), one cohort at a time, in insertion order. The
- * arrays are views into buffers the next cohort reuses: a consumer is done with one before the next.
+ * The series of `cohorts` (the stream `sortedSeriesTable` wrote; only their windows in `days`, [from, to) in days
+ * since the epoch, when given: one window or several), one cohort × metric at a time, in stream order; one without
+ * windows is left out. Each metric's windows are read from its cohort's rows by its `MetricRead`. The arrays are
+ * views into buffers the next cohort reuses: a consumer is done with one before the next.
  *
  * @throws {Error} if the scan does not come in (cohort, time) order (the fit's sums are deterministic only in it).
  */
 export async function* cohortSeries(
   connection: DuckDBConnection,
   cohorts: readonly StreamedCohort[],
-  upTo: number,
   days?: { from: number; to: number } | readonly { from: number; to: number }[],
 ): AsyncGenerator<{ cid: number; series: CohortSeries }> {
-  let capacity = 4096;
-  let t = new Float64Array(capacity), how = new Int32Array(capacity), n = new Float64Array(capacity);
-  let x = new Float64Array(capacity), s2 = new Float64Array(capacity);
-  let current = -1;
-  let length = 0;
-  const series = (): CohortSeries => ({
-    family: cohorts[current]!.family, length,
-    t: t.subarray(0, length), how: how.subarray(0, length), n: n.subarray(0, length), x: x.subarray(0, length), s2: s2.subarray(0, length),
-  });
+  const starts = cohortStarts(cohorts);
+  const width = Math.max(0, ...starts.slice(1).map((end, g) => end - starts[g]!));
+  const buffers = Array.from({ length: width }, () => new SeriesBuffer());
   const windows = days === undefined ? [] : 'from' in days ? [days] : days;
   const within = windows.map((w) => sql`(t >= ${w.from} AND t < ${w.to})`);
-  const query = sql`SELECT cid, t, how, n, x, s2 FROM bl_sorted WHERE cid < ${upTo}${days === undefined ? sql`` : sql` AND (${within.length ? join(within, ' OR ') : sql`FALSE`})`}`;
+  const query = sql`SELECT * FROM bl_sorted${days === undefined ? sql`` : sql` WHERE ${within.length ? join(within, ' OR ') : sql`FALSE`}`}`;
   const result = await connection.stream(query.text, [...query.values]);
+  let current = -1;
+  let last = Number.NEGATIVE_INFINITY;
+  function* flush(): Generator<{ cid: number; series: CohortSeries }> {
+    if (current < 0) return;
+    for (let j = starts[current]!; j < starts[current + 1]!; j++) {
+      const buffer = buffers[j - starts[current]!]!;
+      if (buffer.length > 0) yield { cid: j, series: buffer.series(cohorts[j]!.family) };
+    }
+  }
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
-    const [vc, vt, vh, vn, vx, vs] = [0, 1, 2, 3, 4, 5].map((c) => chunk.getColumnVector(c));
-    const rows = chunk.rowCount;
-    for (let r = 0; r < rows; r++) {
-      const cid = vc!.getItem(r) as number;
+    const v = Array.from({ length: chunk.columnCount }, (_, c) => chunk.getColumnVector(c));
+    const [vc, vt, vh, attempts, failures, mfaKnown, mfaChallenged, latencyN, latencySum, latencySumsq] = v;
+    for (let r = 0; r < chunk.rowCount; r++) {
+      const cohort = vc!.getItem(r) as number;
       const at = vt!.getItem(r) as number;
-      if (cid < current || (cid === current && length > 0 && at <= t[length - 1]!)) throw new Error('bl_sorted was read out of (cohort, time) order');
-      if (cid !== current) {
-        if (current >= 0) yield { cid: current, series: series() };
-        current = cid;
-        length = 0;
+      if (cohort < current || (cohort === current && at <= last)) throw new Error('bl_sorted was read out of (cohort, time) order');
+      if (cohort !== current) {
+        yield* flush();
+        current = cohort;
+        for (const b of buffers) b.length = 0;
       }
-      if (length === capacity) {
-        capacity *= 2;
-        const grow = <A extends Float64Array | Int32Array>(a: A, make: (k: number) => A): A => { const b = make(capacity); b.set(a); return b; };
-        t = grow(t, (k) => new Float64Array(k)); how = grow(how, (k) => new Int32Array(k)); n = grow(n, (k) => new Float64Array(k));
-        x = grow(x, (k) => new Float64Array(k)); s2 = grow(s2, (k) => new Float64Array(k));
+      last = at;
+      const how = vh!.getItem(r) as number;
+      for (let j = starts[cohort]!; j < starts[cohort + 1]!; j++) {
+        const read = cohorts[j]!.read;
+        const buffer = buffers[j - starts[cohort]!]!;
+        if (read.kind === 'latency') {
+          const n = latencyN!.getItem(r) as number;
+          if (!(n >= 5)) continue;
+          const sum = latencySum!.getItem(r) as number;
+          const sumsq = latencySumsq!.getItem(r) as number;
+          buffer.push(at, how, n, sum / n, Math.max((sumsq - (sum * sum) / n) / (n - 1), 1e-4) / n);
+        } else if (read.kind === 'mfa') {
+          const n = mfaKnown!.getItem(r) as number;
+          if (n > 0) buffer.push(at, how, n, mfaChallenged!.getItem(r) as number, 0);
+        } else {
+          const n = attempts!.getItem(r) as number;
+          if (!(n > 0)) continue;
+          const x = read.kind === 'success' ? n - (failures!.getItem(r) as number) : (v[WIDE_COLUMNS.length + 3 + read.column]!.getItem(r) as number);
+          buffer.push(at, how, n, x, 0);
+        }
       }
-      t[length] = at;
-      how[length] = vh!.getItem(r) as number;
-      n[length] = vn!.getItem(r) as number;
-      x[length] = vx!.getItem(r) as number;
-      s2[length] = vs!.getItem(r) as number;
-      length++;
     }
   }
-  if (current >= 0) yield { cid: current, series: series() };
+  yield* flush();
 }
 
 /** The first `length` windows of `series` (a view). */

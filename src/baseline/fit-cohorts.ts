@@ -11,7 +11,7 @@ import type { CohortSet } from './cohort-sets.js';
 import { cohortSeries, seriesCohorts, sortedSeriesTable, windowsBefore, type StreamedCohort } from './cohort-series.js';
 import { OWN_SHAPE_LATENCY_N, OWN_SHAPE_RATE_EVENTS, SMALL_COHORT_NPQ } from './fit.js';
 import { shrinkTrends } from './shrink-trends.js';
-import { errorCodes, seriesParts } from './series.js';
+import { errorCodes, metricRead, seriesParts } from './series.js';
 import { HOURS_PER_WEEK, chooseShape, parentKey, type ShapeChoice } from './shapes.js';
 
 /** Below this many expected events and non-events (Σ n μ q) a rate cohort's level is shrunk to its parent (statistics.md 1.1). */
@@ -91,6 +91,7 @@ export interface FittedCuts {
 }
 
 const DAY_MS = 86_400_000;
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Own shape before cut k: min(Σx, Σ(n − x)) ≥ 20 per hour of week (rates), Σn ≥ 100 per hour of week (latency). */
 const bigAt = (r: CohortRow, k: number): boolean =>
@@ -120,25 +121,38 @@ export async function fitCohortsAt(
   const seriesTo = options.seriesTo ?? new Date(Math.max(...cuts.map((c) => c.getTime())));
   if (cuts.some((c) => c > seriesTo)) throw new RangeError('fitCohortsAt: a cut after the series ends');
   const days = cuts.map((c) => c.getTime() / DAY_MS);
-  const parts = seriesParts(modelled, errorCodes(plan.metrics), seriesTo);
+  const codes = errorCodes(plan.metrics);
+  const parts = seriesParts(modelled, codes, seriesTo);
   const listed = await all<Pick<CohortRow, 'set_id' | 'metric' | 'family' | 'cohort_key'>>(connection, seriesCohorts(parts));
   const rows: CohortRow[] = listed.map((r) => ({ ...r, windows: days.map(() => 0), n: days.map(() => 0), x: days.map(() => 0), t_bar: days.map(() => Number.NaN) }));
-  // Everyone first, then single dimensions, then combinations: a cohort's shape donors stream before it.
+  // Everyone first, then single dimensions, then combinations: a cohort's shape donors stream before it. A cohort's
+  // metrics stream together (they are read from the same rows of `bl_sorted`), in plan order.
   const level = (i: number) => sets[rows[i]!.set_id]?.dimensions.length ?? 0;
-  const order = rows.map((_, i) => i).sort((i, j) => level(i) - level(j) || i - j);
-  const streamed = order.map((i) => ({ setId: rows[i]!.set_id, metric: rows[i]!.metric, cohortKey: rows[i]!.cohort_key, family: rows[i]!.family }));
-  await run(connection, sortedSeriesTable(parts, streamed));
-  const [size] = await all<{ windows: number }>(connection, sql`SELECT count(*)::DOUBLE AS windows FROM bl_sorted`);
+  const metricIndex = new Map(modelled.map((m, j) => [m.name, j]));
+  const reads = new Map(modelled.flatMap((m) => {
+    const read = metricRead(m, codes);
+    return read ? [[m.name, read] as const] : [];
+  }));
+  const order = rows.map((_, i) => i).sort((i, j) => {
+    const [a, b] = [rows[i]!, rows[j]!];
+    return level(i) - level(j) || a.set_id - b.set_id || cmp(a.cohort_key, b.cohort_key) || metricIndex.get(a.metric)! - metricIndex.get(b.metric)!;
+  });
+  const streamed: StreamedCohort[] = order.map((i) => {
+    const r = rows[i]!;
+    return { setId: r.set_id, metric: r.metric, cohortKey: r.cohort_key, family: r.family, read: reads.get(r.metric)! };
+  });
+  await run(connection, sortedSeriesTable(streamed, codes.length, seriesTo));
+  const [size] = await all<{ hours: number }>(connection, sql`SELECT count(*)::DOUBLE AS hours FROM bl_sorted`);
 
   // Per cut: the big cohorts (metric → key → attempts), and the shapes by `key|metric` (first, and without incidents).
   const perCut = days.map(() => ({ bigByMetric: new Map<string, Map<string, number>>(), initial: new Map<string, Float64Array>(), refined: new Map<string, Float64Array>() }));
   const borrowed = (shapes: ReadonlyMap<string, Float64Array>, key: string, metric: string) => shapes.get(`${key}|${metric}`) ?? FLAT;
   const fitted = days.map(() => new SeriesFits(rows.length));
   // Every cohort's cuts on worker threads when the fit is big: the fits are independent and the same bits anywhere.
-  const pool = new FitPool(fitWorkers((size?.windows ?? 0) * days.length));
+  const pool = new FitPool(fitWorkers((size?.hours ?? 0) * modelled.length * days.length));
   let streamingLevel = 0;
   try {
-    for await (const { cid, series } of cohortSeries(connection, streamed, streamed.length)) {
+    for await (const { cid, series } of cohortSeries(connection, streamed)) {
       const i = order[cid]!;
       const r = rows[i]!;
       // A level's shapes are all back before the next level borrows them.

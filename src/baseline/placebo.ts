@@ -115,7 +115,7 @@ export async function holdoutResiduals(
     to: window.to.getTime() / DAY_MS,
   }));
   const out = pairs.map((): PooledResidual[] => []);
-  for await (const { cid, series } of cohortSeries(connection, streamed, streamed.length, pairs)) {
+  for await (const { cid, series } of cohortSeries(connection, streamed, pairs)) {
     const c = streamed[cid]!;
     if (!stored.has(c.setId)) continue;
     pairs.forEach(({ fitted, byKey, from, to }, p) => {

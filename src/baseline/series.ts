@@ -167,6 +167,22 @@ function metricColumns(metric: PlanMetric, codes: readonly string[]): { n: Sql; 
   return { n: sql`attempts`, x: sql`attempts - failures`, s2: sql`NULL`, where: sql`attempts > 0` };
 }
 
+/**
+ * How a modelled metric's window reads from one cohort-hour of `bl_hourly`, for the fit's stream (JS): the twin of
+ * `metricColumns`, which says the same in SQL (a test holds them together). Rates: attempts > 0 (success x =
+ * attempts − failures; an error code x = its failures `e<column>`), mfa_known > 0 for mfa_rate; latency
+ * latency_n ≥ 5, x = Σ log ms / n, s² = max((Σ log² − (Σ log)²/n)/(n − 1), 10⁻⁴)/n.
+ */
+export type MetricRead = { kind: 'success' } | { kind: 'error'; column: number } | { kind: 'mfa' } | { kind: 'latency' };
+
+/** The `MetricRead` of a modelled metric (undefined for shadow metrics, which have no hourly series). */
+export function metricRead(metric: PlanMetric, codes: readonly string[]): MetricRead | undefined {
+  if (metric.family === 'shadow') return undefined;
+  if (metric.family === 'latency_quantile') return { kind: 'latency' };
+  if (metric.errorCode !== undefined) return { kind: 'error', column: codes.indexOf(metric.errorCode) };
+  return metric.name === 'mfa_rate' ? { kind: 'mfa' } : { kind: 'success' };
+}
+
 /** One modelled metric's windows in `bl_hourly`: a SELECT of set_id, cohort_key, hour, t, how, n, x, s2. */
 export interface SeriesPart {
   metric: string;
