@@ -260,6 +260,10 @@ export interface StageOne {
   start: ReturnType<typeof pooled>;
   state: State;
   flags: Uint8Array;
+  /** Its dispersion (the robust cut's sums) at the final state; undefined for a cohort too degenerate to fit. */
+  spread: ReturnType<typeof dispersion>;
+  /** The shape it ran with. */
+  shape: ArrayLike<number>;
 }
 
 /**
@@ -271,11 +275,13 @@ export function stageOne(s: CohortSeries, shape: ArrayLike<number>): StageOne {
   const start = pooled(s, off, undefined);
   const state: State = { a: start.level, b: 0, tau2: 0, phi: 1, fixed: start.degenerate, change: 1, s0: 0, s1: 0, s2: 0 };
   const flags = new Uint8Array(s.length);
+  let spread: ReturnType<typeof dispersion>;
   if (!state.fixed) {
     iterate(s, off, undefined, start.tBar, state, ROUGH);
-    for (const i of dispersion(s, off, undefined, start.tBar, state)?.beyond ?? []) flags[i] = 1;
+    spread = dispersion(s, off, undefined, start.tBar, state);
+    for (const i of spread?.beyond ?? []) flags[i] = 1;
   }
-  return { start, state, flags };
+  return { start, state, flags, spread, shape };
 }
 
 /** Which windows stage 1 flags as incidents (none for a cohort too degenerate to fit), with `shape` as the offsets. */
@@ -315,7 +321,10 @@ export function fitSeries(s: CohortSeries, initial: ArrayLike<number>, refined: 
   const off = windowOffsets(s, refined);
   reset(s, off, flags, st);
   if (!st.fixed) {
-    const d = dispersion(s, off, flags, tBar, st);
+    // Nothing flagged and the same shape: stage 2 starts where stage 1 ended, on the same windows and offsets,
+    // so its dispersion is stage 1's (the same sums in the same order).
+    const same = !flags.includes(1) && sameShape(one.shape, refined) && st.a === one.state.a && st.b === one.state.b;
+    const d = same ? one.spread : dispersion(s, off, flags, tBar, st);
     if (d) {
       st.tau2 = d.k > 2 && d.sw * d.sw > d.sww ? Math.max(0, (d.x2 - (d.k - 2)) / (d.sw - d.sww / d.sw)) : 0;
       st.phi = d.k > 2 ? d.x2 / (d.k - 2) : 1;
@@ -343,6 +352,14 @@ export function fitSeries(s: CohortSeries, initial: ArrayLike<number>, refined: 
     cb = Math.max(1, ((s1 * s1 * m.m00 - 2 * s0 * s1 * m.m01 + s0 * s0 * m.m11) * g) / (s0 * det));
   }
   return { ...common, varLevel: varLevel * ca, varTrend: varTrend * cb, covLevelTrend: cov * Math.sqrt(ca * cb), varTrendModel: varTrend };
+}
+
+/** Whether two 168-value shapes give every window the same offset. */
+function sameShape(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let h = 0; h < a.length; h++) if (!Object.is(a[h], b[h])) return false;
+  return true;
 }
 
 /** The day blocks of the stage-2 score: M = Σ_day g gᵀ (m00, m01, m11) and the number of days. */
