@@ -60,6 +60,9 @@ export function sortedSeriesTable(cohorts: readonly StreamedCohort[], codes: num
     ORDER BY k.cid, h.t`;
 }
 
+/** Code-unit order of two strings (deterministic, locale-free): the order of cohort keys in the stream and in pooled lists. */
+export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** A growable set of series columns. */
 class SeriesBuffer {
   length = 0;

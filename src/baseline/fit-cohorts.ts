@@ -5,10 +5,10 @@ import { fitBetaMoments } from '../stats/fit-beta-moments.js';
 import { all, run } from '../store/query.js';
 import { sql } from '../store/sql.js';
 import type { CohortSeries, SeriesFit } from './fit-series.js';
-import type { CutJob } from './fit-cuts.js';
+import { FLAT, fitCuts, type CutJob, type CutResult } from './fit-cuts.js';
 import { FitPool, fitWorkers } from './fit-pool.js';
 import type { CohortSet } from './cohort-sets.js';
-import { cohortSeries, seriesCohorts, sortedSeriesTable, windowsBefore, type StreamedCohort } from './cohort-series.js';
+import { cohortSeries, compareText, seriesCohorts, sortedSeriesTable, windowsBefore, type StreamedCohort } from './cohort-series.js';
 import { OWN_SHAPE_LATENCY_N, OWN_SHAPE_RATE_EVENTS, SMALL_COHORT_NPQ } from './fit.js';
 import { shrinkTrends } from './shrink-trends.js';
 import { errorCodes, metricRead, seriesParts } from './series.js';
@@ -91,7 +91,6 @@ export interface FittedCuts {
 }
 
 const DAY_MS = 86_400_000;
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Own shape before cut k: min(Σx, Σ(n − x)) ≥ 20 per hour of week (rates), Σn ≥ 100 per hour of week (latency). */
 const bigAt = (r: CohortRow, k: number): boolean =>
@@ -135,7 +134,7 @@ export async function fitCohortsAt(
   }));
   const order = rows.map((_, i) => i).sort((i, j) => {
     const [a, b] = [rows[i]!, rows[j]!];
-    return level(i) - level(j) || a.set_id - b.set_id || cmp(a.cohort_key, b.cohort_key) || metricIndex.get(a.metric)! - metricIndex.get(b.metric)!;
+    return level(i) - level(j) || a.set_id - b.set_id || compareText(a.cohort_key, b.cohort_key) || metricIndex.get(a.metric)! - metricIndex.get(b.metric)!;
   });
   const streamed: StreamedCohort[] = order.map((i) => {
     const r = rows[i]!;
@@ -181,7 +180,7 @@ export async function fitCohortsAt(
         }
       });
       if (jobs.length === 0) continue;
-      await pool.fit(series, jobs, (results) => {
+      const keep = (results: CutResult[]) => {
         for (const { k, fit, shapeMean, first, refined } of results) {
           if (first) {
             perCut[k]!.initial.set(`${r.cohort_key}|${r.metric}`, first);
@@ -189,7 +188,10 @@ export async function fitCohortsAt(
           }
           fitted[k]!.set(i, fit ?? smallCohortFit(r, k), shapeMean);
         }
-      });
+      };
+      // A small cohort with borrowed shapes only needs its shape mean: not worth a copy to a worker.
+      if (jobs.every((j) => !j.fit && !j.own)) keep(fitCuts(series, jobs));
+      else await pool.fit(series, jobs, keep);
     }
     await pool.drain();
   } finally {
@@ -208,15 +210,12 @@ export async function fitCohortsAt(
       const key = `${f.shapeKey}|${f.metric}`;
       if (!shapes.has(key)) shapes.set(key, refined.get(key) ?? FLAT);
     }
-    perCut[k]!.initial.clear();
     const cut = { fits: shrinkTrends(shrinkSmallCohorts(cohorts)), shapes };
     fits.push(cut);
   }
   return { fits, streamed };
 }
 
-/** A flat shape: everyone's when everyone is not big (no cohort to estimate one from). */
-const FLAT = new Float64Array(HOURS_PER_WEEK);
 
 /**
  * Fills `r`'s totals before each cut from the first `lengths[k]` windows of its series: windows, Σn, Σx (rates),

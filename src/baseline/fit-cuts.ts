@@ -1,6 +1,6 @@
 import { fitSeries, rawProfile, stageOne, type CohortSeries, type SeriesFit, type StageOne } from './fit-series.js';
 import { prefix } from './cohort-series.js';
-import { smoothShape } from './shapes.js';
+import { HOURS_PER_WEEK, smoothShape } from './shapes.js';
 
 /**
  * One cut of a cohort: its windows before the cut (a prefix of the series), where its shapes come from, and
@@ -31,7 +31,8 @@ export interface CutResult {
   refined?: Float64Array;
 }
 
-const FLAT = new Float64Array(168);
+/** A flat shape: everyone's when everyone is not big, and what a cohort borrows when no shape is there. */
+export const FLAT = new Float64Array(HOURS_PER_WEEK);
 
 /**
  * Every cut of one cohort (pure; the same on a worker thread as inline). An own cohort's first shape is the smoothed

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Plan } from '../plan/plan.js';
 import type { Period } from '../types.js';
 import type { CohortSet } from './cohort-sets.js';
-import { cohortSeries, windowsBefore, type StreamedCohort } from './cohort-series.js';
+import { cohortSeries, compareText, windowsBefore, type StreamedCohort } from './cohort-series.js';
 import { fitCohortsAt, type CohortFits, type FittedCohort } from './fit-cohorts.js';
 import { expit, type CohortSeries } from './fit-series.js';
 import { groupBy } from '../group-by.js';
@@ -134,10 +134,9 @@ export async function holdoutResiduals(
       });
     });
   }
-  return out.map((list) => list.sort((a, b) => a.setId - b.setId || cmp(a.metric, b.metric) || cmp(a.cohortKey, b.cohortKey)));
+  return out.map((list) => list.sort((a, b) => a.setId - b.setId || compareText(a.metric, b.metric) || compareText(a.cohortKey, b.cohortKey)));
 }
 
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The placebo origins of a baseline period: o = from + 14 d, + 21 d, … with o + 5 d ≤ to, the latest
