@@ -4,7 +4,7 @@ import { jsonRecordFields, withJsonFields, type JsonPaths } from './vendor-json.
 
 /** Top-level fields, as text: Log Analytics `SigninLogs` columns (PascalCase) and the other shapes' envelope. */
 const TOP: JsonPaths = {
-  category_pascal: '$.Category', category_camel: '$.category', table_type: '$.Type', sign_in_event_type: '$.signInEventTypes[0]',
+  category_pascal: '$.Category', category_camel: '$.category', table_type: '$.Type',
   result_type_pascal: '$.ResultType', result_type_camel: '$.resultType', result_type_lower: '$.resulttype',
   id: '$.Id', created_date_time: '$.CreatedDateTime', time_generated: '$.TimeGenerated', time: '$.time',
   user_principal_name: '$.UserPrincipalName', aad_tenant_id: '$.AADTenantId', tenant_id_camel: '$.tenantId',
@@ -46,31 +46,40 @@ const col = (name: string): Sql => sql`${ident(name)}`;
 const literal = (text: string): Sql => raw(`'${text}'`);
 
 /**
- * Paths read as `text` (json_extract_string, one lookup each) rather than in the one json_transform (`struct`): fields
- * that may hold numbers, printed exactly as written; an array index; and the Graph `location` keys, whose top-level
- * key Log Analytics rows hold as text (a key read as both text and object cannot be one STRUCT field).
+ * Paths that may hold numbers: read in the json_transform, and again with `->>` where it printed a real (`number`
+ * fields), so they are printed exactly as written.
  */
-const AS_TEXT = new Set(['result_type_pascal', 'result_type_camel', 'result_type_lower', 'processing_ms', 'sign_in_event_type',
-  'properties_processing_ms', 'graph_processing_ms', 'properties_error_code', 'graph_error_code', 'graph_country', 'graph_city']);
+const NUMBERS = new Set(['result_type_pascal', 'result_type_camel', 'result_type_lower', 'processing_ms',
+  'properties_processing_ms', 'graph_processing_ms', 'properties_error_code', 'graph_error_code']);
 
-/** The records of `file` with every path read: one json_transform, and one parse each for the other text and the types. */
+/**
+ * Paths read only from Graph resources (is_graph), by one more parse of those records alone: an array index, and the
+ * Graph `location` keys, whose top-level key Log Analytics rows hold as text (a key read as both text and object
+ * cannot be one STRUCT field). They replace the SIGN_IN fields of the same names.
+ */
+const GRAPH_ONLY: JsonPaths = { sign_in_event_type: '$.signInEventTypes[0]', graph_country: '$.location.countryOrRegion', graph_city: '$.location.city' };
+
+/**
+ * The records of `file` with every path but GRAPH_ONLY read: one json_transform, and one parse for the types (which,
+ * for JSON, is the one that finds wrappers: jsonRecordFields).
+ */
 function records(file: string): Sql {
   const paths: Record<string, string> = { ...TOP };
   for (const [name, path] of Object.entries(SIGN_IN)) {
     paths[`properties_${name}`] = `$.properties.${path}`;
     paths[`graph_${name}`] = `$.${path}`;
   }
-  const text: Record<string, string> = {};
+  const number: Record<string, string> = {};
   const struct: Record<string, string> = {};
-  for (const [name, path] of Object.entries(paths)) (AS_TEXT.has(name) ? text : struct)[name] = path;
+  for (const [name, path] of Object.entries(paths)) if (!(name in GRAPH_ONLY)) (NUMBERS.has(name) ? number : struct)[name] = path;
   const type: Record<string, string> = { properties_type: '$.properties', graph_created_type: '$.createdDateTime', graph_user_type: '$.userPrincipalName' };
   for (const { name, column } of nested) {
     struct[`${name}_text`] = `$.${column}`;
     type[`${name}_type`] = `$.${column}`;
   }
   return /\.csv(\.gz)?$/i.test(file)
-    ? withJsonFields(csvRecords(file), 'record', { text, type, struct })
-    : jsonRecordFields(file, ['records', 'value'], { text, type, struct });
+    ? withJsonFields(csvRecords(file), 'record', { number, type, struct })
+    : jsonRecordFields(file, ['records', 'value'], { number, type, struct });
 }
 
 /**
@@ -79,11 +88,14 @@ function records(file: string): Sql {
  * `properties.*` camelCase) and Graph API `signIn` resources (the same camelCase fields at the top, no category).
  * Panther's fixtures lower-case some top-level keys. `props_<name>` is a SIGN_IN field of the record's shape;
  * `status_*`, `device_*`, `mfa_*` and `location_*` are the SigninLogs object columns' keys (`<name>_present`: the
- * column is there, as an object or as a string that parses).
+ * column is there, as an object or as a string that parses). The GRAPH_ONLY fields are NULL but for Graph resources.
  */
 export function entraFields(file: string): Sql {
   const shaped = join([
     sql`graph_created_type IS NOT NULL AND graph_user_type IS NOT NULL AS is_graph`,
+    // GRAPH_ONLY, read where is_graph holds: a CASE evaluates its THEN for those rows alone.
+    sql`CASE WHEN graph_created_type IS NOT NULL AND graph_user_type IS NOT NULL
+      THEN json_extract_string(record, ${raw(`[${Object.values(GRAPH_ONLY).map((path) => `'${path}'`).join(', ')}]`)}) END AS __graph`,
     // The column's text is an object's JSON (parsed again: rarer than reading its keys with every record's paths) or a string.
     ...nested.map(({ name }) => sql`CASE WHEN ${col(`${name}_type`)} = 'VARCHAR' THEN TRY_CAST(${col(`${name}_text`)} AS JSON)
       WHEN ${col(`${name}_type`)} = 'OBJECT' THEN ${col(`${name}_text`)}::JSON END AS ${ident(`${name}_parsed`)}`),
@@ -95,6 +107,7 @@ export function entraFields(file: string): Sql {
       AS ${ident(`${name}_present`)}`,
     ...keys.map(([key, path]) => sql`${col(`${name}_parsed`)} ->> ${literal(`$.${path}`)} AS ${ident(`${name}_${key}`)}`),
   ]);
-  return sql`SELECT *, ${join([...props, ...unpacked], ', ')}
-    FROM (SELECT *, ${shaped} FROM (${records(file)}))`;
+  const graphOnly = Object.keys(GRAPH_ONLY).map((name, i) => sql`__graph[${raw(String(i + 1))}] AS ${ident(name)}`);
+  return sql`SELECT * EXCLUDE (__graph), ${join([...props, ...unpacked], ', ')}
+    FROM (SELECT *, ${join(graphOnly, ', ')} FROM (SELECT *, ${shaped} FROM (${records(file)})))`;
 }

@@ -96,29 +96,39 @@ export type JsonFields = { readonly [K in JsonFieldKind]?: JsonPaths };
 
 /**
  * What `withJsonFields` reads at a path: its text (`->>`), its JSON (`->`), its JSON type (`json_type`), or its
- * text by one json_transform (`struct`, see structFields).
+ * text by one json_transform (`struct`, and `number` for a path that may hold a number; see structFields).
  */
-export type JsonFieldKind = 'text' | 'json' | 'type' | 'struct';
+export type JsonFieldKind = 'text' | 'json' | 'type' | 'struct' | 'number';
 
-const EXTRACT: Readonly<Record<Exclude<JsonFieldKind, 'struct'>, string>> = { text: 'json_extract_string', json: 'json_extract', type: 'json_type' };
+const EXTRACT: Readonly<Record<'text' | 'json' | 'type', string>> = { text: 'json_extract_string', json: 'json_extract', type: 'json_type' };
 
 /** A `struct` path: `$.` and plain keys joined by dots. */
 const STRUCT_PATH = /^\$(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
 
 /**
- * `struct` fields of the JSON `column`: one `json_transform` into a STRUCT holding every path as VARCHAR, and the
- * fields taken from it. json_extract_string looks each path up in turn, so ~80 paths cost several times the parse;
+ * Whether a text json_transform wrote may be a real number as DuckDB prints one (`1e+23`, `1e-07`, `100000.0`): it
+ * starts as a number does and has a `.` or an exponent. Only such a value may differ from what `->>` gives.
+ */
+const mayBeReal = (text: Sql): Sql =>
+  sql`(contains(${text}, '.') OR contains(${text}, 'e')) AND (${text}[1] BETWEEN '0' AND '9' OR ${text}[1] = '-')`;
+
+/**
+ * `struct` and `number` fields: one `json_transform` into a STRUCT holding every path as VARCHAR, and the fields
+ * taken from it. json_extract_string looks each path up in turn, so ~80 paths cost several times the parse;
  * json_transform walks each object's members once. The text is what `text` gives (a string unquoted, an object or
- * array as JSON text, a JSON null or a missing key NULL, a mismatched shape NULL), but for a number printed with an
- * exponent, which DuckDB writes as `1e+23` where `->>` gives `1e23`: paths that may hold such numbers belong in
- * `text`. Paths are `$.key.key…` of plain keys; one may not be the prefix of another (a key is one type).
+ * array as JSON text, a JSON null or a missing key NULL, a mismatched shape NULL), but for a real number, which
+ * DuckDB prints itself (`1e+23` where `->>` gives `1e23`, `1e-07` for `1e-7`): a `number` field whose text may be one
+ * (mayBeReal) is read again with `->>`, so it is exactly what `text` gives. Paths are `$.key.key…` of plain keys;
+ * one may not be the prefix of another (a key is one type).
  *
  * @throws {RangeError} for a path of another form, or one that is the prefix of another.
  */
-function structFields(column: string, entries: readonly (readonly [string, string])[]): { extract: Sql; named: Sql[] } {
+function structFields(column: string, fields: JsonFields): { extract: Sql; named: Sql[] } {
   type Shape = { [key: string]: Shape | 'VARCHAR' };
   const shape: Shape = {};
-  for (const [, path] of entries) {
+  const struct = Object.entries(fields.struct ?? {});
+  const number = Object.entries(fields.number ?? {});
+  for (const [, path] of [...struct, ...number]) {
     if (!STRUCT_PATH.test(path)) throw new RangeError(`structFields: ${path} is not $.key.key… of plain keys`);
     const keys = path.slice(2).split('.');
     let node = shape;
@@ -131,10 +141,10 @@ function structFields(column: string, entries: readonly (readonly [string, strin
       if (typeof next === 'object') node = next;
     });
   }
-  const list = ident('__struct');
   // Fields are taken by position: DuckDB finds a STRUCT field by name without regard to case, and vendors spell
   // one key in several cases (`Category`, `category`). JavaScript keeps the keys in insertion order, as JSON.stringify
   // writes them and as json_transform numbers the fields.
+  const list = ident('__struct');
   const field = (path: string): Sql => {
     let node: Shape | 'VARCHAR' = shape;
     let value = sql`${list}`;
@@ -145,20 +155,24 @@ function structFields(column: string, entries: readonly (readonly [string, strin
     }
     return value;
   };
-  // The shape is built here from plain-key paths: no quote can enter this literal.
+  // The shape and the paths are plain keys (STRUCT_PATH): no quote can enter these literals.
   return {
     extract: sql`json_transform(${ident(column)}, ${raw(`'${JSON.stringify(shape)}'`)}) AS ${list}`,
-    named: entries.map(([name, path]) => sql`${field(path)} AS ${ident(name)}`),
+    named: [
+      ...struct.map(([name, path]) => sql`${field(path)} AS ${ident(name)}`),
+      ...number.map(([name, path]) => sql`CASE WHEN ${mayBeReal(field(path))} THEN json_extract_string(${ident(column)}, ${raw(`'${path}'`)})
+        ELSE ${field(path)} END AS ${ident(name)}`),
+    ],
   };
 }
 
 /**
  * `source` with the named fields of its JSON `column` added. `->>` and `->` parse the whole document for each
  * path; here all `text` paths are read with one parse, all `json` paths with one more, all `type` paths with
- * one more, and all `struct` paths with one json_transform (structFields). A `text` field is what `column ->> path` gives (an object or array as its JSON text), a `json` field
- * what `column -> path` gives, a `type` field what `json_type(column, path)` gives ('OBJECT', 'VARCHAR', 'NULL'
- * for a JSON null, …); a missing path is NULL. Paths are SQL literals (written in this code base), so DuckDB
- * compiles them once.
+ * one more, and all `struct` and `number` paths with one json_transform (structFields). A `text` field is what
+ * `column ->> path` gives (an object or array as its JSON text), a `json` field what `column -> path` gives, a `type`
+ * field what `json_type(column, path)` gives ('OBJECT', 'VARCHAR', 'NULL' for a JSON null, …); a missing path is NULL.
+ * Paths are SQL literals (written in this code base), so DuckDB compiles them once.
  */
 export function withJsonFields(source: Sql, column: string, fields: JsonFields): Sql {
   const lists: { name: Identifier; extract: Sql }[] = [];
@@ -170,9 +184,8 @@ export function withJsonFields(source: Sql, column: string, fields: JsonFields):
     lists.push({ name: list, extract: sql`${raw(EXTRACT[kind])}(${ident(column)}, ${pathList(entries.map(([, path]) => path))}) AS ${list}` });
     named.push(...entries.map(([name], i) => sql`${list}[${raw(String(i + 1))}] AS ${ident(name)}`));
   }
-  const structEntries = Object.entries(fields.struct ?? {});
-  if (structEntries.length > 0) {
-    const { extract, named: fromStruct } = structFields(column, structEntries);
+  if (Object.keys({ ...fields.struct, ...fields.number }).length > 0) {
+    const { extract, named: fromStruct } = structFields(column, fields);
     lists.push({ name: ident('__struct'), extract });
     named.push(...fromStruct);
   }
@@ -188,28 +201,35 @@ function pathList(paths: readonly string[]): Sql {
 
 /**
  * `withJsonFields(jsonRecords(file, wrappers), 'record', fields)`, with the wrapper members read in the same parse
- * as the `text` fields: an object is parsed once for both, and only an object whose wrapper member's text starts
- * with `[` (an array, or a string that looks like one) is parsed again, to tell the two apart. A record taken out
- * of a wrapper has its text fields read from it alone.
+ * as the `text` fields, or, when there are none, the `type` fields: an object is parsed once for both. By text, only
+ * an object whose wrapper member's text starts with `[` (an array, or a string that looks like one) is parsed again,
+ * to tell the two apart; by type, only an object whose wrapper member is an array. A record taken out of a wrapper
+ * has those fields read from it alone; the other kinds are read after, from each record.
  */
 export function jsonRecordFields(file: string, wrappers: readonly WrapperKey[], fields: JsonFields): Sql {
-  const { text = {}, ...others } = fields;
   if (wrappers.length === 0) return withJsonFields(jsonRecords(file), 'record', fields);
+  const kind = Object.keys(fields.text ?? {}).length === 0 && Object.keys(fields.type ?? {}).length > 0 ? 'type' : 'text';
+  const { [kind]: first = {}, ...others } = fields;
+  const list = ident(`__${kind}`);
   const extract = (column: string) =>
-    sql`json_extract_string(${ident(column)}, ${pathList([...wrappers.map((key) => `$.${key}`), ...Object.values(text)])})`;
-  const elements = wrappers.map((key, i) => sql`CASE WHEN starts_with(__text[${raw(String(i + 1))}], '[')
-    THEN CASE WHEN json_type(object, ${raw(`'$.${key}'`)}) = 'ARRAY' THEN json_extract(object, ${raw(`'$.${key}[*]'`)}) END END`);
-  const named = Object.keys(text).map((name, i) => sql`__text[${raw(String(wrappers.length + i + 1))}] AS ${ident(name)}`);
-  // unnest in the SELECT list keeps the scan's order (see jsonRecords); __text, NULL for a wrapper's records, repeats.
+    sql`${raw(EXTRACT[kind])}(${ident(column)}, ${pathList([...wrappers.map((key) => `$.${key}`), ...Object.values(first)])})`;
+  const elements = wrappers.map((key, i) => {
+    const member = sql`${list}[${raw(String(i + 1))}]`;
+    const array = sql`json_extract(object, ${raw(`'$.${key}[*]'`)})`;
+    return kind === 'type' ? sql`CASE WHEN ${member} = 'ARRAY' THEN ${array} END`
+      : sql`CASE WHEN starts_with(${member}, '[') THEN CASE WHEN json_type(object, ${raw(`'$.${key}'`)}) = 'ARRAY' THEN ${array} END END`;
+  });
+  const named = Object.keys(first).map((name, i) => sql`${list}[${raw(String(wrappers.length + i + 1))}] AS ${ident(name)}`);
+  // unnest in the SELECT list keeps the scan's order (see jsonRecords); the list, NULL for a wrapper's records, repeats.
   const records = sql`
     SELECT source_row, record${named.length > 0 ? sql`, ${join(named, ', ')}` : sql``}
-    FROM (SELECT NULL::BIGINT AS source_row, record, CASE WHEN __text IS NULL THEN ${extract('record')} ELSE __text END AS __text
-          FROM (SELECT unnest(records) AS record, __text
+    FROM (SELECT NULL::BIGINT AS source_row, record, CASE WHEN ${list} IS NULL THEN ${extract('record')} ELSE ${list} END AS ${list}
+          FROM (SELECT unnest(records) AS record, ${list}
                 FROM (SELECT CASE WHEN elements IS NULL THEN [object]
                                   ELSE list_transform(elements, lambda item: coalesce(item -> '$.json', item)) END AS records,
-                             CASE WHEN elements IS NULL THEN __text END AS __text
-                      FROM (SELECT object, __text, coalesce(${join(elements, ', ')}) AS elements
-                            FROM (SELECT json AS object, ${extract('json')} AS __text
+                             CASE WHEN elements IS NULL THEN ${list} END AS ${list}
+                      FROM (SELECT object, ${list}, coalesce(${join(elements, ', ')}) AS elements
+                            FROM (SELECT json AS object, ${extract('json')} AS ${list}
                                   FROM read_json_objects(${file}, format = 'auto', maximum_object_size = ${maximumObjectSize(file)}))))))`;
   return withJsonFields(records, 'record', others);
 }

@@ -54,6 +54,14 @@ describe('jsonRecordFields', () => {
     ]);
   });
 
+  it('finds the wrappers in the parse of the type fields when there are no text fields', async () => {
+    const rows = await stored(jsonRecordFields(await jsonLines(), ['records', 'value'], { type: { name_type: '$.name', value_type: '$.value' } }));
+    expect(rows.map((row) => [row.source_row, row.record_n, row.name_type, row.value_type])).toEqual([
+      [1, '1', 'VARCHAR', null], [2, '2', 'VARCHAR', null], [3, '3', 'VARCHAR', null], [4, '4', 'VARCHAR', 'VARCHAR'], [5, '5', null, null],
+      [6, '6', 'VARCHAR', null],
+    ]);
+  });
+
   it('adds json and type fields as withJsonFields does', async () => {
     const rows = await stored(jsonRecordFields(await jsonLines(), ['records'], { json: { value: '$.value' }, type: { value_type: '$.value' } }));
     expect(rows.map((row) => [row.record_n, row.value_type])).toEqual([
@@ -81,6 +89,23 @@ describe('withJsonFields', () => {
   it('reads struct fields as the text fields read them, keys that differ only in case included', async () => {
     expect(await rows({ struct: PATHS })).toEqual(await rows({ text: PATHS }));
     expect((await rows({ struct: PATHS }))[0]).toMatchObject({ pascal: 'Pascal', camel: 'camel', o: '{"k":[1,2.5]}', b: 'true' });
+  });
+
+  it('reads number fields as the text fields read them, reals printed as written; a struct field prints them as DuckDB does', async () => {
+    // Raw JSON text: JSON.stringify would print the numbers its own way.
+    const NUMBERS = ['1e23', '-1e-7', '1e16', '0.000001', '1E5', '-0.0', '50053', '12345678901234567890123', '"1e+23"', '"Success"', 'true', '{"x":1.5e300}', 'null'];
+    const numbers = sql`SELECT i, j::JSON AS record FROM (VALUES ${raw(NUMBERS.map((n, i) => `(${i}, '{"p": {"n": ${n}}, "m": ${n}}')`).join(', '))}) v(i, j)`;
+    const read = async (fields: Parameters<typeof withJsonFields>[2]) =>
+      (await allJson<Record<string, unknown>>(connection, sql`SELECT n, m FROM (${withJsonFields(numbers, 'record', fields)}) ORDER BY i`));
+    const paths = { n: '$.p.n', m: '$.m' };
+    expect(await read({ number: paths })).toEqual(await read({ text: paths }));
+    expect((await read({ number: paths })).map((row) => row.n)).toEqual([
+      '1e23', '-1e-7', '10000000000000000.0', '0.000001', '100000.0', '-0.0', '50053', '12345678901234567890123', '1e+23', 'Success',
+      'true', '{"x":1.5e300}', null]);
+    expect((await read({ struct: paths })).slice(0, 4).map((row) => row.n)).toEqual(['1e+23', '-1e-07', '1e+16', '1e-06']);
+    const mixed = await read({ struct: { n: '$.p.n' }, number: { m: '$.m' } });
+    expect(mixed.map((row) => row.m)).toEqual((await read({ text: paths })).map((row) => row.m));
+    expect(mixed.map((row) => row.n)).toEqual((await read({ struct: paths })).map((row) => row.n));
   });
 
   it('throws a RangeError for a struct path that another one passes through, or one that is not plain keys', () => {
