@@ -103,8 +103,11 @@ export async function buildBaseline(connection: DuckDBConnection, plan: Plan, op
             ${instant(coverage.dataFrom)}, ${instant(coverage.dataTo)}, ${options.toolkitVersion}, ${coverage.events}::BIGINT,
             ${cohorts}::BIGINT, ${canonicalJson(plan.file)}::JSON)`,
     );
-    await run(connection, insertCohorts(JSON.stringify(rows)));
-    await run(connection, insertShapes(id, JSON.stringify(shapeRows)));
+    // In batches: one JSON document of every row would cost DuckDB's parser ~1 GB outside its memory limit at 10k cohorts.
+    for (let i = 0; i < rows.length; i += WRITE_BATCH) await run(connection, insertCohorts(JSON.stringify(rows.slice(i, i + WRITE_BATCH))));
+    for (let i = 0; i < shapeRows.length; i += WRITE_BATCH / 4) {
+      await run(connection, insertShapes(id, JSON.stringify(shapeRows.slice(i, i + WRITE_BATCH / 4))));
+    }
     await run(connection, insertVolumes(id, stored, { from: coverage.dataFrom, to: coverage.dataTo }));
     await run(connection, insertHistograms(id, stored));
   });
@@ -305,6 +308,9 @@ function shadowRow(metric: PlanMetric, total: TotalsRow): MetricRow {
     shape_mean_baseline: 0,
   };
 }
+
+/** Snapshot rows per INSERT (a shape row, 168 numbers, is about four cohort rows of JSON). */
+const WRITE_BATCH = 2048;
 
 const COHORT_JSON_TYPE = JSON.stringify({
   snapshot_id: 'VARCHAR', dimensions: 'VARCHAR', cohort_key: 'VARCHAR', metric: 'VARCHAR', windows: 'BIGINT', n: 'DOUBLE',
