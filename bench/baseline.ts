@@ -22,7 +22,15 @@
  * DuckDB runs with `--memory` as its memory limit and spills to `<dir>/duckdb-tmp`, at most `--max-temp`
  * (at 100M events the user level alone spills ~27 GB with a 5 GB limit).
  * Targets at 100M events (~90 days, ~10k cohorts): ours ≤ 1.25 × (2), heap < 256 MB, RSS flat from 10M.
+ *
+ * Node's heap is capped at 256 MB: the bench runs itself again under `--max-old-space-size=256` (which also
+ * caps the fit's worker threads), so a build whose live heap outgrew the target would fail, not just print a
+ * bigger figure (`--uncapped` runs with V8's defaults, which let garbage pile up to a few hundred MB first).
+ * `--build-only` (with `--reuse`) times only the build, in a process that does nothing else, and prints the
+ * process's peak RSS: the figure to compare between sizes at one `--memory` (the bare passes, and the
+ * allocator's leftovers from them, are not in it).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -43,8 +51,17 @@ const { values } = parseArgs({
     'max-temp': { type: 'string', default: '30GB' },
     keep: { type: 'boolean', default: false },
     reuse: { type: 'boolean', default: false },
+    'build-only': { type: 'boolean', default: false },
+    uncapped: { type: 'boolean', default: false },
   },
 });
+/** The heap target, enforced: V8's old space is capped at this many MB. */
+const HEAP_CAP_MB = 256;
+if (!values.uncapped && !process.execArgv.some((a) => a.startsWith('--max-old-space-size'))) {
+  const child = spawnSync(process.execPath, [...process.execArgv, `--max-old-space-size=${HEAP_CAP_MB}`, ...process.argv.slice(1)], { stdio: 'inherit' });
+  process.exit(child.status ?? 1);
+}
+if (values['build-only'] && !values.reuse) throw new Error('--build-only times the build over a kept store: add --reuse (and build one first with --keep)');
 const events = Number(values.events);
 const days = Number(values.days);
 const tenants = Number(values.tenants);
@@ -103,6 +120,7 @@ if (values.reuse) {
   if (!reused) await run(connection, sql`DELETE FROM login_events`);
 }
 const t0 = performance.now();
+if (values['build-only'] && !reused) throw new Error(`--build-only: ${file} does not hold the ${events} events; build it with --keep first`);
 if (!reused) {
   await run(connection, sql`SELECT setseed(0.5)`);
   await run(
@@ -145,64 +163,69 @@ if (!reused) {
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 const cpu = () => { const { user, system } = process.cpuUsage(); return (user + system) / 1e6; };
-const c1 = cpu();
-const t1 = performance.now();
-await run(
-  connection,
-  sql`CREATE TEMP TABLE bare AS
-      SELECT to_timestamp(floor(epoch(ts) / 3600) * 3600) AS hour, tenant, idp, app, region, provider,
-             count(*) AS attempts, count(*) FILTER (WHERE outcome = 'failure') AS failures,
-             count(mfa_challenged) AS mfa_known, count(*) FILTER (WHERE mfa_challenged) AS mfa_challenged,
-             count(*) FILTER (WHERE latency_ms > 0) AS latency_n, sum(ln(latency_ms)) FILTER (WHERE latency_ms > 0) AS latency_sum_log,
-             sum(ln(latency_ms) * ln(latency_ms)) FILTER (WHERE latency_ms > 0) AS latency_sumsq_log,
-             count(shadow_outcome) AS shadow_pairs
-      FROM login_events GROUP BY ALL`,
-);
-const bare = (performance.now() - t1) / 1000;
-const bareCpu = cpu() - c1;
-
-console.log(`bare GROUP BY of the hourly counts (no user level, no bins): ${bare.toFixed(2)} s wall, ${bareCpu.toFixed(2)} s CPU`);
-
-// The same statistics as the three agg_* tables, written plainly into temp tables.
-const cell = 'to_timestamp(floor(epoch(ts) / 3600) * 3600) AS hour, tenant, idp, app, region, provider';
-const c1b = cpu();
-const t1b = performance.now();
-await run(
-  connection,
-  sql`CREATE TEMP TABLE bare_hourly AS
-      WITH u AS (
-        SELECT ${raw(cell)}, user_id, count(*) AS n, count(*) FILTER (WHERE outcome = 'failure') AS x,
+/** The bare passes' wall and CPU seconds: (1) the hourly counts, (2) the same statistics as agg_*. */
+const bareTimes = async () => {
+  const c1 = cpu();
+  const t1 = performance.now();
+  await run(
+    connection,
+    sql`CREATE TEMP TABLE bare AS
+        SELECT to_timestamp(floor(epoch(ts) / 3600) * 3600) AS hour, tenant, idp, app, region, provider,
+               count(*) AS attempts, count(*) FILTER (WHERE outcome = 'failure') AS failures,
                count(mfa_challenged) AS mfa_known, count(*) FILTER (WHERE mfa_challenged) AS mfa_challenged,
                count(*) FILTER (WHERE latency_ms > 0) AS latency_n, sum(ln(latency_ms)) FILTER (WHERE latency_ms > 0) AS latency_sum_log,
                sum(ln(latency_ms) * ln(latency_ms)) FILTER (WHERE latency_ms > 0) AS latency_sumsq_log,
-               count(shadow_outcome) AS shadow_pairs, count(*) FILTER (WHERE shadow_outcome = 'mismatch') AS shadow_mismatches,
-               count(*) FILTER (WHERE shadow_outcome = 'shadow_error') AS shadow_errors,
-               count(*) FILTER (WHERE outcome = 'failure' AND shadow_outcome IN ('match', 'mismatch')) AS shadow_b,
-               count(*) FILTER (WHERE outcome <> 'failure' AND shadow_outcome = 'shadow_error') AS shadow_c
-        FROM login_events GROUP BY ALL
-      )
-      SELECT hour, tenant, idp, app, region, provider, sum(n) AS attempts, sum(x) AS failures, sum(mfa_known) AS mfa_known,
-             sum(mfa_challenged) AS mfa_challenged, sum(latency_n) AS latency_n, sum(latency_sum_log) AS latency_sum_log,
-             sum(latency_sumsq_log) AS latency_sumsq_log, sum(shadow_pairs) AS shadow_pairs, sum(shadow_mismatches) AS shadow_mismatches,
-             sum(shadow_errors) AS shadow_errors, sum(shadow_b) AS shadow_b, sum(shadow_c) AS shadow_c,
-             count(*) AS users, sum(x * x) AS user_sxx, sum(n * n) AS user_snn, sum(n * x) AS user_sxn
-      FROM u GROUP BY ALL`,
-);
-await run(
-  connection,
-  sql`CREATE TEMP TABLE bare_errors AS
-      SELECT ${raw(cell)}, error_code, count(*) AS failures FROM login_events WHERE outcome = 'failure' GROUP BY ALL`,
-);
-await run(
-  connection,
-  sql`CREATE TEMP TABLE bare_latency AS
-      SELECT ${raw(cell)}, least(greatest(floor(ln(latency_ms) / ln(1.05)), 0), 240)::SMALLINT AS bin, count(*) AS count
-      FROM login_events WHERE latency_ms > 0 GROUP BY ALL`,
-);
-const bareSets = (performance.now() - t1b) / 1000;
-const bareSetsCpu = cpu() - c1b;
-console.log(`bare same statistics as agg_* (user level → K, Σx², Σn², Σxn per cell-hour; error codes; latency bins): ${bareSets.toFixed(2)} s wall, ${bareSetsCpu.toFixed(2)} s CPU`);
-await run(connection, sql`DROP TABLE bare; DROP TABLE bare_hourly; DROP TABLE bare_errors; DROP TABLE bare_latency`);
+               count(shadow_outcome) AS shadow_pairs
+        FROM login_events GROUP BY ALL`,
+  );
+  const bare = (performance.now() - t1) / 1000;
+  const bareCpu = cpu() - c1;
+
+  console.log(`bare GROUP BY of the hourly counts (no user level, no bins): ${bare.toFixed(2)} s wall, ${bareCpu.toFixed(2)} s CPU`);
+
+  // The same statistics as the three agg_* tables, written plainly into temp tables.
+  const cell = 'to_timestamp(floor(epoch(ts) / 3600) * 3600) AS hour, tenant, idp, app, region, provider';
+  const c1b = cpu();
+  const t1b = performance.now();
+  await run(
+    connection,
+    sql`CREATE TEMP TABLE bare_hourly AS
+        WITH u AS (
+          SELECT ${raw(cell)}, user_id, count(*) AS n, count(*) FILTER (WHERE outcome = 'failure') AS x,
+                 count(mfa_challenged) AS mfa_known, count(*) FILTER (WHERE mfa_challenged) AS mfa_challenged,
+                 count(*) FILTER (WHERE latency_ms > 0) AS latency_n, sum(ln(latency_ms)) FILTER (WHERE latency_ms > 0) AS latency_sum_log,
+                 sum(ln(latency_ms) * ln(latency_ms)) FILTER (WHERE latency_ms > 0) AS latency_sumsq_log,
+                 count(shadow_outcome) AS shadow_pairs, count(*) FILTER (WHERE shadow_outcome = 'mismatch') AS shadow_mismatches,
+                 count(*) FILTER (WHERE shadow_outcome = 'shadow_error') AS shadow_errors,
+                 count(*) FILTER (WHERE outcome = 'failure' AND shadow_outcome IN ('match', 'mismatch')) AS shadow_b,
+                 count(*) FILTER (WHERE outcome <> 'failure' AND shadow_outcome = 'shadow_error') AS shadow_c
+          FROM login_events GROUP BY ALL
+        )
+        SELECT hour, tenant, idp, app, region, provider, sum(n) AS attempts, sum(x) AS failures, sum(mfa_known) AS mfa_known,
+               sum(mfa_challenged) AS mfa_challenged, sum(latency_n) AS latency_n, sum(latency_sum_log) AS latency_sum_log,
+               sum(latency_sumsq_log) AS latency_sumsq_log, sum(shadow_pairs) AS shadow_pairs, sum(shadow_mismatches) AS shadow_mismatches,
+               sum(shadow_errors) AS shadow_errors, sum(shadow_b) AS shadow_b, sum(shadow_c) AS shadow_c,
+               count(*) AS users, sum(x * x) AS user_sxx, sum(n * n) AS user_snn, sum(n * x) AS user_sxn
+        FROM u GROUP BY ALL`,
+  );
+  await run(
+    connection,
+    sql`CREATE TEMP TABLE bare_errors AS
+        SELECT ${raw(cell)}, error_code, count(*) AS failures FROM login_events WHERE outcome = 'failure' GROUP BY ALL`,
+  );
+  await run(
+    connection,
+    sql`CREATE TEMP TABLE bare_latency AS
+        SELECT ${raw(cell)}, least(greatest(floor(ln(latency_ms) / ln(1.05)), 0), 240)::SMALLINT AS bin, count(*) AS count
+        FROM login_events WHERE latency_ms > 0 GROUP BY ALL`,
+  );
+  const bareSets = (performance.now() - t1b) / 1000;
+  const bareSetsCpu = cpu() - c1b;
+  console.log(`bare same statistics as agg_* (user level → K, Σx², Σn², Σxn per cell-hour; error codes; latency bins): ${bareSets.toFixed(2)} s wall, ${bareSetsCpu.toFixed(2)} s CPU`);
+  await run(connection, sql`DROP TABLE bare; DROP TABLE bare_hourly; DROP TABLE bare_errors; DROP TABLE bare_latency`);
+  return { bare, bareCpu, bareSets, bareSetsCpu };
+};
+const bareRun = values['build-only'] ? undefined : await bareTimes();
 
 
 const c2 = cpu();
@@ -236,10 +259,16 @@ store.close();
 
 const refresh = phases.find((p) => p.name === 'refresh');
 console.log(`buildBaseline (refresh + fit + write, ${result.cohorts} cohorts, ${result.rows} rows): ${ours.toFixed(2)} s wall, ${oursCpu.toFixed(2)} s CPU`);
-console.log(`ratio ours / bare hourly counts: ${(ours / bare).toFixed(2)} wall, ${(oursCpu / bareCpu).toFixed(2)} CPU`);
-console.log(`ratio ours / bare same statistics: ${(ours / bareSets).toFixed(2)} wall, ${(oursCpu / bareSetsCpu).toFixed(2)} CPU (target ≤ 1.25 at 100M)`);
-if (refresh) {
-  console.log(`ratio our aggregate refresh / bare same statistics: ${(refresh.wall / bareSets).toFixed(2)} wall, ${(refresh.cpu / bareSetsCpu).toFixed(2)} CPU`);
+if (bareRun) {
+  const { bare, bareCpu, bareSets, bareSetsCpu } = bareRun;
+  console.log(`ratio ours / bare hourly counts: ${(ours / bare).toFixed(2)} wall, ${(oursCpu / bareCpu).toFixed(2)} CPU`);
+  console.log(`ratio ours / bare same statistics: ${(ours / bareSets).toFixed(2)} wall, ${(oursCpu / bareSetsCpu).toFixed(2)} CPU (target ≤ 1.25 at 100M)`);
+  if (refresh) {
+    console.log(`ratio our aggregate refresh / bare same statistics: ${(refresh.wall / bareSets).toFixed(2)} wall, ${(refresh.cpu / bareSetsCpu).toFixed(2)} CPU`);
+  }
 }
-console.log(`peak Node heap ${mb(heapPeak)} (target < 256 MB), peak RSS ${mb(rssPeak)}; during buildBaseline: heap ${mb(buildHeapPeak)}, RSS ${mb(buildRssPeak)}`);
+const cap = values.uncapped ? 'uncapped' : `capped at ${HEAP_CAP_MB} MB`;
+console.log(`peak Node heap ${mb(heapPeak)} (target < 256 MB; ${cap}), peak RSS ${mb(rssPeak)}; during buildBaseline: heap ${mb(buildHeapPeak)}, RSS ${mb(buildRssPeak)}`);
+// maxRSS covers the whole process, samples or not: with --build-only that is the store's opening and the build.
+console.log(`process peak RSS (getrusage): ${mb(process.resourceUsage().maxRSS * 1024)}${values['build-only'] ? ' = the build alone' : ' (includes generation and the bare passes)'}`);
 if (!values.keep) await rm(file, { force: true });
