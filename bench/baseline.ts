@@ -3,7 +3,7 @@
  * write) against bare DuckDB GROUP BYs over the same events, in the same run and store.
  *
  *   npx tsx bench/baseline.ts [--events 1000000] [--days 28] [--tenants 200] [--dir /tmp/stagewise-bench]
- *                             [--memory 5GB] [--max-temp 30GB] [--threads N] [--keep] [--reuse]
+ *                             [--memory 5GB] [--max-temp 30GB] [--threads N] [--keep] [--reuse] [--build-only] [--uncapped]
  *
  * Generates N login events with one SQL statement (tenants × 4 IdPs × 3 apps, region by tenant, a
  * daily cycle, per-hour noise, 500 users per tenant, log-normal latency; in time order, as ingest
