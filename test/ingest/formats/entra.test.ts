@@ -1,6 +1,9 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { entra } from '../../../src/ingest/formats/entra.js';
+import { tempDir } from '../helpers.js';
 import { fixture, haveRealSamples, ingestCounts, realSample, row, stagedRows, tally, useMemoryDuckDB } from './staged-rows.js';
 
 let connection: DuckDBConnection;
@@ -59,6 +62,22 @@ describe('entra.stage', () => {
     expect(tally(rows)).toEqual({ rows: 3, success: 1, failure: 1, unmapped: 0, skipped: { 'not a sign-in: AuditLogs': 1 } });
     expect(row(rows, 2)).toMatchObject({ error_code: '70044', ts: '2026-03-02T05:01:00.0000000+00:00', app: 'Microsoft Teams' });
     expect(row(rows, 2).attributes).toMatchObject({ category: 'NonInteractiveUserSignInLogs', is_interactive: 'false' });
+  });
+
+  it('tells a JSON null from a missing key: a null object column or Graph marker counts as there', async () => {
+    const base = { CreatedDateTime: '2026-03-02T06:00:00Z', ResultType: '50126', UserPrincipalName: 'u@acme.test' };
+    const file = join(await tempDir(), 'nulls.jsonl');
+    await writeFile(file, [
+      { ...base, Category: 'SignInLogs', Id: 'a', DeviceDetail: null, properties: { deviceDetail: { operatingSystem: 'Linux' } } },
+      { ...base, Category: 'SignInLogs', Id: 'b', properties: { deviceDetail: { operatingSystem: 'Linux' } } },
+      { ...base, Id: 'c', createdDateTime: null, userPrincipalName: null },
+      { ...base, Id: 'd', createdDateTime: '2026-03-02T06:00:00Z', userPrincipalName: 'u@acme.test', properties: null, appDisplayName: 'Portal' },
+    ].map((record) => JSON.stringify(record)).join('\n'));
+    const rows = await stagedRows(connection, entra, file);
+    expect(row(rows, 1).attributes).not.toHaveProperty('os');
+    expect(row(rows, 2).attributes).toMatchObject({ os: 'Linux' });
+    expect(row(rows, 3)).toMatchObject({ skip_reason: null, attributes: { category: 'SignInLogs' } });
+    expect(row(rows, 4)).toMatchObject({ app: null });
   });
 
   it('loads msticpy rows through ingestFile: each sign-in Id appears twice in Microsoft\'s sample', async () => {
