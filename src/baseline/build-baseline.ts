@@ -24,6 +24,8 @@ export interface BuildOptions {
   now: Date;
   /** Called as each phase of the build starts (`refresh`, `series`, `fit`, `summaries`, `write`), for profiling. */
   onPhase?: (phase: BuildPhase) => void;
+  /** Snapshot rows per INSERT (default `WRITE_BATCH`; shape rows a quarter of it); tests set it small. */
+  writeBatch?: number;
 }
 
 /** The phases of a build, in order (see `BuildOptions.onPhase`). */
@@ -104,10 +106,10 @@ export async function buildBaseline(connection: DuckDBConnection, plan: Plan, op
             ${cohorts}::BIGINT, ${canonicalJson(plan.file)}::JSON)`,
     );
     // In batches: one JSON document of every row would cost DuckDB's parser ~1 GB outside its memory limit at 10k cohorts.
-    for (let i = 0; i < rows.length; i += WRITE_BATCH) await run(connection, insertCohorts(JSON.stringify(rows.slice(i, i + WRITE_BATCH))));
-    for (let i = 0; i < shapeRows.length; i += WRITE_BATCH / 4) {
-      await run(connection, insertShapes(id, JSON.stringify(shapeRows.slice(i, i + WRITE_BATCH / 4))));
-    }
+    const batch = options.writeBatch ?? WRITE_BATCH;
+    for (let i = 0; i < rows.length; i += batch) await run(connection, insertCohorts(JSON.stringify(rows.slice(i, i + batch))));
+    const shapeBatch = Math.max(1, Math.floor(batch / 4));
+    for (let i = 0; i < shapeRows.length; i += shapeBatch) await run(connection, insertShapes(id, JSON.stringify(shapeRows.slice(i, i + shapeBatch))));
     await run(connection, insertVolumes(id, stored, { from: coverage.dataFrom, to: coverage.dataTo }));
     await run(connection, insertHistograms(id, stored));
   });
@@ -310,7 +312,7 @@ function shadowRow(metric: PlanMetric, total: TotalsRow): MetricRow {
 }
 
 /** Snapshot rows per INSERT (a shape row, 168 numbers, is about four cohort rows of JSON). */
-const WRITE_BATCH = 2048;
+export const WRITE_BATCH = 2048;
 
 const COHORT_JSON_TYPE = JSON.stringify({
   snapshot_id: 'VARCHAR', dimensions: 'VARCHAR', cohort_key: 'VARCHAR', metric: 'VARCHAR', windows: 'BIGINT', n: 'DOUBLE',

@@ -61,6 +61,25 @@ describe('buildBaseline', () => {
     }
   });
 
+  it('writes the same snapshot in many small INSERTs as in one', async () => {
+    await insertHistory(store.connection, history);
+    const whole = await buildBaseline(store.connection, testPlan(), options);
+    const other = await openStore(':memory:');
+    try {
+      await insertHistory(other.connection, history);
+      // 55 cohort rows in batches of 4 (the last one short), shape rows one per INSERT.
+      const batched = await buildBaseline(other.connection, testPlan(), { ...options, writeBatch: 4 });
+      expect(batched).toEqual(whole);
+      const [a, b] = [await loadBaseline(store.connection), await loadBaseline(other.connection)];
+      expect(b.cohorts).toHaveLength(55);
+      expect(b.cohorts).toEqual(a.cohorts);
+      expect(b.shapes.size).toBeGreaterThan(4);
+      expect(b.shapes).toEqual(a.shapes);
+    } finally {
+      other.close();
+    }
+  });
+
   it('makes a new snapshot when the plan changes, keeping the old one', async () => {
     await insertHistory(store.connection, history);
     const first = await buildBaseline(store.connection, testPlan(), options);
