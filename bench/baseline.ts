@@ -26,7 +26,7 @@
  * Node's heap is capped at 256 MB: the bench runs itself again under `--max-old-space-size=256` (which also
  * caps the fit's worker threads), so a build whose live heap outgrew the target would fail, not just print a
  * bigger figure (`--uncapped` runs with V8's defaults, which let garbage pile up to a few hundred MB first).
- * `--build-only` (with `--reuse`) times only the build, in a process that does nothing else, and prints the
+ * `--build-only` (with `--reuse`) times only the build (and keeps the store), in a process that does nothing else, and prints the
  * process's peak RSS: the figure to compare between sizes at one `--memory` (the bare passes, and the
  * allocator's leftovers from them, are not in it).
  */
@@ -111,6 +111,8 @@ await run(connection, sql`SET max_temp_directory_size = ${values['max-temp']}`);
 const parquet = join(values.dir, `events-${events}.parquet`);
 const [present] = (await connection.runAndReadAll('SELECT count(*)::DOUBLE AS n FROM login_events')).getRowObjectsJS() as { n: number }[];
 const reused = values.reuse && present?.n === events;
+// Checked before anything is deleted: a --build-only run on the wrong store leaves it as it was.
+if (values['build-only'] && !reused) throw new Error(`--build-only: ${file} does not hold the ${events} events; build it with --keep first`);
 if (values.reuse) {
   // Whatever an earlier run built from the events goes, so the refresh and the build are timed in full.
   const derived = (await connection.runAndReadAll(
@@ -120,7 +122,6 @@ if (values.reuse) {
   if (!reused) await run(connection, sql`DELETE FROM login_events`);
 }
 const t0 = performance.now();
-if (values['build-only'] && !reused) throw new Error(`--build-only: ${file} does not hold the ${events} events; build it with --keep first`);
 if (!reused) {
   await run(connection, sql`SELECT setseed(0.5)`);
   await run(
@@ -271,4 +272,5 @@ const cap = values.uncapped ? 'uncapped' : `capped at ${HEAP_CAP_MB} MB`;
 console.log(`peak Node heap ${mb(heapPeak)} (target < 256 MB; ${cap}), peak RSS ${mb(rssPeak)}; during buildBaseline: heap ${mb(buildHeapPeak)}, RSS ${mb(buildRssPeak)}`);
 // maxRSS covers the whole process, samples or not: with --build-only that is the store's opening and the build.
 console.log(`process peak RSS (getrusage): ${mb(process.resourceUsage().maxRSS * 1024)}${values['build-only'] ? ' = the build alone' : ' (includes generation and the bare passes)'}`);
-if (!values.keep) await rm(file, { force: true });
+// --build-only keeps the store it was given: it exists to be measured again.
+if (!values.keep && !values['build-only']) await rm(file, { force: true });
