@@ -55,13 +55,13 @@ const { values } = parseArgs({
     uncapped: { type: 'boolean', default: false },
   },
 });
+if (values['build-only'] && !values.reuse) throw new Error('--build-only times the build over a kept store: add --reuse (and build one first with --keep)');
 /** The heap target, enforced: V8's old space is capped at this many MB. */
 const HEAP_CAP_MB = 256;
 if (!values.uncapped && !process.execArgv.some((a) => a.startsWith('--max-old-space-size'))) {
   const child = spawnSync(process.execPath, [...process.execArgv, `--max-old-space-size=${HEAP_CAP_MB}`, ...process.argv.slice(1)], { stdio: 'inherit' });
   process.exit(child.status ?? 1);
 }
-if (values['build-only'] && !values.reuse) throw new Error('--build-only times the build over a kept store: add --reuse (and build one first with --keep)');
 const events = Number(values.events);
 const days = Number(values.days);
 const tenants = Number(values.tenants);

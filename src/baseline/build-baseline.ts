@@ -312,7 +312,7 @@ function shadowRow(metric: PlanMetric, total: TotalsRow): MetricRow {
 }
 
 /** Snapshot rows per INSERT (a shape row, 168 numbers, is about four cohort rows of JSON). */
-export const WRITE_BATCH = 2048;
+const WRITE_BATCH = 2048;
 
 const COHORT_JSON_TYPE = JSON.stringify({
   snapshot_id: 'VARCHAR', dimensions: 'VARCHAR', cohort_key: 'VARCHAR', metric: 'VARCHAR', windows: 'BIGINT', n: 'DOUBLE',
